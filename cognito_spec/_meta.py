@@ -1,0 +1,162 @@
+"""Field and class metadata: the single place every constraint of the model is written down.
+
+The generated classes in :mod:`cognito_spec.shapes` describe each member with :func:`member`, which
+stores a :class:`Member` under the namespaced metadata key :data:`META_KEY`.  The codec, the
+validator, the JSON Schemas and the strategies all read constraints from there and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, Literal, TypeVar
+
+import attrs
+
+__all__ = [
+    "META_KEY",
+    "Member",
+    "Shape",
+    "StructInfo",
+    "member",
+    "members_of",
+    "shape",
+    "struct_info",
+]
+
+META_KEY = "cognito_spec"
+
+ShapeType = Literal[
+    "string", "boolean", "integer", "long", "float", "double", "timestamp", "blob", "structure", "list", "map"
+]
+Role = Literal["input", "output", "error", "structure"]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Shape:
+    """A model shape as the wire sees it: its type and every constraint on its values.
+
+    ``length_min``/``length_max`` count characters (code points) for strings, items for lists,
+    entries for maps, bytes for blobs.  ``range_min``/``range_max`` bound numbers.  ``target`` names
+    the structure class of a structure shape; ``member``/``key``/``value`` describe collections.
+    """
+
+    name: str
+    type: ShapeType
+    length_min: int | None = None
+    length_max: int | None = None
+    range_min: int | float | None = None
+    range_max: int | float | None = None
+    pattern: str | None = None
+    enum: tuple[str, ...] | None = None
+    enum_class: type | None = attrs.field(default=None, eq=False)
+    sensitive: bool = False
+    target: str | None = None
+    member: Shape | None = None
+    key: Shape | None = None
+    value: Shape | None = None
+
+
+@attrs.frozen
+class Member:
+    """One member of a structure: wire name, shape, and the member-level traits."""
+
+    wire: str
+    shape: Shape
+    required: bool = False
+    sensitive: bool = False
+
+
+@attrs.frozen
+class StructInfo:
+    """What a generated class is in the model: shape name, role, and where it came from."""
+
+    name: str
+    role: Role
+    model_version: str
+    documentation_url: str | None = None
+
+
+def _redacted(value: object) -> str:
+    return "None" if value is None else "<redacted>"
+
+
+def member(
+    wire: str,
+    shape: Shape,
+    *,
+    required: bool = False,
+    sensitive: bool = False,
+    default_none: bool = True,
+    converter: Callable[[Any], Any] | None = None,
+) -> Any:
+    """An attrs field for a model member.
+
+    ``default_none=False`` makes the member a mandatory constructor argument (required members of
+    input shapes).  Sensitive members are shown as ``<redacted>`` in ``repr``.
+    """
+    hidden = sensitive or shape.sensitive
+    meta = {META_KEY: Member(wire=wire, shape=shape, required=required, sensitive=hidden)}
+    kwargs: dict[str, Any] = {
+        "kw_only": True,
+        "metadata": meta,
+        "repr": _redacted if hidden else True,
+    }
+    if converter is not None:
+        kwargs["converter"] = converter
+    if default_none:
+        kwargs["default"] = None
+    return attrs.field(**kwargs)
+
+
+def shape(info: StructInfo) -> Callable[[type[T]], type[T]]:
+    """Class decorator of generated shapes: records the StructInfo and makes a frozen attrs class."""
+
+    def wrap(cls: type[T]) -> type[T]:
+        cls.__cognito__ = info  # type: ignore[attr-defined]
+        is_exc = issubclass(cls, BaseException)
+        return attrs.define(  # type: ignore[no-any-return]
+            cls, frozen=True, slots=True, kw_only=True, auto_exc=is_exc, eq=True
+        )
+
+    return wrap
+
+
+def struct_info(cls: type) -> StructInfo | None:
+    """The StructInfo of a generated class, or None for anything else."""
+    info = getattr(cls, "__cognito__", None)
+    return info if isinstance(info, StructInfo) else None
+
+
+def is_shape_class(cls: Any) -> bool:
+    return isinstance(cls, type) and attrs.has(cls) and struct_info(cls) is not None
+
+
+def members_of(cls: type) -> tuple[tuple[str, Member], ...]:
+    """``(python attribute name, Member)`` for every member of a generated class, in model order."""
+    cached: tuple[tuple[str, Member], ...] | None = _MEMBERS_CACHE.get(cls)
+    if cached is None:
+        cached = tuple(
+            (f.name, f.metadata[META_KEY]) for f in attrs.fields(cls) if META_KEY in f.metadata
+        )
+        _MEMBERS_CACHE[cls] = cached
+    return cached
+
+
+_MEMBERS_CACHE: dict[type, tuple[tuple[str, Member], ...]] = {}
+
+
+def to_tuple(value: Iterable[T] | None) -> tuple[T, ...] | None:
+    """Converter of list members: lists and tuples become tuples (so instances stay immutable)."""
+    if value is None or isinstance(value, tuple):
+        return value
+    if isinstance(value, list):
+        return tuple(value)
+    raise TypeError(f"expected a list or tuple, got {type(value).__name__}")
+
+
+class Enumerated:
+    """Marker base for the generated open enums (``StrEnum`` subclasses)."""
+
+    _shape_name: ClassVar[str]
