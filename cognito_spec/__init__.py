@@ -21,12 +21,14 @@ from cognito_spec.wire import configure_converter, dumps, from_wire, loads, make
 #: Every operation by name.
 OPERATIONS: Final[Mapping[str, Operation]] = MappingProxyType({op.name: op for op in OPERATION_ROWS})
 #: Every operation by its ``X-Amz-Target`` header value.
-OPERATIONS_BY_TARGET: Final[Mapping[str, Operation]] = MappingProxyType({op.target: op for op in OPERATION_ROWS})
+OPERATIONS_BY_TARGET: Final[Mapping[str, Operation]] = MappingProxyType(
+    {op.target: op for op in OPERATION_ROWS}
+)
 
 
 def json_schema(cls: type) -> dict[str, object]:
     """The JSON Schema (Draft 2020-12) of a generated class; see :mod:`cognito_spec.schema`."""
-    from cognito_spec.schema import json_schema as _json_schema  # noqa: PLC0415 - keep import light
+    from cognito_spec.schema import json_schema as _json_schema
 
     return _json_schema(cls)
 

@@ -7,8 +7,9 @@ validator, the JSON Schemas and the strategies all read constraints from there a
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 
@@ -50,7 +51,7 @@ class Shape:
     range_max: int | float | None = None
     pattern: str | None = None
     enum: tuple[str, ...] | None = None
-    enum_class: type | None = attrs.field(default=None, eq=False)
+    enum_class: builtins.type | None = attrs.field(default=None, eq=False)
     sensitive: bool = False
     target: str | None = None
     member: Shape | None = None
@@ -116,9 +117,7 @@ def shape(info: StructInfo) -> Callable[[type[T]], type[T]]:
     def wrap(cls: type[T]) -> type[T]:
         cls.__cognito__ = info  # type: ignore[attr-defined]
         is_exc = issubclass(cls, BaseException)
-        return attrs.define(  # type: ignore[no-any-return]
-            cls, frozen=True, slots=True, kw_only=True, auto_exc=is_exc, eq=True
-        )
+        return attrs.define(cls, frozen=True, slots=True, kw_only=True, auto_exc=is_exc, eq=True)
 
     return wrap
 
@@ -137,9 +136,7 @@ def members_of(cls: type) -> tuple[tuple[str, Member], ...]:
     """``(python attribute name, Member)`` for every member of a generated class, in model order."""
     cached: tuple[tuple[str, Member], ...] | None = _MEMBERS_CACHE.get(cls)
     if cached is None:
-        cached = tuple(
-            (f.name, f.metadata[META_KEY]) for f in attrs.fields(cls) if META_KEY in f.metadata
-        )
+        cached = tuple((f.name, f.metadata[META_KEY]) for f in attrs.fields(cls) if META_KEY in f.metadata)
         _MEMBERS_CACHE[cls] = cached
     return cached
 
@@ -154,9 +151,3 @@ def to_tuple(value: Iterable[T] | None) -> tuple[T, ...] | None:
     if isinstance(value, list):
         return tuple(value)
     raise TypeError(f"expected a list or tuple, got {type(value).__name__}")
-
-
-class Enumerated:
-    """Marker base for the generated open enums (``StrEnum`` subclasses)."""
-
-    _shape_name: ClassVar[str]

@@ -74,5 +74,14 @@ class ServiceError(CognitoSpecError):
     def __str__(self) -> str:
         return f"{self.code}: {self.message}" if self.message else self.code
 
-    def _fields(self) -> dict[str, Any]:  # pragma: no cover - overridden by attrs classes
-        return {}
+    def __reduce__(self) -> tuple[Any, ...]:
+        # attrs passes no positional args to BaseException, so pickle needs the fields by name
+        # (multiprocessing sends exceptions between processes).
+        import attrs
+
+        fields = attrs.fields(type(self))  # type: ignore[arg-type]
+        return (_rebuild, (type(self), {f.name: getattr(self, f.name) for f in fields}))
+
+
+def _rebuild(cls: type[ServiceError], fields: dict[str, Any]) -> ServiceError:
+    return cls(**fields)

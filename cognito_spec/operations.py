@@ -46,7 +46,7 @@ class Operation:
 
 
 def _build() -> tuple[Mapping[str, Operation], Mapping[str, Operation]]:
-    from cognito_spec.shapes import OPERATION_ROWS  # noqa: PLC0415 - generated rows import this module
+    from cognito_spec.shapes import OPERATION_ROWS
 
     by_name = MappingProxyType({op.name: op for op in OPERATION_ROWS})
     by_target = MappingProxyType({op.target: op for op in OPERATION_ROWS})
@@ -55,6 +55,6 @@ def _build() -> tuple[Mapping[str, Operation], Mapping[str, Operation]]:
 
 def operation_for_target(target: str) -> Operation | None:
     """The operation an ``X-Amz-Target`` header names, or None (the match is exact, as the service's)."""
-    from cognito_spec import OPERATIONS_BY_TARGET  # noqa: PLC0415
+    from cognito_spec import OPERATIONS_BY_TARGET
 
     return OPERATIONS_BY_TARGET.get(target)

@@ -336,8 +336,10 @@ class _Parser:
             spelled = _ecma_ranges(base)
             return CharSet(ranges, spelled if ch.islower() else "[^" + spelled + "]")
         simple = {"t": 9, "n": 10, "r": 13, "f": 12, "a": 7, "e": 27, "v": 11, "0": 0}
-        if ch in simple and not (ch == "v" and self.dialect == "java") and not (
-            ch in "ae" and self.dialect == "ecma"
+        if (
+            ch in simple
+            and not (ch == "v" and self.dialect == "java")
+            and not (ch in "ae" and self.dialect == "ecma")
         ):
             if ch == "0" and self.dialect == "java":
                 m = re.compile(r"[0-3]?[0-7]{1,2}|[0-7]").match(self.s, self.i)
@@ -441,6 +443,11 @@ def _py_char(cp: int) -> str:
     if cp <= 0xFFFF:
         return f"\\u{cp:04x}"
     return f"\\U{cp:08x}"
+
+
+def python_class(ranges: Ranges) -> str:
+    """Stdlib ``re`` source of a character class given as code point ranges."""
+    return _py_class(ranges)
 
 
 def _py_class(ranges: Ranges) -> str:

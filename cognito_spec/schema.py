@@ -30,7 +30,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from cognito_spec import patterns
-from cognito_spec._check import TIMESTAMP_MAX, TIMESTAMP_MIN, ERROR_ENVELOPE_MEMBERS
+from cognito_spec._check import ERROR_ENVELOPE_MEMBERS, TIMESTAMP_MAX, TIMESTAMP_MIN
 from cognito_spec._meta import Shape, members_of, struct_info
 from cognito_spec._unicode_tables import UNICODE_VERSION
 
@@ -102,7 +102,7 @@ def _shape_schema(shape: Shape, defs: dict[str, Any]) -> dict[str, Any]:
         if shape.length_max is not None:
             out["maxProperties"] = shape.length_max
     elif t == "structure":
-        from cognito_spec.shapes import STRUCTURES  # noqa: PLC0415 - shapes import this package
+        from cognito_spec.shapes import STRUCTURES
 
         name = shape.target or shape.name
         if name not in defs:
@@ -166,7 +166,7 @@ def json_schema(cls: type) -> dict[str, Any]:
 
 def all_schemas() -> dict[str, dict[str, Any]]:
     """Every request, response and error schema by shape name, in a stable order."""
-    from cognito_spec.shapes import STRUCTURES  # noqa: PLC0415
+    from cognito_spec.shapes import STRUCTURES
 
     out: dict[str, dict[str, Any]] = {}
     for name, cls in sorted(STRUCTURES.items()):
@@ -211,7 +211,9 @@ def _pattern(
 
 
 #: Draft 2020-12 with the model's pattern dialect (see module docs).
-SchemaValidator: Final = jsonschema.validators.extend(Draft202012Validator, {"pattern": _pattern})
+SchemaValidator: Final = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, {"pattern": _pattern}
+)
 
 
 @functools.cache

@@ -25,25 +25,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from datetime import datetime
 from typing import Any, Final, TypeVar
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from cognito_spec._check import Violation, checker_for, timestamp_ok
-from cognito_spec._meta import Shape, is_shape_class, members_of, struct_info
+from cognito_spec import _timestamps as _ts
+from cognito_spec._check import Violation
+from cognito_spec._codegen import WireTypeError, function_for
+from cognito_spec._meta import is_shape_class, members_of, struct_info
 from cognito_spec.errors import DecodeError, EncodeError
 
 __all__ = [
+    "check_duplicates",
     "configure_converter",
     "decode_timestamp",
     "dumps",
     "encode_timestamp",
+    "find_duplicates",
     "format_timestamp",
     "from_wire",
+    "keys_unique",
     "loads",
     "make_converter",
     "parse_json",
@@ -52,33 +55,20 @@ __all__ = [
 
 T = TypeVar("T")
 
-EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_MS: Final = timedelta(milliseconds=1)
-
 
 # --------------------------------------------------------------------------------------------------
-# Timestamps.
+# Timestamps (the arithmetic lives in _timestamps).
 
 
 def encode_timestamp(value: datetime) -> int | float:
-    """Epoch seconds of an aware datetime, truncated to milliseconds, as a JSON-ready number.
+    """Epoch seconds of an aware datetime, truncated to milliseconds (see :mod:`._timestamps`).
 
-    Whole seconds give an ``int``.  Otherwise the result is ``ms / 1000``: Python divides integers
-    with correct rounding, and every millisecond instant a ``datetime`` holds has at most 15
-    significant digits, so the float's shortest ``repr`` is exactly the decimal ``s.fff`` (proven
-    over the whole range by the tests).  No ``1e-05``, no ``...0.1369999``.
+    Raises :class:`EncodeError` for a naive datetime or a non-datetime.
     """
-    if type(value) is not datetime and not isinstance(value, datetime):
-        raise EncodeError(f"a timestamp member needs a datetime, not {type(value).__name__}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise EncodeError(
-            "naive datetime: timestamps must be timezone-aware (use datetime(..., tzinfo=UTC))"
-        )
-    delta = value - EPOCH
-    ms = (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
-    if ms % 1000 == 0:
-        return ms // 1000
-    return ms / 1000
+    try:
+        return _ts.encode_timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise EncodeError(str(exc)) from None
 
 
 def format_timestamp(value: datetime) -> str:
@@ -86,240 +76,45 @@ def format_timestamp(value: datetime) -> str:
     return json.dumps(encode_timestamp(value))
 
 
-def decode_timestamp(value: object) -> datetime:
-    """An aware UTC datetime from epoch seconds (int, float, or Decimal); sub-microseconds floor."""
-    t = type(value)
-    if t is float:
-        ms = round(value * 1000)  # type: ignore[operator]
-        if ms / 1000 == value and timestamp_ok(value):
-            # The float is the nearest double to a millisecond decimal: that decimal is exact.
-            return EPOCH + timedelta(milliseconds=ms)
-        if not timestamp_ok(value):
-            raise ValueError("timestamp out of range")
-        return _from_decimal(Decimal(repr(value)))
-    if t is int:
-        if not timestamp_ok(value):
-            raise ValueError("timestamp out of range")
-        return EPOCH + timedelta(seconds=value)  # type: ignore[arg-type]
-    if t is Decimal:
-        if not timestamp_ok(value):
-            raise ValueError("timestamp out of range")
-        return _from_decimal(value)  # type: ignore[arg-type]
-    raise TypeError(f"a timestamp is a JSON number, not {type(value).__name__}")
-
-
-def _from_decimal(value: Decimal) -> datetime:
-    try:
-        us = int((value * 1_000_000).to_integral_value(rounding=ROUND_FLOOR))
-    except InvalidOperation:
-        raise ValueError("timestamp is not a finite number") from None
-    return EPOCH + timedelta(microseconds=us)
+decode_timestamp = _ts.decode_timestamp
 
 
 # --------------------------------------------------------------------------------------------------
-# Leaf hooks: no coercion.
+# The converter.  The hooks are the functions _codegen compiles from the metadata; cattrs dispatches.
 
 
-def _struct_str(value: Any, _: Any = None) -> str:
-    if type(value) is str:
-        return value
-    if isinstance(value, str):
-        return str.__str__(value)
-    raise TypeError(f"expected a JSON string, got {type(value).__name__}")
+def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
+    build = function_for(cls, "build")
+
+    def structure(value: Any, _: Any = None) -> Any:
+        return build(value)
+
+    return structure
 
 
-def _struct_bool(value: Any, _: Any = None) -> bool:
-    if value is True or value is False:
-        return value
-    raise TypeError(f"expected a JSON boolean, got {type(value).__name__}")
+def _unstructure_factory(cls: type) -> Callable[[Any], Any]:
+    unbuild: Callable[[Any], Any] = function_for(cls, "unbuild")
+    return unbuild
 
 
-def _struct_int(value: Any, _: Any = None) -> int:
-    if type(value) is int:
-        return value
-    raise TypeError(f"expected a JSON integer, got {type(value).__name__}")
+def configure_converter(conv: cattrs.BaseConverter) -> None:
+    """Install the cognito_spec hook factories on ``conv``; it then (un)structures every generated class.
 
-
-def _struct_float(value: Any, _: Any = None) -> float:
-    t = type(value)
-    if t is float or t is int or t is Decimal:
-        return float(value)
-    if value in ("NaN", "Infinity", "-Infinity"):
-        return float(value)
-    raise TypeError(f"expected a JSON number, got {type(value).__name__}")
-
-
-def _struct_blob(value: Any, _: Any = None) -> bytes:
-    import base64  # noqa: PLC0415
-
-    if type(value) is not str:
-        raise TypeError(f"expected a base64 JSON string, got {type(value).__name__}")
-    return base64.b64decode(value, validate=True)
-
-
-def _struct_timestamp(value: Any, _: Any = None) -> datetime:
-    return decode_timestamp(value)
-
-
-def _enum_value(value: Any) -> str:
-    return value if type(value) is str else str.__str__(value)
-
-
-def _unstruct_blob(value: bytes) -> str:
-    import base64  # noqa: PLC0415
-
-    return base64.b64encode(value).decode("ascii")
-
-
-def _unstruct_timestamp(value: datetime) -> int | float:
-    return encode_timestamp(value)
-
-
-# --------------------------------------------------------------------------------------------------
-# Hooks per shape.
-
-
-class _LazyStructure:
-    """A structure hook resolved on first use, so mutually recursive shapes cannot loop."""
-
-    __slots__ = ("cls", "conv", "hook")
-
-    def __init__(self, conv: cattrs.Converter, cls: type) -> None:
-        self.conv, self.cls = conv, cls
-        self.hook: Callable[[Any, Any], Any] | None = None
-
-    def __call__(self, value: Any, _: Any = None) -> Any:
-        if self.hook is None:
-            self.hook = self.conv.get_structure_hook(self.cls)
-        return self.hook(value, self.cls)
-
-
-def _target(shape: Shape) -> type:
-    from cognito_spec.shapes import STRUCTURES  # noqa: PLC0415 - shapes import this package
-
-    return STRUCTURES[shape.target or shape.name]
-
-
-def _structure_hook(conv: cattrs.Converter, shape: Shape) -> Callable[[Any, Any], Any]:
-    t = shape.type
-    if t == "string":
-        if shape.enum_class is not None:
-            known: dict[str, Any] = dict(shape.enum_class._value2member_map_)  # type: ignore[attr-defined]
-
-            def enum_hook(value: Any, _: Any = None) -> Any:
-                if type(value) is str:
-                    return known.get(value, value)
-                return known.get(_struct_str(value), value)
-
-            return enum_hook
-        return _struct_str
-    if t == "boolean":
-        return _struct_bool
-    if t in ("integer", "long"):
-        return _struct_int
-    if t in ("float", "double"):
-        return _struct_float
-    if t == "timestamp":
-        return _struct_timestamp
-    if t == "blob":
-        return _struct_blob
-    if t == "structure":
-        return _LazyStructure(conv, _target(shape))
-    if t == "list":
-        assert shape.member is not None
-        item = _structure_hook(conv, shape.member)
-
-        def list_hook(value: Any, _: Any = None) -> tuple[Any, ...]:
-            if type(value) is not list and not isinstance(value, list | tuple):
-                raise TypeError(f"expected a JSON array, got {type(value).__name__}")
-            return tuple([item(x, None) for x in value])
-
-        return list_hook
-    if t == "map":
-        assert shape.key is not None and shape.value is not None
-        key, val = _structure_hook(conv, shape.key), _structure_hook(conv, shape.value)
-
-        def map_hook(value: Any, _: Any = None) -> dict[Any, Any]:
-            if type(value) is not dict:
-                raise TypeError(f"expected a JSON object, got {type(value).__name__}")
-            return {key(k, None): val(v, None) for k, v in value.items()}
-
-        return map_hook
-    raise AssertionError(t)  # pragma: no cover
-
-
-def _unstructure_hook(conv: cattrs.Converter, shape: Shape) -> Callable[[Any], Any] | None:
-    """The hook for one shape, or None where the value is already JSON-ready."""
-    t = shape.type
-    if t == "string":
-        return _enum_value if shape.enum_class is not None else None
-    if t == "timestamp":
-        return _unstruct_timestamp
-    if t == "blob":
-        return _unstruct_blob
-    if t == "structure":
-        cls = _target(shape)
-        return lambda value: conv.get_unstructure_hook(cls)(value)
-    if t == "list":
-        assert shape.member is not None
-        item = _unstructure_hook(conv, shape.member)
-        if item is None:
-            return list
-        return lambda value: [item(x) for x in value]
-    if t == "map":
-        assert shape.value is not None
-        val = _unstructure_hook(conv, shape.value)
-        if val is None:
-            return dict
-        return lambda value: {k: val(v) for k, v in value.items()}
-    return None
-
-
-def _structure_factory(conv: cattrs.Converter) -> Callable[[type], Callable[[Any, Any], Any]]:
-    def factory(cls: type) -> Callable[[Any, Any], Any]:
-        overrides = {
-            name: override(rename=m.wire, struct_hook=_structure_hook(conv, m.shape))
-            for name, m in members_of(cls)
-        }
-        fn = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=False, **overrides)  # type: ignore[arg-type]
-
-        def structure(value: Any, _: Any = None) -> Any:
-            if type(value) is not dict:
-                raise TypeError(f"expected a JSON object, got {type(value).__name__}")
-            return fn(value, cls)
-
-        return structure
-
-    return factory
-
-
-def _unstructure_factory(conv: cattrs.Converter) -> Callable[[type], Callable[[Any], Any]]:
-    def factory(cls: type) -> Callable[[Any], Any]:
-        overrides = {}
-        for name, m in members_of(cls):
-            hook = _unstructure_hook(conv, m.shape)
-            overrides[name] = override(rename=m.wire, unstruct_hook=hook) if hook else override(rename=m.wire)
-        # Every optional member defaults to None, so "omit if default" omits exactly the Nones.
-        fn = make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **overrides)  # type: ignore[arg-type]
-        return fn
-
-    return factory
-
-
-def configure_converter(conv: cattrs.Converter) -> None:
-    """Install the cognito_spec hook factories on ``conv`` (for every generated class, once)."""
-    conv.register_structure_hook_factory(is_shape_class, _structure_factory(conv))
-    conv.register_unstructure_hook_factory(is_shape_class, _unstructure_factory(conv))
+    The hooks raise :class:`cognito_spec._codegen.WireTypeError` (a ``TypeError``) on a wrong JSON type
+    and :class:`~cognito_spec.errors.EncodeError` on an object that cannot be written.
+    """
+    conv.register_structure_hook_factory(is_shape_class, _structure_factory)
+    conv.register_unstructure_hook_factory(is_shape_class, _unstructure_factory)
 
 
 def make_converter() -> cattrs.Converter:
-    """A new cattrs converter for the generated classes."""
+    """A new cattrs converter for the generated classes (the global converter is never touched)."""
     conv = cattrs.Converter()
     configure_converter(conv)
     return conv
 
 
-#: The converter behind the module-level functions.  Built once; never the global cattrs converter.
+#: The converter behind the module-level functions.
 CONVERTER: Final = make_converter()
 
 
@@ -332,9 +127,10 @@ def _reject_constant(name: str) -> None:
 
 
 class _Dup(dict[str, Any]):
-    """Marks objects that had a repeated key (keeps the last value, as json.loads does)."""
+    """An object that had a repeated key (it keeps the last value, as json.loads does)."""
 
     __slots__ = ("dups",)
+    dups: list[str]
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -342,35 +138,36 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(d) != len(pairs):
         seen: set[str] = set()
         marked = _Dup(d)
-        marked.dups = [k for k, _ in pairs if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
+        marked.dups = []
+        for k, _ in pairs:
+            if k in seen:
+                marked.dups.append(k)
+            seen.add(k)
         return marked
     return d
 
 
 _DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
-_STRICT_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_pairs)
+_PAIRS_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_pairs)
 
 
-def parse_json(body: bytes | bytearray | memoryview | str, *, duplicates: bool = True) -> Any:
-    """Parse a JSON body as the service would: UTF-8 only, no BOM, no NaN, no duplicate keys.
-
-    Raises :class:`DecodeError` with a ``malformed_json``, ``invalid_utf8`` or ``duplicate_key``
-    violation.  The message never quotes the body (it may hold tokens).  ``duplicates=False`` skips
-    the duplicate-key scan (then the last value of a repeated key wins silently, as with json.loads).
-    """
+def _body_text(body: bytes | bytearray | memoryview | str) -> str:
+    if isinstance(body, str):
+        return body
     if isinstance(body, bytes | bytearray | memoryview):
         try:
-            text = bytes(body).decode("utf-8")
+            return bytes(body).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DecodeError(
-                "JSON body", [Violation((), "invalid_utf8", None, detail=f"invalid UTF-8 at byte {exc.start}")]
+                "JSON body",
+                [Violation((), "invalid_utf8", None, detail=f"invalid UTF-8 at byte {exc.start}")],
             ) from None
-    elif isinstance(body, str):
-        text = body
-    else:
-        raise TypeError(f"a body is bytes or str, not {type(body).__name__}")
+    raise TypeError(f"a body is bytes or str, not {type(body).__name__}")
+
+
+def _decode(text: str, decoder: json.JSONDecoder) -> Any:
     try:
-        data = (_STRICT_DECODER if duplicates else _DECODER).decode(text)
+        return decoder.decode(text)
     except json.JSONDecodeError as exc:
         detail = f"{exc.msg} at line {exc.lineno} column {exc.colno} (char {exc.pos})"
         raise DecodeError("JSON body", [Violation((), "malformed_json", None, detail=detail)]) from None
@@ -380,16 +177,29 @@ def parse_json(body: bytes | bytearray | memoryview | str, *, duplicates: bool =
         ) from None
     except ValueError as exc:  # NaN/Infinity, integers beyond the int digit limit
         raise DecodeError("JSON body", [Violation((), "malformed_json", None, detail=str(exc))]) from None
-    if duplicates:
-        dups = _find_duplicates(data, ())
-        if dups:
-            raise DecodeError("JSON body", dups)
+
+
+def parse_json(body: bytes | bytearray | memoryview | str, *, duplicates: bool = True) -> Any:
+    """Parse a JSON body as the service would: UTF-8 only, no BOM, no NaN, no duplicate keys.
+
+    Raises :class:`DecodeError` with a ``malformed_json``, ``invalid_utf8`` or ``duplicate_key``
+    violation; the message never quotes the body (it may hold tokens).  ``duplicates=False`` skips
+    the duplicate-key scan: the last value of a repeated key then wins, as with ``json.loads``.
+    """
+    text = _body_text(body)
+    if not duplicates:
+        return _decode(text, _DECODER)
+    data = _decode(text, _PAIRS_DECODER)
+    dups = find_duplicates(data)
+    if dups:
+        raise DecodeError("JSON body", dups)
     return data
 
 
-def _find_duplicates(data: Any, path: tuple[str | int, ...]) -> list[Violation]:
+def find_duplicates(data: Any) -> list[Violation]:
+    """Duplicate-key violations of a value parsed with the pairs-aware decoder."""
     out: list[Violation] = []
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, path)]
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
     while stack:
         node, p = stack.pop()
         if type(node) is _Dup:
@@ -398,69 +208,123 @@ def _find_duplicates(data: Any, path: tuple[str | int, ...]) -> list[Violation]:
             stack.extend((v, (*p, k)) for k, v in node.items() if isinstance(v, dict | list))
         elif isinstance(node, list):
             stack.extend((v, (*p, i)) for i, v in enumerate(node) if isinstance(v, dict | list))
+    out.sort(key=lambda v: tuple(str(x) for x in v.path))
     return out
+
+
+def keys_unique(text: str, keys: int, strings: int) -> bool:
+    """True when valid JSON ``text``, parsed into objects holding ``keys`` keys and ``strings`` string
+    values in all, cannot have repeated a key.  False means "maybe": the exact scan then decides.
+
+    Why counting characters proves it (the counts run in C; a Python ``object_pairs_hook`` cost
+    three times ``json.loads``):
+
+    * Without backslashes in the text, every ``"`` opens or closes a string token, and every token
+      is a key or a string value.  Parsing keeps each distinct key and every value it keeps, so
+      ``2 * (keys + strings)`` equals the number of quotes exactly when nothing was dropped.
+    * Otherwise colons decide: each key written is followed, outside strings, by white space and
+      its own colon, so the colons bound the keys written.  Colons in values (``custom:tenant``)
+      loosen that bound; a tighter one counts only ``":`` and white space before a colon (raw tabs
+      and newlines only occur outside strings).
+    """
+    if "\\" not in text:
+        return text.count('"') == 2 * (keys + strings)
+    if text.count(":") == keys:
+        return True
+    bound = text.count('":') + text.count(" :")
+    for ws in "\t\n\r":
+        if ws in text:
+            bound += text.count(ws + ":")
+    return bound == keys
+
+
+def check_duplicates(text: str, keys: int, strings: int) -> list[Violation]:
+    """Duplicate-key violations of ``text``, given the counts of its parse (fast when none)."""
+    if keys_unique(text, keys, strings):
+        return []
+    return find_duplicates(_decode(text, _PAIRS_DECODER))
 
 
 _ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=False)
 
 
 def to_wire(obj: Any) -> dict[str, Any]:
-    """The wire dict of a generated object (exact member names, Nones omitted)."""
-    if not is_shape_class(type(obj)):
-        raise TypeError(f"to_wire() takes a cognito_spec shape object, not {type(obj).__name__}")
-    out: dict[str, Any] = CONVERTER.unstructure(obj)
+    """The wire dict of a generated object (exact member names, ``None`` omitted)."""
+    unbuild = _UNBUILDERS.get(type(obj))
+    if unbuild is None:
+        if not is_shape_class(type(obj)):
+            raise TypeError(f"to_wire() takes a cognito_spec shape object, not {type(obj).__name__}")
+        unbuild = _UNBUILDERS[type(obj)] = function_for(type(obj), "unbuild")
+    out: dict[str, Any] = unbuild(obj)
     return out
 
 
 def dumps(obj: Any) -> bytes:
-    """The JSON body of a generated object, as the service writes it (compact, UTF-8/ASCII)."""
+    """The JSON body of a generated object: compact, ASCII-only (non-ASCII as ``\\uXXXX``)."""
     return _ENCODER.encode(to_wire(obj)).encode("ascii")
+
+
+_UNBUILDERS: dict[type, Callable[[Any], Any]] = {}
 
 
 def from_wire(data: Any, cls: type[T], *, strict: bool = False) -> T:
     """Decode a parsed wire value into ``cls``.
 
     Tolerant (default): unknown members are ignored and missing required members of responses read
-    as None, as a good SDK does; wrong JSON types still fail.  ``strict=True``: every constraint of
-    the model is checked first and every violation is reported in one :class:`DecodeError`.
+    as ``None``, as a good SDK does; wrong JSON types still fail.  ``strict=True``: every constraint
+    of the model is checked first and every violation is reported in one :class:`DecodeError`.
     """
-    if strict:
-        out: list[Violation] = []
-        checker_for(cls)(data, (), out, True)
-        if out:
-            raise DecodeError(cls.__name__, out)
+    if not strict:
+        return _build(data, cls)
+    out: list[Violation] = []
+    result: T = function_for(cls, "strict")(data, (), out, True, [0, 0])
+    if out:
+        raise DecodeError(cls.__name__, out)
+    return result
+
+
+def _build(data: Any, cls: type[T]) -> T:
     try:
-        result: T = CONVERTER.structure(data, cls)
-    except DecodeError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any failure is re-diagnosed with paths below
+        result: T = function_for(cls, "build")(data)
+    except (WireTypeError, TypeError, ValueError, OverflowError, ArithmeticError) as exc:
         raise _diagnose(data, cls, exc) from None
     return result
 
 
 def loads(body: bytes | bytearray | memoryview | str, cls: type[T], *, strict: bool = False) -> T:
-    """Parse a JSON body and decode it into ``cls`` (see :func:`from_wire`)."""
-    return from_wire(parse_json(body, duplicates=strict), cls, strict=strict)
+    """Parse a JSON body and decode it into ``cls`` (see :func:`from_wire`).
 
-
-_FATAL_IN_TOLERANT: Final = frozenset({"type", "timestamp_range", "required"})
+    Strict decoding also reports malformed JSON, invalid UTF-8 and duplicate keys as violations.
+    """
+    text = _body_text(body)
+    data = _decode(text, _DECODER)
+    if not strict:
+        return _build(data, cls)
+    out: list[Violation] = []
+    cnt = [0, 0]
+    result: T = function_for(cls, "strict")(data, (), out, True, cnt)
+    if out or not keys_unique(text, cnt[0], cnt[1]):
+        out.extend(find_duplicates(_decode(text, _PAIRS_DECODER)))
+    if out:
+        raise DecodeError(cls.__name__, out)
+    return result
 
 
 def _diagnose(data: Any, cls: type, exc: BaseException) -> DecodeError:
-    """Explain a failed tolerant decode with paths, using the strict checker's findings."""
+    """Explain a failed tolerant decode with paths, from the checker's findings."""
     out: list[Violation] = []
-    checker_for(cls)(data, (), out, False)
-    fatal = [v for v in out if v.kind in _FATAL_IN_TOLERANT and _is_fatal(cls, v)]
-    if not fatal:  # pragma: no cover - the checker and the hooks disagree: report what we know
+    function_for(cls, "check")(data, (), out, False, [0, 0])
+    fatal = [v for v in out if _is_fatal(cls, v)]
+    if not fatal:  # pragma: no cover - the checker and the builder disagree: report what we know
         fatal = [Violation((), "type", cls.__name__, detail=f"{type(exc).__name__}: {exc}")]
     return DecodeError(cls.__name__, fatal)
 
 
 def _is_fatal(cls: type, v: Violation) -> bool:
-    """Only members without a default (required members of input shapes) break a tolerant decode."""
-    if v.kind != "required":
+    """What breaks a tolerant decode: wrong types, impossible timestamps, mandatory members missing."""
+    if v.kind in ("type", "timestamp_range"):
         return True
-    if len(v.path) != 1:
+    if v.kind != "required" or len(v.path) != 1:
         return False
     for name, m in members_of(cls):
         if m.wire == v.path[0]:

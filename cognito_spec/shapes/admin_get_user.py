@@ -15,10 +15,10 @@ from cognito_spec.shapes._model import (
     MFA_OPTION_LIST_TYPE,
     MODEL_VERSION,
     STRING_TYPE,
-    USERNAME_TYPE,
     USER_MFA_SETTING_LIST_TYPE,
     USER_POOL_ID_TYPE,
     USER_STATUS_TYPE,
+    USERNAME_TYPE,
     UserStatusType,
 )
 from cognito_spec.shapes.common import AttributeType, MFAOptionType

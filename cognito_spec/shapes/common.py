@@ -10,8 +10,8 @@ from cognito_spec.shapes._model import (
     ATTRIBUTE_NAME_TYPE,
     ATTRIBUTE_VALUE_TYPE,
     DELIVERY_MEDIUM_TYPE,
-    DeliveryMediumType,
     MODEL_VERSION,
+    DeliveryMediumType,
 )
 
 __all__ = ["AttributeType", "MFAOptionType"]

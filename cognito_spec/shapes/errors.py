@@ -20,15 +20,15 @@ __all__ = [
     "InternalErrorException",
     "InvalidParameterException",
     "NotAuthorizedException",
+    "OperationNotEnabledException",
     "PasswordResetRequiredException",
     "ResourceNotFoundException",
+    "SerializationException",
     "TooManyRequestsException",
+    "UnknownOperationException",
+    "UnrecognizedClientException",
     "UserNotConfirmedException",
     "UserNotFoundException",
-    "SerializationException",
-    "UnrecognizedClientException",
-    "UnknownOperationException",
-    "OperationNotEnabledException",
 ]
 
 

@@ -12,8 +12,8 @@ from cognito_spec.shapes._model import (
     MODEL_VERSION,
     STRING_TYPE,
     TOKEN_MODEL_TYPE,
-    USERNAME_TYPE,
     USER_MFA_SETTING_LIST_TYPE,
+    USERNAME_TYPE,
 )
 from cognito_spec.shapes.common import AttributeType, MFAOptionType
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from cognito_spec._meta import StructInfo, member, shape, to_tuple
 from cognito_spec.shapes._model import (
-    AuthFactorType,
     CONFIGURED_USER_AUTH_FACTORS_LIST_TYPE,
     MODEL_VERSION,
     STRING_TYPE,
     TOKEN_MODEL_TYPE,
-    USERNAME_TYPE,
     USER_MFA_SETTING_LIST_TYPE,
+    USERNAME_TYPE,
+    AuthFactorType,
 )
 
 __all__ = ["GetUserAuthFactorsRequest", "GetUserAuthFactorsResponse"]
