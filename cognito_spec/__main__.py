@@ -1,0 +1,3 @@
+from cognito_spec.cli import main
+
+raise SystemExit(main())
