@@ -24,6 +24,7 @@ __all__ = [
     "ViolationKind",
     "json_pointer",
     "member_path",
+    "unanchored",
 ]
 
 Severity = Literal["error", "warning"]
@@ -98,6 +99,36 @@ class Violation:
     def member_path(self) -> str:
         return member_path(self.path)
 
+    @property
+    def constraint(self) -> str | None:
+        """The broken constraint as the service's validation message words it.
+
+        ``Member must not be null``, ``Member must have length greater than or equal to 1``, ... (see
+        :func:`cognito_spec.validate.validation_message`).  None for the kinds the service does not
+        report as ``InvalidParameterException`` (wrong types, unknown members, malformed bodies).
+        """
+        k = self.kind
+        if k == "required":
+            return "Member must not be null"
+        if k == "length_min":
+            return f"Member must have length greater than or equal to {self.limit}"
+        if k == "length_max":
+            return f"Member must have length less than or equal to {self.limit}"
+        if k == "range_min":
+            return f"Member must have value greater than or equal to {_number_text(self.limit)}"
+        if k == "range_max":
+            return f"Member must have value less than or equal to {_number_text(self.limit)}"
+        if k == "pattern":
+            return f"Member must satisfy regular expression pattern: {unanchored(str(self.limit))}"
+        if k == "enum":
+            return f"Member must satisfy enum value set: [{', '.join(self.limit)}]"
+        return None
+
+    @property
+    def message(self) -> str:
+        """A short human description; sensitive values are left out (see :meth:`describe`)."""
+        return self.describe()
+
     def describe(self, *, reveal: bool = False) -> str:
         """A short human description (not the service's message format; see cognito_spec.validate)."""
         k = self.kind
@@ -130,6 +161,28 @@ class Violation:
             shown = repr(self.value)
             text += f": {shown if len(shown) <= 80 else shown[:77] + '...'}"
         return text
+
+
+def unanchored(pattern: str) -> str:
+    """A model pattern as the service prints it: without a leading ``^`` or a trailing unescaped ``$``.
+
+    The service applies every pattern to the whole value, so the anchors say nothing and its messages
+    leave them out.
+    """
+    if pattern.startswith("^"):
+        pattern = pattern[1:]
+    if pattern.endswith("$"):
+        backslashes = len(pattern) - 1 - len(pattern[:-1].rstrip("\\"))
+        if backslashes % 2 == 0:
+            pattern = pattern[:-1]
+    return pattern
+
+
+def _number_text(value: object) -> str:
+    """A range bound as the service prints it: integral bounds without a fraction."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _json_type(value: object) -> str:

@@ -11,7 +11,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
+
+import attrs
 
 if TYPE_CHECKING:
     from cognito_spec._check import Violation
@@ -20,7 +22,10 @@ __all__ = [
     "CognitoSpecError",
     "DecodeError",
     "EncodeError",
+    "ErrorResponse",
+    "MessageFormatError",
     "ServiceError",
+    "UnknownServiceError",
 ]
 
 Fault = Literal["client", "server"]
@@ -74,14 +79,101 @@ class ServiceError(CognitoSpecError):
     def __str__(self) -> str:
         return f"{self.code}: {self.message}" if self.message else self.code
 
+    @property
+    def response(self) -> ErrorResponse | None:
+        """What the server sent, when the error was read from a response (``envelope.parse_error``)."""
+        found = self.__dict__.get(_RESPONSE_KEY)
+        return found if isinstance(found, ErrorResponse) else None
+
     def __reduce__(self) -> tuple[Any, ...]:
         # attrs passes no positional args to BaseException, so pickle needs the fields by name
         # (multiprocessing sends exceptions between processes).
-        import attrs
-
         fields = attrs.fields(type(self))  # type: ignore[arg-type]
-        return (_rebuild, (type(self), {f.name: getattr(self, f.name) for f in fields}))
+        return (_rebuild, (type(self), {f.name: getattr(self, f.name) for f in fields}, self.response))
 
 
-def _rebuild(cls: type[ServiceError], fields: dict[str, Any]) -> ServiceError:
-    return cls(**fields)
+#: Where a parsed error keeps its response (the generated classes are frozen: no field can take it).
+_RESPONSE_KEY: Final = "_cognito_spec_response"
+
+
+def attach_response(exc: ServiceError, response: ErrorResponse | None) -> None:
+    """Record the response an error was read from (see :attr:`ServiceError.response`)."""
+    if response is not None:
+        exc.__dict__[_RESPONSE_KEY] = response
+
+
+def _rebuild(
+    cls: type[ServiceError], fields: dict[str, Any], response: ErrorResponse | None = None
+) -> ServiceError:
+    exc = cls(**fields)
+    attach_response(exc, response)
+    return exc
+
+
+def _body_repr(body: bytes) -> str:
+    return f"<{len(body)} bytes>"
+
+
+@attrs.frozen
+class ErrorResponse:
+    """An HTTP response exactly as received: status, headers in order, raw body."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = attrs.field(default=b"", repr=_body_repr)
+
+
+class UnknownServiceError(ServiceError):
+    """An error response whose code this library does not know, or that named no code at all.
+
+    It keeps everything: ``code`` (empty when the response named none), ``message``, ``status`` and the
+    raw ``body``; :attr:`response` has the headers too.
+    """
+
+    modelled: ClassVar[bool] = False
+
+    def __init__(
+        self, code: str, message: str | None = None, *, status: int = 400, body: bytes = b""
+    ) -> None:
+        super().__init__(code, message)
+        self._code = code
+        self.message = message
+        self.status = status
+        self.body = body
+
+    @property
+    def code(self) -> str:  # type: ignore[override]
+        return self._code
+
+    @property
+    def http_status(self) -> int:  # type: ignore[override]
+        return self.status
+
+    @property
+    def fault(self) -> Fault:  # type: ignore[override]
+        return "server" if self.status >= 500 else "client"
+
+    def __str__(self) -> str:
+        code = self._code or f"HTTP {self.status}"
+        return f"{code}: {self.message}" if self.message else code
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(code={self._code!r}, message={self.message!r}, status={self.status},"
+            f" body=<{len(self.body)} bytes>)"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_unknown, (self._code, self.message, self.status, self.body, self.response))
+
+
+def _rebuild_unknown(
+    code: str, message: str | None, status: int, body: bytes, response: ErrorResponse | None
+) -> UnknownServiceError:
+    exc = UnknownServiceError(code, message, status=status, body=body)
+    attach_response(exc, response)
+    return exc
+
+
+class MessageFormatError(CognitoSpecError, ValueError):
+    """A text is not in the format of the service's validation message (or there is nothing to report)."""
