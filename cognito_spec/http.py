@@ -1,0 +1,217 @@
+"""Sans-IO HTTP for emulators: headers and body in, typed objects out; objects in, status, headers, body out.
+
+Nothing here opens a socket or knows a web framework.  An emulator hands :func:`parse_request` the
+headers and body its server received and gets the operation and the decoded request back, or an
+exception that *is* the answer the service would give: every failure raises a
+:class:`~cognito_spec.errors.ServiceError` subclass, which ``cognito_spec.envelope.render_error`` turns
+into the error response.  :func:`render_response` writes a success::
+
+    try:
+        op, request = parse_request(headers, body)
+        status, out_headers, out_body = render_response(handle(op, request))
+    except ServiceError as exc:
+        status, out_headers, out_body = render_error(exc)
+
+The rules below follow the awsJson1_1 protocol as the Cognito user pools service applies it.  Each
+carries its reason next to the code, in the manner of h11: the reason is what lets the next reader
+tell a deliberate choice from an accident.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from cognito_spec._check import Violation
+from cognito_spec._codegen import function_for
+from cognito_spec._meta import struct_info
+from cognito_spec.errors import EncodeError, ServiceError
+from cognito_spec.shapes import OPERATION_ROWS, UnknownOperationException
+from cognito_spec.wire import _DECODER, _ENCODER, _body_text, _decode, to_wire
+
+if TYPE_CHECKING:
+    from cognito_spec.operations import Operation
+
+__all__ = [
+    "CONTENT_TYPE",
+    "HeadersLike",
+    "RequestId",
+    "content_type_ok",
+    "header_map",
+    "parse_request",
+    "render_response",
+]
+
+#: The media type of every awsJson1_1 request and response body.
+CONTENT_TYPE: Final = "application/x-amz-json-1.1"
+
+#: Headers as a mapping, or as ``(name, value)`` pairs in ``str`` or ``bytes`` (WSGI, h11, ASGI).
+HeadersLike = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]]
+
+#: A request id: a fresh UUID per response, as the service sends.
+RequestId = str
+
+# Dispatch is a plain table: the X-Amz-Target value names exactly one operation.
+_BY_TARGET: Final[Mapping[str, Operation]] = {op.target: op for op in OPERATION_ROWS}
+
+
+def _text(value: str | bytes) -> str:
+    # Header bytes are ISO-8859-1 by HTTP's definition (RFC 9110 section 5.5): decoding as latin-1
+    # never fails and maps every byte to one character, so a hostile header cannot crash us here.
+    return value.decode("latin-1") if isinstance(value, bytes | bytearray) else value
+
+
+def header_map(headers: HeadersLike) -> dict[str, str]:
+    """Lower-cased header names to their first value.
+
+    Header names are case-insensitive (RFC 9110 section 5.1): SDKs send ``X-Amz-Target``, browsers
+    over HTTP/2 send ``x-amz-target``, and both must select the same operation.  When a name repeats,
+    the first value wins; awsJson1_1 defines no header that may be repeated, so a second
+    ``X-Amz-Target`` can only be a client bug, and taking the first is what common front ends do.
+    Values lose surrounding white space, which HTTP does not count as part of the value.
+    """
+    out: dict[str, str] = {}
+    items: Iterable[tuple[str | bytes, str | bytes]]
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    for name, value in items:
+        key = _text(name).lower()
+        if key not in out:
+            out[key] = _text(value).strip()
+    return out
+
+
+def content_type_ok(value: str | None) -> bool:
+    """True when a Content-Type header names awsJson1_1 (``application/x-amz-json-1.1``).
+
+    * Media type names are case-insensitive (RFC 9110 section 8.3.1), so ``Application/X-Amz-Json-1.1``
+      is the same type.
+    * Parameters are allowed: browsers' ``fetch`` and many HTTP libraries append
+      ``; charset=utf-8`` on their own, and the service accepts it.
+    * A ``charset`` other than UTF-8 is refused: JSON on the wire is UTF-8 (RFC 8259 section 8.1),
+      and a body announced as Latin-1 cannot be read as the service reads it.
+    * ``application/json`` is refused: the service routes by this media type, and the awsJson1_0
+      type (``application/x-amz-json-1.0``) belongs to a different protocol.
+    """
+    if value is None:
+        return False
+    media, _, params = value.partition(";")
+    if media.strip().lower() != CONTENT_TYPE:
+        return False
+    for param in params.split(";"):
+        name, _, val = param.partition("=")
+        if name.strip().lower() == "charset" and val.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            return False
+    return True
+
+
+def parse_request(
+    headers: HeadersLike, body: bytes | bytearray | memoryview | str | None
+) -> tuple[Operation, Any]:
+    """Decode a request as the service would: the operation it targets and its input object.
+
+    Raises the service's own error for a request it would refuse (render it with
+    ``cognito_spec.envelope.render_error``):
+
+    * :class:`UnknownOperationException`: the ``X-Amz-Target`` header is missing or names no
+      operation of the model, or the Content-Type is not awsJson1_1;
+    * :class:`SerializationException`: the body is not one JSON object in UTF-8 (malformed, a
+      byte-order mark, repeated keys), or a member has the wrong JSON type;
+    * :class:`InvalidParameterException`: the body breaks constraints of the input (required,
+      length, pattern, enum, range), with the service's "N validation error(s) detected" message.
+    """
+    h = header_map(headers)
+
+    # 1. Routing.  The service dispatches on the exact X-Amz-Target value
+    #    ("AWSCognitoIdentityProviderService.GetUser"): no case folding, no prefix matching.  A request
+    #    without the header, or naming an operation that does not exist, cannot be routed at all; the
+    #    service's front end answers that with UnknownOperationException before any body is read.
+    op = _BY_TARGET.get(h.get("x-amz-target", ""))
+    if op is None:
+        raise _unknown_operation()
+
+    # 2. Protocol.  The front end picks the protocol from the Content-Type, and only with the awsJson1_1
+    #    protocol does X-Amz-Target name an operation; a request of another media type is one the
+    #    service cannot route, the same answer as an unknown target.  (That the service answers it so,
+    #    rather than with SerializationException, is recorded from client reports, not from a
+    #    specification; the class is the only thing SDKs act on.)
+    if not content_type_ok(h.get("content-type")):
+        raise _unknown_operation()
+
+    # 3. Framing.  An empty body is an empty input: SDKs send "{}" for operations without members, but
+    #    HTTP clients may send nothing at all, and the service treats both alike.  Anything else must
+    #    be one JSON object in UTF-8, without a byte-order mark and without repeated keys (a parser
+    #    that silently keeps one of two values is a request-smuggling risk; see cognito_spec.validate).
+    data: Any = {} if body is None or len(body) == 0 else body
+
+    # 4. Deserialisation, then validation, as the service orders them: a body that does not
+    #    deserialise into the input shape (malformed JSON, a member of the wrong JSON type, a top-level
+    #    array) is a SerializationException, whatever constraints it also breaks; only a body that
+    #    deserialised has its constraints checked, and all of them are reported in one
+    #    InvalidParameterException.  Unknown members are ignored: newer SDKs send members older model
+    #    versions lack, and the service skips members it does not know instead of failing the call.
+    #    Enum values are enforced on input, which is why validation runs strict.  The decisions and
+    #    their evidence live in cognito_spec.validate (service_error); this module only applies them.
+    from cognito_spec.validate import service_error, validate
+
+    violations = validate(data, op.input, mode="strict")
+    if violations:
+        error = service_error(violations)
+        if error is not None:
+            raise error
+    if type(data) is not dict:
+        data = _decode(_body_text(data), _DECODER)
+    return op, function_for(op.input, "build")(data)
+
+
+def _unknown_operation() -> ServiceError:
+    # The generated classes take their members as keywords, which the type checker cannot see
+    # through the ``shape`` decorator; the service sends this error without a message.
+    make: Any = UnknownOperationException
+    err: ServiceError = make(message=None)
+    return err
+
+
+def render_response(
+    obj: Any, *, request_id: str | None = None, check: bool = True
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """The HTTP response of a successful call: ``(200, headers, body)``.
+
+    ``obj`` is an output object of the model (``GetUserResponse(...)``).  With ``check`` (the default)
+    the object is first checked against every constraint of its shape, and :class:`EncodeError` is
+    raised when the service could never have sent it (a required member missing, a value too long):
+    an emulator that answers what the service cannot answer teaches its users the wrong thing.
+
+    The headers are the ones clients rely on:
+
+    * ``Content-Type: application/x-amz-json-1.1``: the service labels successes with the protocol's
+      media type, and some clients (browsers' ``fetch``, JSON-sniffing HTTP libraries) behave
+      differently for ``application/json``.
+    * ``x-amzn-RequestId``: every response carries a fresh UUID; SDKs attach it to results and errors,
+      and support cases quote it.
+    * ``Content-Length``: the body is complete, so its length is known; WSGI and HTTP/1.1 servers
+      then need no chunked encoding.
+    """
+    info = struct_info(type(obj))
+    if info is None or info.role != "output":
+        raise TypeError(
+            f"render_response() takes an output object of the model, not {type(obj).__name__}"
+            " (errors go to cognito_spec.envelope.render_error)"
+        )
+    wire = to_wire(obj)
+    if check:
+        out: list[Violation] = []
+        # Tolerant check: a value of an open enum newer than the pinned model is the emulator's
+        # right to send (clients must accept it); only real breaks of the shape are refused.
+        function_for(type(obj), "check")(wire, (), out, False, [0, 0])
+        out = [v for v in out if v.severity == "error"]
+        if out:
+            problems = "; ".join(f"{v.pointer or '/'}: {v.describe()}" for v in out)
+            raise EncodeError(f"{type(obj).__name__} breaks its model: {problems}")
+    body = _ENCODER.encode(wire).encode("ascii")
+    headers = [
+        ("Content-Type", CONTENT_TYPE),
+        ("x-amzn-RequestId", request_id or str(uuid.uuid4())),
+        ("Content-Length", str(len(body))),
+    ]
+    return 200, headers, body
