@@ -1,0 +1,385 @@
+"""``cognito-spec validate`` and ``cognito-spec redact``: captured traffic against the model.
+
+``validate PATH... [--format text|json] [--strict] [--jobs N] [--reveal]``
+    Reads HAR 1.2 and JSON-lines captures (``-`` is standard input), streaming, and checks every
+    Cognito exchange with :func:`cognito_spec.exchange.examine`.  Output: one line (or JSON record)
+    per finding, in input order, then a summary.  Exit status 0 when every exchange is valid, 1 when
+    any has an error (or, with ``--strict``, a warning), 2 when an input is unreadable or the usage
+    is wrong.  Messages are redacted unless ``--reveal``.
+
+``redact IN OUT``
+    Copies a capture with every sensitive member of the request and response bodies masked (and
+    credential headers), in the input's format.  ``-`` is standard input or output.
+
+How ``--jobs`` keeps the output identical: the input is cut into batches in the main process (JSON
+lines: blocks of whole lines, as bytes; HAR: runs of parsed entries), each batch is validated as a
+unit, and the results are printed in batch order.  ``--jobs 1`` runs the very same batches in
+process.  At most a few batches per worker are in flight, so memory stays flat with any input size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from typing import IO, Any, Final
+
+import attrs
+
+from cognito_spec.capture import (
+    CaptureError,
+    CaptureSource,
+    Exchange,
+    ReadStats,
+    iter_exchanges,
+    iter_jsonl_lines,
+    open_capture,
+    rewrite_har,
+    rewrite_jsonl,
+)
+from cognito_spec.cli import UsageError
+from cognito_spec.exchange import Finding, examine, redact_exchange
+
+__all__ = ["register"]
+
+#: Bytes of JSON lines per batch, and parsed HAR entries per batch.
+JSONL_BATCH_BYTES: Final = 1 << 20
+HAR_BATCH_ENTRIES: Final = 512
+#: Batches in flight per worker process (bounds memory while keeping the workers busy).
+IN_FLIGHT_PER_JOB: Final = 3
+#: The progress bar appears for inputs of at least this size (or of unknown size) ...
+PROGRESS_MIN_BYTES: Final = 8 << 20
+#: ... and only once the run has lasted this long, so short runs never flash one.
+PROGRESS_DELAY_S: Final = 0.5
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "validate",
+        help="check captured traffic (HAR or JSON lines) against the model",
+        description="Check every Cognito exchange of HAR 1.2 or JSON-lines captures against the model"
+        " and the service's behaviour. Exit status: 0 all valid, 1 findings, 2 unreadable input.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="capture file; - reads standard input")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    p.add_argument("--strict", action="store_true", help="warnings (fidelity notes) also fail the run")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (0: one per CPU)")
+    p.add_argument("--reveal", action="store_true", help="show sensitive values in messages")
+    p.set_defaults(func=run_validate)
+
+    r = subparsers.add_parser(
+        "redact",
+        help="copy a capture with sensitive members masked",
+        description="Write a copy of a HAR or JSON-lines capture with every sensitive member of the"
+        " request and response bodies masked (tokens, user names, attribute values), and credential"
+        " headers (Authorization, Cookie, ...) too.",
+    )
+    r.add_argument("input", metavar="IN", help="capture file; - reads standard input")
+    r.add_argument("output", metavar="OUT", help="file to write; - writes standard output")
+    r.set_defaults(func=run_redact)
+
+
+# --------------------------------------------------------------------------------------------------
+# Batches and their results (what crosses the process boundary).
+
+
+@attrs.frozen
+class _Batch:
+    source: str
+    reveal: bool
+    #: JSON-lines bytes (whole lines) and the 0-based number of the first line, or parsed HAR entries.
+    lines: bytes | None = None
+    first_line: int = 0
+    exchanges: tuple[Exchange, ...] = ()
+
+
+@attrs.define
+class _Tally:
+    """Counts of a batch, a file or the whole run."""
+
+    read: ReadStats = attrs.field(factory=ReadStats)
+    operations: Counter[str] = attrs.field(factory=Counter)
+    valid: int = 0
+    invalid: int = 0
+    strict_invalid: int = 0  # exchanges with warnings but no errors (invalid under --strict)
+    errors: int = 0
+    warnings: int = 0
+
+    def merge(self, other: _Tally) -> None:
+        self.read.merge(other.read)
+        self.operations.update(other.operations)
+        self.valid += other.valid
+        self.invalid += other.invalid
+        self.strict_invalid += other.strict_invalid
+        self.errors += other.errors
+        self.warnings += other.warnings
+
+
+#: (index, operation, findings) of each exchange with findings, in order.
+_Reported = list[tuple[int, str | None, tuple[Finding, ...]]]
+
+
+def _work(batch: _Batch) -> tuple[_Reported, _Tally]:
+    """Validate one batch (runs in a worker process with --jobs > 1)."""
+    tally = _Tally()
+    reported: _Reported = []
+    if batch.lines is not None:
+        lines = batch.lines.split(b"\n")
+        if batch.lines.endswith(b"\n"):
+            lines.pop()
+        source: Any = iter_jsonl_lines(lines, source=batch.source, first_line=batch.first_line)
+    else:
+        source = batch.exchanges
+    for ex in iter_exchanges(source, tally.read):
+        report = examine(ex, reveal=batch.reveal)
+        tally.operations[report.operation or "(none)"] += 1
+        if report.findings:
+            reported.append((ex.index, report.operation, report.findings))
+            errors = report.errors
+            warnings = len(report.findings) - errors
+            tally.errors += errors
+            tally.warnings += warnings
+            if errors:
+                tally.invalid += 1
+            else:
+                tally.valid += 1
+                tally.strict_invalid += 1
+        else:
+            tally.valid += 1
+    return reported, tally
+
+
+def _batches(src: CaptureSource, reveal: bool) -> Iterator[_Batch]:
+    if src.format == "jsonl":
+        carry = b""
+        line = 0
+        while True:
+            block = src.stream.read(JSONL_BATCH_BYTES)
+            if not block:
+                break
+            data = carry + block if carry else block
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                carry = data
+                continue
+            carry = data[cut:]
+            yield _Batch(src.name, reveal, data[:cut], line)
+            line += data.count(b"\n", 0, cut)
+        if carry:
+            yield _Batch(src.name, reveal, carry, line)
+        return
+    pending: list[Exchange] = []
+    for ex in src.exchanges():
+        pending.append(ex)
+        if len(pending) >= HAR_BATCH_ENTRIES:
+            yield _Batch(src.name, reveal, exchanges=tuple(pending))
+            pending = []
+    if pending:
+        yield _Batch(src.name, reveal, exchanges=tuple(pending))
+
+
+def _results(batches: Iterator[_Batch], jobs: int) -> Iterator[tuple[_Reported, _Tally]]:
+    """Results in batch order, computed in process or by ``jobs`` workers."""
+    if jobs <= 1:
+        for batch in batches:
+            yield _work(batch)
+        return
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    # fork shares the already compiled checkers with the workers; spawn re-imports (other platforms).
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ctx.Pool(jobs) as pool:
+        in_flight: deque[Any] = deque()
+        for batch in batches:
+            in_flight.append(pool.apply_async(_work, (batch,)))
+            if len(in_flight) >= jobs * IN_FLIGHT_PER_JOB:
+                yield in_flight.popleft().get()
+        while in_flight:
+            yield in_flight.popleft().get()
+
+
+# --------------------------------------------------------------------------------------------------
+# Output.
+
+
+class _Progress:
+    """A one-line progress bar on stderr; drawn only on a terminal, for large inputs, after a delay."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.drawn = False
+
+    def update(self, src: CaptureSource, exchanges: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.start < PROGRESS_DELAY_S or now - self.last < 0.1:
+            return
+        self.last = now
+        mib = src.consumed / (1 << 20)
+        if src.size:
+            frac = min(src.consumed / src.size, 1.0)
+            bar = "#" * int(frac * 30)
+            text = f"[{bar:<30}] {frac:4.0%} {mib:,.1f}/{src.size / (1 << 20):,.1f} MiB"
+        else:
+            text = f"{mib:,.1f} MiB"
+        sys.stderr.write(f"\r{src.name}: {text}, {exchanges:,} exchanges")
+        sys.stderr.flush()
+        self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.drawn = False
+
+
+def _text_line(source: str, index: int, operation: str | None, f: Finding) -> str:
+    return f"{source}#{index} {operation or '-'} {f.severity} {f.location} {f.path} [{f.kind}]: {f.message}"
+
+
+def _json_line(source: str, index: int, operation: str | None, f: Finding) -> str:
+    record = {"type": "finding", "source": source, "index": index, "operation": operation, **f.to_json()}
+    return json.dumps(record, sort_keys=True, ensure_ascii=False)
+
+
+def _summary(tally: _Tally, sources: list[str], strict: bool) -> dict[str, Any]:
+    from cognito_spec.shapes import MODEL_VERSION
+
+    invalid = tally.invalid + (tally.strict_invalid if strict else 0)
+    exchanges = tally.valid + tally.invalid
+    return {
+        "type": "summary",
+        "model": MODEL_VERSION,
+        "sources": sources,
+        "strict": strict,
+        "entries": tally.read.entries,
+        "exchanges": exchanges,
+        "operations": dict(sorted(tally.operations.items())),
+        "valid": exchanges - invalid,
+        "invalid": invalid,
+        "errors": tally.errors,
+        "warnings": tally.warnings,
+        "skipped": dict(sorted(tally.read.skipped.items())),
+        "uncovered_operations": dict(sorted(tally.read.uncovered.items())),
+    }
+
+
+def _counts(items: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in items.items())
+
+
+def _summary_text(s: dict[str, Any]) -> str:
+    lines = [
+        f"Summary ({s['model']}{', strict' if s['strict'] else ''})",
+        f"  exchanges: {s['exchanges']}" + (f" ({_counts(s['operations'])})" if s["operations"] else ""),
+        f"  valid: {s['valid']}, invalid: {s['invalid']}, errors: {s['errors']}, warnings: {s['warnings']}",
+    ]
+    skipped = sum(s["skipped"].values())
+    line = f"  skipped: {skipped}"
+    if skipped:
+        parts = []
+        for reason, n in s["skipped"].items():
+            part = f"{reason.replace('_', ' ')} {n}"
+            if reason == "uncovered_operation" and s["uncovered_operations"]:
+                part += f" ({_counts(s['uncovered_operations'])})"
+            parts.append(part)
+        line += " (" + "; ".join(parts) + ")"
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per CPU) or more")
+    if args.paths.count("-") > 1:
+        raise UsageError("standard input (-) can be read only once")
+    out = sys.stdout
+    emit: Callable[[str, int, str | None, Finding], str] = _json_line if args.format == "json" else _text_line
+    total = _Tally()
+    progress = _Progress(sys.stderr.isatty())
+    try:
+        for path in args.paths:
+            with open_capture(path) as src:
+                progress.enabled = sys.stderr.isatty() and (
+                    src.size is None or src.size >= PROGRESS_MIN_BYTES
+                )
+                for reported, tally in _results(_batches(src, args.reveal), jobs):
+                    if reported:
+                        progress.clear()
+                        out.write(
+                            "".join(emit(src.name, i, op, f) + "\n" for i, op, fs in reported for f in fs)
+                        )
+                    total.merge(tally)
+                    progress.update(src, total.valid + total.invalid)
+                progress.clear()
+    except CaptureError as exc:
+        progress.clear()
+        out.flush()
+        raise UsageError(str(exc)) from None
+    summary = _summary(total, [_display_name(p) for p in args.paths], args.strict)
+    if args.format == "json":
+        out.write(json.dumps(summary, sort_keys=True, ensure_ascii=False) + "\n")
+    else:
+        out.write(_summary_text(summary) + "\n")
+    out.flush()
+    return 1 if summary["invalid"] else 0
+
+
+def _display_name(path: str) -> str:
+    return "<stdin>" if path == "-" else path
+
+
+# --------------------------------------------------------------------------------------------------
+# redact
+
+
+def run_redact(args: argparse.Namespace) -> int:
+    if args.input != "-" and args.output != "-":
+        try:
+            same = os.path.samefile(args.input, args.output)
+        except OSError:
+            same = False
+        if same:
+            raise UsageError("IN and OUT are the same file; write the copy elsewhere")
+    try:
+        with open_capture(args.input) as src:
+            if args.output == "-":
+                n = _rewrite(src, sys.stdout)
+                sys.stdout.flush()
+            else:
+                n = _rewrite_file(src, args.output)
+    except CaptureError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"cognito-spec: redacted {n} entries", file=sys.stderr)
+    return 0
+
+
+def _rewrite(src: CaptureSource, out: IO[str]) -> int:
+    rewrite = rewrite_har if src.format == "har" else rewrite_jsonl
+    return rewrite(src, out, redact_exchange)
+
+
+def _rewrite_file(src: CaptureSource, path: str) -> int:
+    # Write beside the target and rename at the end: a failed run leaves no half-redacted copy that
+    # could be mistaken for a complete one.
+    directory = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            n = _rewrite(src, out)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or type(exc).__name__}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return n
