@@ -51,12 +51,14 @@ from cognito_spec._meta import Member, Shape, members_of, struct_info
 from cognito_spec._timestamps import EPOCH, TIMESTAMP_MAX, TIMESTAMP_MIN, encode_timestamp
 from cognito_spec._unicode_tables import CATEGORIES
 from cognito_spec.capture import Exchange, Headers
+from cognito_spec.envelope import TOKEN_MESSAGES, render_error
 from cognito_spec.errors import CognitoSpecError, ServiceError
+from cognito_spec.http import CONTENT_TYPE, render_response
 from cognito_spec.operations import Operation
-from cognito_spec.wire import dumps, to_wire
+from cognito_spec.validate import service_error
+from cognito_spec.wire import _ENCODER, dumps, to_wire
 
 __all__ = [
-    "CONTENT_TYPE",
     "KINDS",
     "Fixture",
     "Generator",
@@ -66,7 +68,6 @@ __all__ = [
     "Persona",
     "RandomSource",
     "Source",
-    "error_body",
     "generate",
     "operation",
 ]
@@ -76,8 +77,6 @@ Ranges = tuple[tuple[int, int], ...]
 Kind = Literal["request", "response", "error", "exchange", "invalid"]
 KINDS: Final[tuple[Kind, ...]] = ("request", "response", "error", "exchange", "invalid")
 
-#: The media type of every awsJson1_1 body, both directions.
-CONTENT_TYPE: Final = "application/x-amz-json-1.1"
 _SIGNING_NAME: Final = "cognito-idp"
 
 # Length of generated strings, lists and unbounded patterns when the model sets no maximum.
@@ -543,15 +542,11 @@ _USUALLY_ABSENT: Final = frozenset({"MFAOptions", "PreferredMfaSetting", "UserMF
 #: Members that read a sibling generated first: ``member -> sibling``.
 _DEPENDS_ON: Final = {"PreferredMfaSetting": "UserMFASettingList"}
 _MFA_SETTINGS: Final = ("SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP")
-#: What the service says, by error code (short wire texts; absent codes get a generic one).
+#: What the service says, by error code (short wire texts; absent codes get a generic one, an
+#: empty tuple means the service sends no message).
 _MESSAGES: Final[dict[str, tuple[str, ...]]] = {
     "UserNotFoundException": ("User does not exist.",),
-    "NotAuthorizedException": (
-        "Access Token has expired",
-        "Invalid Access Token",
-        "Access Token has been revoked",
-        "User is disabled.",
-    ),
+    "NotAuthorizedException": TOKEN_MESSAGES,
     "ResourceNotFoundException": ("User pool {pool} does not exist.",),
     "InvalidParameterException": ("Invalid parameter.", "1 validation error detected"),
     "TooManyRequestsException": ("Rate exceeded",),
@@ -559,9 +554,12 @@ _MESSAGES: Final[dict[str, tuple[str, ...]]] = {
     "UserNotConfirmedException": ("User is not confirmed.",),
     "InternalErrorException": ("Internal server error.",),
     "ForbiddenException": ("Request not allowed.",),
-    "SerializationException": ("Start of structure or map found where not expected.",),
+    "SerializationException": (
+        "Start of structure or map found where not expected.",
+        "Unexpected field type",
+    ),
     "UnrecognizedClientException": ("The security token included in the request is invalid.",),
-    "UnknownOperationException": ("Unknown operation.",),
+    "UnknownOperationException": (),  # sent without a message
     "OperationNotEnabledException": ("This operation is not enabled.",),
 }
 
@@ -661,7 +659,7 @@ def _message(g: Generator, shape: Shape, wire: str, owner: type, sib: dict[str, 
     if not isinstance(code, str) or not issubclass(owner, ServiceError):
         return None
     texts = _MESSAGES.get(code, ("An error occurred.",))
-    return g.choice(texts).replace("{pool}", g.persona.pool_id)
+    return g.choice(texts).replace("{pool}", g.persona.pool_id) if texts else None
 
 
 _SHAPE_FLAVOURS: Final[dict[str, Flavour]] = {
@@ -846,7 +844,7 @@ class Generator:
         info = struct_info(cls)
         assert info is not None
         realistic = not self.options.adversarial
-        if realistic and not self.options.complete and info.name in _STRUCT_FLAVOURS:
+        if realistic and info.name in _STRUCT_FLAVOURS:
             made = cast(T, _STRUCT_FLAVOURS[info.name](self, cls))
             if not check(to_wire(made), cls):
                 return made
@@ -857,7 +855,7 @@ class Generator:
         kwargs: dict[str, Any] = {}
         flavoured: dict[str, tuple[str, Member]] = {}
         for attr, m in members:
-            if not self._present(info.role, m, values):
+            if not self._present(cls, info.role, m, values):
                 continue
             value = None
             if realistic:
@@ -881,12 +879,14 @@ class Generator:
                 obj = cls(**kwargs)
         return obj
 
-    def _present(self, role: str, m: Member, siblings: dict[str, Any]) -> bool:
+    def _present(self, cls: type, role: str, m: Member, siblings: dict[str, Any]) -> bool:
         if m.required or self.options.complete:
             return True
         if self.options.adversarial:
             return self.chance(0.5)
         if role == "error":
+            if m.wire == getattr(cls, "message_member", None):
+                return _MESSAGES.get(getattr(cls, "code", ""), ("",)) != ()
             return m.wire not in _USUALLY_ABSENT or self.chance(0.1)
         if m.wire in _DEPENDS_ON:
             return _DEPENDS_ON[m.wire] in siblings and self.chance(0.8)
@@ -917,7 +917,7 @@ class Generator:
             assert shape.member is not None
             item = shape.member
             lo, hi = self._length(shape, None)
-            if not adversarial and not self.options.complete:
+            if not adversarial:
                 hi = min(hi, max(lo, 3))
             bounded = shape.length_max is not None
             n = self._pick_length(
@@ -1078,7 +1078,12 @@ class Generator:
         return self.instance(op.output) if op.output is not None else None
 
     def error(self, op: Operation, cls: type[ServiceError] | None = None) -> ServiceError:
-        return self.instance(cls if cls is not None else self.choice(op.errors))
+        """An error of the operation: ``cls``, or one chosen (realistic: mostly the model's own)."""
+        if cls is None:
+            modelled = [e for e in op.errors if e.modelled]
+            pick_modelled = modelled and (self.options.adversarial or self.chance(0.85))
+            cls = self.choice(modelled if pick_modelled and not self.options.adversarial else op.errors)
+        return self.instance(cls)
 
     def request_headers(self, op: Operation, body: bytes) -> Headers:
         p = self.persona
@@ -1091,18 +1096,26 @@ class Generator:
         headers.append(("Content-Length", str(len(body))))
         return tuple(headers)
 
-    def response_headers(self, body: bytes, error: ServiceError | None = None) -> Headers:
+    def success(self, obj: Any) -> tuple[int, Headers, bytes]:
+        """The service's answer carrying ``obj`` (an output object, or None for an operation without
+        output): rendered by :func:`cognito_spec.http.render_response`, plus transport headers."""
+        if obj is None:
+            # An operation without output answers an empty object (none in this model yet).
+            body = b"{}"
+            head = [("Content-Type", CONTENT_TYPE), ("x-amzn-RequestId", self.uuid())]
+            return 200, self._transport([*head, ("Content-Length", "2")]), body
+        status, headers, body = render_response(obj, request_id=self.uuid())
+        return status, self._transport(headers), body
+
+    def failure(self, err: ServiceError) -> tuple[int, Headers, bytes]:
+        """The service's answer for an error: :func:`cognito_spec.envelope.render_error` plus transport
+        headers (``{"__type":"<Code>","message":...}``, ``x-amzn-ErrorType: <Code>:``)."""
+        status, headers, body = render_error(err, request_id=self.uuid())
+        return status, self._transport(headers), body
+
+    def _transport(self, headers: list[tuple[str, str]]) -> Headers:
         sent = self.persona.now + timedelta(milliseconds=self.integer(5, 400))
-        headers = [
-            ("x-amzn-RequestId", self.uuid()),
-            ("Content-Type", CONTENT_TYPE),
-            ("Content-Length", str(len(body))),
-            ("Date", format_datetime(sent, usegmt=True)),
-        ]
-        if error is not None:
-            headers.append(("x-amzn-ErrorType", f"{error.code}:"))
-        headers.append(("Connection", "keep-alive"))
-        return tuple(headers)
+        return (*headers, ("Date", format_datetime(sent, usegmt=True)), ("Connection", "keep-alive"))
 
     def exchange(
         self,
@@ -1112,19 +1125,53 @@ class Generator:
         error: type[ServiceError] | None = None,
         index: int = 0,
     ) -> Exchange:
-        """A whole exchange: the request as a client sends it and the service's answer."""
-        p = self.persona
+        """A whole exchange: the request as a client sends it and the service's answer.
+
+        ``outcome`` chooses a success or an error (``error`` names the class); by default one in five
+        exchanges fails with one of the operation's errors.
+        """
         body = dumps(self.request(op))
         if outcome is None:
             outcome = "error" if error is not None or self.chance(0.2) else "response"
         if outcome == "response":
-            resp = self.response(op)
-            out = dumps(resp) if resp is not None else b"{}"
-            status, headers = 200, self.response_headers(out)
+            status, headers, out = self.success(self.response(op))
         else:
-            err = self.error(op, error)
-            out = error_body(err)
-            status, headers = type(err).http_status, self.response_headers(out, err)
+            status, headers, out = self.failure(self.error(op, error))
+        return self._exchange(op, body, status, headers, out, index)
+
+    def rejected_exchange(self, op: Operation, *, index: int = 0) -> tuple[Exchange, InvalidCase]:
+        """A request that breaks exactly one constraint, answered as the service answers it.
+
+        The answer is :func:`cognito_spec.validate.service_error` of the violation (an
+        InvalidParameterException with the service's message, or a SerializationException); a
+        violation the service tolerates (an unknown member) gets a normal success.
+        """
+        case = self.invalid(op.input)
+        body = _ENCODER.encode(case.wire).encode("ascii")
+        err = service_error([case.violation])
+        if err is None:
+            status, headers, out = self.success(self.response(op))
+        else:
+            status, headers, out = self.failure(err)
+        return self._exchange(op, body, status, headers, out, index), case
+
+    def broken_response_exchange(self, op: Operation, *, index: int = 0) -> tuple[Exchange, InvalidCase]:
+        """A valid request answered by a success whose body breaks exactly one constraint (what a
+        faulty emulator sends; clients and validators under test should notice)."""
+        if op.output is None:
+            raise GenerationError(f"{op.name} has no output to break")
+        case = self.invalid(op.output)
+        request = dumps(self.request(op))
+        out = _ENCODER.encode(case.wire).encode("ascii")
+        # The success envelope of cognito_spec.http.render_response, which refuses invalid objects.
+        head = [("Content-Type", CONTENT_TYPE), ("x-amzn-RequestId", self.uuid())]
+        headers = self._transport([*head, ("Content-Length", str(len(out)))])
+        return self._exchange(op, request, 200, headers, out, index), case
+
+    def _exchange(
+        self, op: Operation, body: bytes, status: int, headers: Headers, out: bytes, index: int
+    ) -> Exchange:
+        p = self.persona
         ms = _ms(p.now) % 1000
         return Exchange(
             request_headers=self.request_headers(op, body),
@@ -1151,7 +1198,7 @@ class Generator:
     def mutations(self, cls: type) -> tuple[dict[str, Any], list[_Mutation]]:
         """A valid wire dict with every member present, and every way to break one constraint of it."""
         base_options = attrs.evolve(self.options, complete=True, unknown_enums=False)
-        base = Generator(self.source, base_options, persona=self._persona).valid_wire(cls)
+        base = Generator(self.source, base_options, persona=self.persona).valid_wire(cls)
         return base, list(_struct_mutations(cls, base, ()))
 
     def invalid(self, cls: type) -> InvalidCase:
@@ -1166,17 +1213,10 @@ class Generator:
 
     def _apply(self, cls: type, base: dict[str, Any], mutation: _Mutation) -> InvalidCase:
         wire = copy.deepcopy(base)
-        breaker = Generator(self.source, attrs.evolve(self.options, complete=False, unknown_enums=False))
-        breaker._persona = self._persona
+        breaker_options = attrs.evolve(self.options, complete=False, unknown_enums=False)
+        breaker = Generator(self.source, breaker_options, persona=self.persona)
         violation = mutation.apply(breaker, wire)
         return InvalidCase(cls, wire, violation)
-
-
-def error_body(err: ServiceError) -> bytes:
-    """An error body as the service writes it: ``{"__type":"<Code>",...members}``, compact."""
-    head = b'{"__type":' + json.dumps(type(err).code).encode("ascii")
-    members = dumps(err)
-    return head + (b"}" if members == b"{}" else b"," + members[1:])
 
 
 def _sigv4_authorization(p: Persona, host: str, target: str, body: bytes, amz_date: str) -> str:
@@ -1447,8 +1487,8 @@ def _bad_list_length(shape: Shape, path: Path, eff: bool, kind: str, n: int, cur
 
 @attrs.frozen
 class Fixture:
-    """One generated fixture.  ``body`` is exact; ``exchange`` is set for exchanges, ``violation``
-    for invalid cases."""
+    """One generated fixture.  ``body`` is exact (for an invalid case: the invalid message);
+    ``exchange`` is set for exchanges and invalid cases, ``violation`` for invalid cases."""
 
     operation: str
     kind: Kind
@@ -1463,7 +1503,7 @@ class Fixture:
     def to_json(self) -> dict[str, Any]:
         """The JSON record of the fixture (``--format json``/``jsonl``).  Exchanges use the
         JSON-lines record of :mod:`cognito_spec.capture`, so captures tools read them back."""
-        if self.exchange is not None:
+        if self.kind == "exchange" and self.exchange is not None:
             from cognito_spec.capture import exchange_to_json
 
             return exchange_to_json(self.exchange)
@@ -1509,21 +1549,31 @@ def generate(
     count: int = 1,
     seed: int = 0,
     options: Options | None = None,
+    error: str | None = None,
 ) -> Iterator[Fixture]:
     """``count`` fixtures of one kind for an operation.
 
-    Fixture ``i`` depends only on ``(seed, operation, kind, i, options)`` and the package version: the
-    first ``k`` fixtures of a longer run are the fixtures of a run with ``count=k``.
+    ``error`` names the error code of ``error`` fixtures and makes ``exchange`` fixtures fail with it
+    (KeyError when the operation cannot return it).  Fixture ``i`` depends only on ``(seed,
+    operation, kind, error, i, options)`` and the package version: the first ``k`` fixtures of a
+    longer run are the fixtures of a run with ``count=k``.
     """
     operation_ = operation(op)
+    error_cls = None
+    if error is not None:
+        error_cls = operation_.error_for_code(error)
+        if error_cls is None:
+            raise KeyError(error)
+    if kind not in KINDS:
+        raise ValueError(f"unknown fixture kind {kind!r}")
     opts = options or Options()
-    tag = f"{'adversarial' if opts.adversarial else 'realistic'}/{opts.open_enums}"
+    tag = f"{'adversarial' if opts.adversarial else 'realistic'}/{opts.open_enums}/{error or ''}"
     for i in range(count):
         g = Generator(RandomSource(f"cognito-spec/{seed}/{operation_.name}/{kind}/{tag}/{i}"), opts)
-        yield _fixture(g, operation_, kind, i)
+        yield _fixture(g, operation_, kind, i, error_cls)
 
 
-def _fixture(g: Generator, op: Operation, kind: Kind, i: int) -> Fixture:
+def _fixture(g: Generator, op: Operation, kind: Kind, i: int, error: type[ServiceError] | None) -> Fixture:
     name = op.name
     if kind == "request":
         req = g.request(op)
@@ -1531,21 +1581,28 @@ def _fixture(g: Generator, op: Operation, kind: Kind, i: int) -> Fixture:
         return Fixture(name, kind, type(req).__name__, i, body, headers=g.request_headers(op, body))
     if kind == "response":
         resp = g.response(op)
-        body = dumps(resp) if resp is not None else b"{}"
+        status, headers, body = g.success(resp)
         shape = type(resp).__name__ if resp is not None else ""
-        return Fixture(name, kind, shape, i, body, status=200, headers=g.response_headers(body))
+        return Fixture(name, kind, shape, i, body, status, headers)
     if kind == "error":
-        err = g.error(op)
-        body = error_body(err)
-        cls = type(err)
-        return Fixture(name, kind, cls.__name__, i, body, cls.http_status, g.response_headers(body, err))
+        err = g.error(op, error)
+        status, headers, body = g.failure(err)
+        return Fixture(name, kind, type(err).__name__, i, body, status, headers)
     if kind == "exchange":
-        ex = g.exchange(op, index=i)
+        ex = g.exchange(op, index=i, error=error)
         return Fixture(name, kind, op.name, i, ex.response_body or b"", ex.status, exchange=ex)
     if kind == "invalid":
         classes = [c for c in (op.input, op.output) if c is not None]
         cls = classes[i % len(classes)]
-        case = g.invalid(cls)
-        body = json.dumps(case.wire, separators=(",", ":"), ensure_ascii=True).encode("ascii")
-        return Fixture(name, kind, cls.__name__, i, body, violation=case.violation)
+        # Each invalid message travels in an exchange (HAR output): an invalid request with the
+        # service's answer to it, or a valid request answered with an invalid response.
+        if cls is op.input:
+            ex, case = g.rejected_exchange(op, index=i)
+            invalid_body = ex.request_body
+        else:
+            ex, case = g.broken_response_exchange(op, index=i)
+            invalid_body = ex.response_body
+        return Fixture(
+            name, kind, cls.__name__, i, invalid_body or b"", exchange=ex, violation=case.violation
+        )
     raise ValueError(f"unknown fixture kind {kind!r}")
