@@ -160,13 +160,15 @@ Node = CharSet | Seq | Alt | Group | Repeat | Anchor | Look
 # dialect argument decides.
 
 _SPECIAL_OUTSIDE = set("\\^$.|?*+()[]{}")
-_ECMA_SYNTAX = set("^$\\.*+?()[]{}|/-")
+_ECMA_SYNTAX = set("^$\\.*+?()[]{}|/")
 _ECMA_CONTROL = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\f": "\\f", "\v": "\\v"}
 
 
 def _ecma_char(cp: int, in_class: bool) -> str:
     ch = chr(cp)
-    if ch in _ECMA_SYNTAX or (not in_class and ch in "-"):
+    if ch == "-":  # u-mode allows "\\-" inside a class only
+        return "\\-" if in_class else "-"
+    if ch in _ECMA_SYNTAX:
         return "\\" + ch
     if ch in _ECMA_CONTROL:
         return _ECMA_CONTROL[ch]

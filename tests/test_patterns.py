@@ -1,0 +1,226 @@
+"""The model's regex dialect: Java semantics, whole-string matches, pinned Unicode.
+
+Oracles: the third-party ``regex`` engine (Unicode properties, ASCII shorthand classes) for Java
+semantics, and Node.js' ``RegExp`` with the ``u`` flag for the ECMA-262 text we put in schemas.
+Every pattern of the *whole* cognito-idp model is covered, so widening the generator needs no new
+translator work.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+
+import botocore.session
+import pytest
+import regex
+import unicodedata2
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from cognito_spec import patterns
+from cognito_spec.patterns import PatternError
+
+RAW = (
+    botocore.session.get_session().get_component("data_loader").load_service_model("cognito-idp", "service-2")
+)
+ALL_MODEL_PATTERNS = sorted({s["pattern"] for s in RAW["shapes"].values() if "pattern" in s})
+
+USERNAME = r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+"
+USER_POOL_ID = r"[\w-]+_[0-9a-zA-Z]+"
+TOKEN = r"[A-Za-z0-9-_=.]+"
+ATTRIBUTE_NAME = r"[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+"
+
+# Every code point, surrogates included (Python strings can hold them; JSON can carry them escaped).
+EVERY_CHARACTER = "".join(map(chr, range(0x110000)))
+JAVA_LINE_TERMINATORS = "\n\r\u0085\u2028\u2029"
+
+
+def oracle(source: str) -> regex.Pattern[str]:
+    """The same pattern in the ``regex`` engine, spelled with Java's meanings.
+
+    ``regex``'s ASCII flag would also narrow ``\\p{L}``, so the ASCII shorthand classes are spelled
+    out instead, and ``.`` excludes every Java line terminator unless ``(?s)`` is set.
+    """
+    dotall = source.startswith("(?s)")
+    source = source.replace("[\\S]", "[^ \\t\\n\\x0B\\f\\r]")
+    out, in_class, i = [], False, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            esc = source[i : i + 2]
+            spelled = {"\\w": "A-Za-z0-9_", "\\d": "0-9", "\\s": " \\t\\n\\x0B\\f\\r"}.get(esc)
+            if spelled is not None:
+                esc = spelled if in_class else f"[{spelled}]"
+            out.append(esc)
+            i += 2
+            continue
+        if ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif ch == "." and not in_class and not dotall:
+            ch = "[^\\n\\r\\u0085\\u2028\\u2029]"
+        out.append(ch)
+        i += 1
+    return regex.compile("".join(out), regex.V0)
+
+
+def test_unicode_version_is_pinned_and_matches_the_tables_source() -> None:
+    assert patterns.UNICODE_VERSION == "17.0.0" == unicodedata2.unidata_version
+
+
+def test_the_oracle_follows_the_same_unicode_version() -> None:
+    letters_ours = patterns.compile(r"[\p{L}]").regex.findall(EVERY_CHARACTER)
+    letters_regex = regex.findall(r"\p{L}", EVERY_CHARACTER)
+    assert letters_ours == letters_regex
+
+
+@pytest.mark.parametrize(
+    ("source", "value", "expected"),
+    [
+        (USERNAME, "alice", True),
+        (USERNAME, "al ice", False),  # a space is Zs, not in L/M/S/N/P
+        (USERNAME, "alice\n", False),  # the whole string must match: no "$ before newline"
+        (USERNAME, "\u200b", False),  # zero-width space is Cf
+        (USERNAME, "ünïcødé-名前+1", True),
+        (USERNAME, "", False),
+        (USER_POOL_ID, "us-east-1_AbC123xyz", True),
+        (USER_POOL_ID, "üs-east-1_AbC", False),  # \w is ASCII in Java
+        (USER_POOL_ID, " ap-northeast-1_xxx", False),
+        (USER_POOL_ID, "us-east-1_AbC\n", False),
+        (USER_POOL_ID, "us-east-1_٣", False),  # Arabic-Indic digit: [0-9] is ASCII
+        (TOKEN, "eyJraWQ.e30.c2ln-_=", True),
+        (TOKEN, "eyJ kid", False),
+        (TOKEN, "", False),
+        (ATTRIBUTE_NAME, "custom:tenant", True),
+        (ATTRIBUTE_NAME, "given name\tx", True),
+        (ATTRIBUTE_NAME, "a\x0bb", False),  # vertical tab is not in the class
+        (r"^[0-9a-fA-F]+$", "abc\n", False),
+        (r"^[0-9A-Za-z\.\-_]*(?<!\.)$", "abc.", False),
+        (r"^[0-9A-Za-z\.\-_]*(?<!\.)$", "a.b", True),
+        (r".*\{####\}.*", "x{####}y", True),
+        (r".*\{####\}.*", "x\u2028{####}", False),  # "." excludes every Java line terminator
+        (r"(?s).*", "a\nb\u2028", True),
+        (r"[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+", "abc", True),
+        (r"[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+", "_bc", False),
+    ],
+)
+def test_known_cases(source: str, value: str, expected: bool) -> None:
+    assert patterns.compile(source).fullmatch(value) is expected
+    assert (oracle(source).fullmatch(value) is not None) is expected
+
+
+@pytest.mark.parametrize(
+    "source", [p for p in ALL_MODEL_PATTERNS if patterns.compile(p).single_class and p.startswith("[")]
+)
+def test_single_class_patterns_agree_with_the_oracle_on_every_code_point(source: str) -> None:
+    single = patterns.compile(source).single_class
+    assert single is not None
+    ours = re.compile(patterns.python_class(single[0]), re.DOTALL).findall(EVERY_CHARACTER)
+    class_source = source[: source.rindex("]") + 1]
+    theirs = oracle(class_source).findall(EVERY_CHARACTER)
+    assert ours == theirs
+
+
+def interesting_text() -> st.SearchStrategy[str]:
+    specials = st.sampled_from(
+        list("aZ09_-.:@+=/,#{}$ \t\n\r\x0b\f\x00")
+        + ["\u0085", "\u2028", "\u200b", "ü", "名", "٣", "\ud800", "😀"]
+    )
+    return st.text(st.one_of(specials, st.characters()), max_size=12)
+
+
+@pytest.mark.parametrize("source", ALL_MODEL_PATTERNS)
+@given(value=interesting_text())
+def test_every_model_pattern_agrees_with_the_oracle(source: str, value: str) -> None:
+    assert patterns.compile(source).fullmatch(value) == (oracle(source).fullmatch(value) is not None)
+
+
+@pytest.mark.parametrize("source", ALL_MODEL_PATTERNS)
+@given(value=interesting_text())
+def test_the_ecma_form_means_the_same(source: str, value: str) -> None:
+    p = patterns.compile(source)
+    assert p.ecma.startswith("^(?:")
+    assert p.ecma.endswith(")$")
+    assert (patterns.compile_ecma(p.ecma).regex.search(value) is not None) == p.fullmatch(value)
+
+
+SAMPLES = [
+    "alice",
+    "al ice",
+    "alice\n",
+    "\u200b",
+    "üs-east-1_AbC",
+    "us-east-1_AbC",
+    "eyJ.e30.x-_=",
+    "custom:tenant",
+    "a\tb",
+    "x{####}y",
+    "x\u2028{####}",
+    "",
+    "abc.",
+    "a.b",
+    "😀",
+    "terms-of-use",
+    "cognito:english",
+    "0123abcd",
+    "import-abc",
+    "arn:aws:iam::123456789012:role/x",
+]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is the independent ECMA-262 engine")
+def test_ecma_patterns_mean_the_same_in_a_real_ecma_engine() -> None:
+    compiled = [patterns.compile(p) for p in ALL_MODEL_PATTERNS]
+    script = (
+        "const [pats, samples] = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "console.log(JSON.stringify(pats.map(p => { const r = new RegExp(p, 'u');"
+        " return samples.map(s => r.test(s)); })));"
+    )
+    payload = json.dumps([[p.ecma for p in compiled], SAMPLES])
+    out = subprocess.run(["node", "-e", script], input=payload, capture_output=True, text=True, check=True)
+    node = json.loads(out.stdout)
+    for p, row in zip(compiled, node, strict=True):
+        assert row == [p.fullmatch(s) for s in SAMPLES], p.source
+
+
+@given(st.text(max_size=30))
+@example("[")
+@example("(?<name>x)")
+@example("a{2,1}")
+@example("\\p{Nope}")
+@example("[a&&b]")
+@example("x++")
+@example("\\1")
+@example("[z-a]")
+@example("(?i)abc")
+def test_unsupported_syntax_is_a_pattern_error_never_re_error(source: str) -> None:
+    try:
+        p = patterns.compile(source)
+    except PatternError as exc:
+        assert isinstance(exc, ValueError)
+        return
+    # Whatever compiles also matches without raising.
+    p.fullmatch("abc")
+
+
+def test_a_pattern_error_is_typed() -> None:
+    with pytest.raises(PatternError, match="unsupported Unicode property"):
+        patterns.compile(r"\p{Nope}+")
+    with pytest.raises(PatternError):
+        patterns.compile(123)  # type: ignore[arg-type]
+
+
+def test_categories_follow_the_pinned_database_not_the_interpreters() -> None:
+    """A character whose category differs between Python's own database and Unicode 17."""
+    newer = [
+        c
+        for c in map(chr, range(0x110000))
+        if unicodedata.category(c) == "Cn" and unicodedata2.category(c).startswith("L")
+    ]
+    assert newer, "Python's unicodedata should be older than the pinned Unicode version"
+    assert patterns.compile(USERNAME).fullmatch(newer[0])
