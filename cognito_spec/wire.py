@@ -24,6 +24,7 @@ Rules, each with its reason:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final, TypeVar
@@ -32,7 +33,7 @@ import attrs
 import cattrs
 
 from cognito_spec import _timestamps as _ts
-from cognito_spec._check import Violation
+from cognito_spec._check import Violation, json_pointer
 from cognito_spec._codegen import WireTypeError, function_for
 from cognito_spec._meta import is_shape_class, members_of, struct_info
 from cognito_spec.errors import DecodeError, EncodeError
@@ -245,7 +246,9 @@ def check_duplicates(text: str, keys: int, strings: int) -> list[Violation]:
     return find_duplicates(_decode(text, _PAIRS_DECODER))
 
 
-_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+_ASCII_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+_SURROGATE_PAIR: Final = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
 def to_wire(obj: Any) -> dict[str, Any]:
@@ -260,8 +263,37 @@ def to_wire(obj: Any) -> dict[str, Any]:
 
 
 def dumps(obj: Any) -> bytes:
-    """The JSON body of a generated object: compact, ASCII-only (non-ASCII as ``\\uXXXX``)."""
-    return _ENCODER.encode(to_wire(obj)).encode("ascii")
+    """The JSON body of a generated object: compact UTF-8, as the service writes it.
+
+    Strings holding lone surrogates (a Python ``str`` can; UTF-8 cannot) are written with ``\\uXXXX``
+    escapes instead, which JSON allows.  A high surrogate directly followed by a low one is refused
+    with :class:`EncodeError`: every JSON reader would join the two escapes into one character, so
+    the value could not come back as it was given.
+    """
+    wire = to_wire(obj)
+    text = _ENCODER.encode(wire)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    if _SURROGATE_PAIR.search(text):
+        where = _find_surrogate_pair(wire, ())
+        raise EncodeError(
+            f"member {json_pointer(where)} holds a high surrogate followed by a low surrogate; JSON readers "
+            "join them into one character, so the value cannot be written unchanged"
+        )
+    return _ASCII_ENCODER.encode(wire).encode("ascii")
+
+
+def _find_surrogate_pair(value: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    if isinstance(value, str):
+        return path if _SURROGATE_PAIR.search(value) else ()
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _find_surrogate_pair(item, (*path, key))
+        if found:
+            return found
+    return ()
 
 
 _UNBUILDERS: dict[type, Callable[[Any], Any]] = {}
