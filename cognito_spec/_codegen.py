@@ -47,6 +47,10 @@ Checker = Callable[[Any, tuple[PathItem, ...], list[Violation], bool, list[int]]
 Builder = Callable[[Any], Any]
 Unbuilder = Callable[[Any], dict[str, Any]]
 
+#: Values of non-sensitive shapes up to this length may be remembered as valid, at most _MEMO_SIZE each.
+_MEMO_MAX_LENGTH = 64
+_MEMO_SIZE = 4096
+
 _JSON_KIND = {
     "string": "string",
     "boolean": "boolean",
@@ -157,8 +161,21 @@ class _Writer:
             inner = indent + 1
             if fast is not None:
                 # One match proves length and pattern together; the detailed checks run on failure.
-                self.emit(indent + 1, f"if {self.name('_F', fast.fullmatch)}({var}) is None:")
-                inner = indent + 2
+                # Short values of non-sensitive shapes (attribute names) repeat from message to
+                # message: a bounded set of values already proven valid skips even that match.
+                # Sensitive values are never kept.
+                if not sens and shape.length_max is not None and shape.length_max <= _MEMO_MAX_LENGTH:
+                    memo = self.name("_OK", set())
+                    self.emit(indent + 1, f"if {var} not in {memo}:")
+                    self.emit(indent + 2, f"if {self.name('_F', fast.fullmatch)}({var}) is not None:")
+                    self.emit(indent + 3, f"if _len({memo}) < {_MEMO_SIZE}:")
+                    self.emit(indent + 4, f"{memo}.add({var})")
+                    self.emit(indent + 2, "else:")
+                    inner = indent + 3
+                else:
+                    self.emit(indent + 1, f"if {self.name('_F', fast.fullmatch)}({var}) is None:")
+                    inner = indent + 2
+                self.emit(inner, "pass")
             self.check_length(inner, var, path, shape, sens)
             if shape.pattern is not None:
                 fm = self.name("_P", patterns.compile(shape.pattern).regex.fullmatch)

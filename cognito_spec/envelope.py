@@ -79,7 +79,7 @@ def render_error(exc: ServiceError, *, request_id: str | None = None) -> tuple[i
 
     Headers, in this order: ``Content-Type``, ``x-amzn-ErrorType`` (``<Code>:``),
     ``x-amzn-ErrorMessage`` (only when there is a message), ``x-amzn-RequestId`` (``request_id`` or a
-    new UUID), ``Content-Length``.  The body is compact ASCII JSON (``\\uXXXX`` escapes).  The header
+    new UUID), ``Content-Length``.  The body is compact UTF-8 JSON, as :func:`cognito_spec.dumps` writes.  The header
     copy of the message has control characters turned into spaces and non-ASCII characters into
     ``?``: HTTP header values cannot carry them reliably, and the body keeps the exact text.
 
@@ -92,10 +92,10 @@ def render_error(exc: ServiceError, *, request_id: str | None = None) -> tuple[i
         request_id = str(uuid.uuid4())
     elif not _printable_ascii(request_id):
         raise ValueError("a request id must be printable ASCII")
-    from cognito_spec.wire import _ENCODER
+    from cognito_spec.wire import encode_body
 
     code = exc.code
-    body = _ENCODER.encode(_body_of(exc)).encode("ascii")
+    body = encode_body(_body_of(exc))
     headers: Headers = [("Content-Type", CONTENT_TYPE), ("x-amzn-ErrorType", f"{code}:")]
     if exc.message:
         headers.append(("x-amzn-ErrorMessage", _header_text(exc.message)))

@@ -38,6 +38,7 @@ __all__ = [
     "DIALECT",
     "SchemaValidator",
     "all_schemas",
+    "check_schema",
     "json_schema",
     "load_schema",
     "schema_id",
@@ -210,10 +211,29 @@ def _pattern(
         yield ValidationError(f"value does not match {pattern!r}")
 
 
-#: Draft 2020-12 with the model's pattern dialect (see module docs).
+def _is_ecma_regex(instance: object) -> bool:
+    if not isinstance(instance, str):
+        return True
+    patterns.compile_ecma(instance)  # raises PatternError, which the format checker reports
+    return True
+
+
+_FORMATS = jsonschema.FormatChecker()
+_FORMATS.checks("regex", raises=patterns.PatternError)(_is_ecma_regex)
+
+#: Draft 2020-12 with the model's pattern dialect (see module docs), for instances and for the
+#: ``regex`` format of ``pattern`` values when checking a schema itself.
 SchemaValidator: Final = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, {"pattern": _pattern}
+    Draft202012Validator, {"pattern": _pattern}, format_checker=_FORMATS
 )
+
+
+def check_schema(document: dict[str, Any]) -> None:
+    """Check a schema against the Draft 2020-12 metaschema, reading ``pattern`` values in our dialect.
+
+    (jsonschema's own ``check_schema`` would compile them with Python's ``re``, which rejects ``\\p{L}``.)
+    """
+    SchemaValidator.check_schema(document, format_checker=_FORMATS)
 
 
 @functools.cache

@@ -43,6 +43,7 @@ __all__ = [
     "configure_converter",
     "decode_timestamp",
     "dumps",
+    "encode_body",
     "encode_timestamp",
     "find_duplicates",
     "format_timestamp",
@@ -270,7 +271,11 @@ def dumps(obj: Any) -> bytes:
     with :class:`EncodeError`: every JSON reader would join the two escapes into one character, so
     the value could not come back as it was given.
     """
-    wire = to_wire(obj)
+    return encode_body(to_wire(obj))
+
+
+def encode_body(wire: Any) -> bytes:
+    """JSON bytes of a wire value, by the rules of :func:`dumps` (compact UTF-8, surrogates escaped)."""
     text = _ENCODER.encode(wire)
     try:
         return text.encode("utf-8")

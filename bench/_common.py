@@ -1,0 +1,131 @@
+"""Shared pieces of the benchmark scripts: realistic payloads and interleaved timing.
+
+Timing is interleaved: every round runs each case once (a batch of calls), so a slow moment of the
+machine hits the baseline and the candidates alike.  Ratios are taken within each round, then the
+median over rounds is reported; absolute figures are medians too.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import platform
+import statistics
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+ATTRIBUTES = [
+    ("sub", "0d6a3b5e-3f2a-4c55-8d1e-2b5f1e0c9a77"),
+    ("email", "alice.example@example.com"),
+    ("email_verified", "true"),
+    ("phone_number", "+14155550123"),
+    ("phone_number_verified", "false"),
+    ("given_name", "Alice"),
+    ("family_name", "Example"),
+    ("name", "Alice Example"),
+    ("locale", "en-US"),
+    ("zoneinfo", "Europe/Berlin"),
+    ("custom:tenant", "acme-corp"),
+    ("custom:plan", "enterprise"),
+]
+
+
+def admin_get_user_response() -> bytes:
+    """A realistic AdminGetUser response as the service writes it (exponent timestamps), ~900 bytes."""
+    body = {
+        "Enabled": True,
+        "MFAOptions": [{"AttributeName": "phone_number", "DeliveryMedium": "SMS"}],
+        "PreferredMfaSetting": "SOFTWARE_TOKEN_MFA",
+        "UserAttributes": [{"Name": n, "Value": v} for n, v in ATTRIBUTES],
+        "UserCreateDate": "@CREATED@",
+        "UserLastModifiedDate": "@MODIFIED@",
+        "UserMFASettingList": ["SOFTWARE_TOKEN_MFA", "SMS_MFA"],
+        "UserStatus": "CONFIRMED",
+        "Username": "0d6a3b5e-3f2a-4c55-8d1e-2b5f1e0c9a77",
+    }
+    text = json.dumps(body, separators=(",", ":"))
+    text = text.replace('"@CREATED@"', "1.682955829578E9").replace('"@MODIFIED@"', "1.699123456789E9")
+    return text.encode()
+
+
+def access_token(size: int = 1200) -> str:
+    """A JWT-shaped access token of about ``size`` characters."""
+    header = base64.urlsafe_b64encode(b'{"kid":"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG=","alg":"RS256"}')
+    claims = {
+        "sub": "0d6a3b5e-3f2a-4c55-8d1e-2b5f1e0c9a77",
+        "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab12Cd34E",
+        "client_id": "1example23456789abcdefghij",
+        "origin_jti": "8b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+        "event_id": "4e7f8a9b-0c1d-2e3f-4a5b-6c7d8e9f0a1b",
+        "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin",
+        "auth_time": 1699123456,
+        "exp": 1699127056,
+        "iat": 1699123456,
+        "jti": "f0e1d2c3-b4a5-9687-7869-5a4b3c2d1e0f",
+        "username": "alice",
+    }
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode())
+    head = (header + b"." + payload).decode().rstrip("=")
+    sig_len = max(16, size - len(head) - 1)
+    signature = (base64.urlsafe_b64encode(bytes(range(256)) * 4).decode().rstrip("=") * 4)[:sig_len]
+    return f"{head}.{signature}"
+
+
+def get_user_request() -> bytes:
+    return json.dumps({"AccessToken": access_token()}, separators=(",", ":")).encode()
+
+
+def get_user_auth_factors_response() -> bytes:
+    return json.dumps(
+        {
+            "Username": "alice",
+            "PreferredMfaSetting": "SOFTWARE_TOKEN_MFA",
+            "UserMFASettingList": ["SOFTWARE_TOKEN_MFA"],
+            "ConfiguredUserAuthFactors": ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"],
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def _batch_size(fn: Callable[[], Any], target: float) -> int:
+    n = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        if time.perf_counter() - start >= target / 4 or n >= 1 << 22:
+            return max(1, int(n * target / max(time.perf_counter() - start, 1e-9)))
+        n *= 2
+
+
+def interleaved(
+    cases: Mapping[str, Callable[[], Any]], *, rounds: int = 21, target: float = 0.02
+) -> dict[str, list[float]]:
+    """Seconds per call of each case, one sample per round, cases run in turn within a round."""
+    sizes = {name: _batch_size(fn, target) for name, fn in cases.items()}
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, fn in cases.items():
+            n = sizes[name]
+            start = time.perf_counter()
+            for _ in range(n):
+                fn()
+            samples[name].append((time.perf_counter() - start) / n)
+    return samples
+
+
+def ratio(samples: dict[str, list[float]], case: str, baseline: str) -> float:
+    """Median over rounds of case / baseline within the same round."""
+    return statistics.median(c / b for c, b in zip(samples[case], samples[baseline], strict=True))
+
+
+def header(title: str) -> str:
+    from cognito_spec.shapes import MODEL_VERSION
+
+    return (
+        f"{title}\n"
+        f"python {platform.python_version()} on {platform.machine()}, model {MODEL_VERSION}\n"
+        "medians over interleaved rounds; ratios are per-round against the baseline named\n"
+    )

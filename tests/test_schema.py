@@ -1,0 +1,126 @@
+"""JSON Schemas: derived from the classes, shipped as files, and an independent oracle for the codec."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cognito_spec as cs
+from cognito_spec import schema, strategies
+from cognito_spec._meta import struct_info
+from cognito_spec.shapes import MODEL_VERSION, STRUCTURES
+
+ROOT = Path(__file__).resolve().parent.parent
+TOP_LEVEL = sorted(
+    (
+        c
+        for c in STRUCTURES.values()
+        if (i := struct_info(c)) is not None and i.role in ("input", "output", "error")
+    ),
+    key=lambda c: c.__name__,
+)
+IDS = [c.__name__ for c in TOP_LEVEL]
+
+
+def test_one_file_per_request_response_and_error() -> None:
+    files = sorted(p.stem for p in (ROOT / "schemas").glob("*.json"))
+    assert files == IDS
+    assert sorted(schema.all_schemas()) == IDS
+
+
+@pytest.mark.parametrize("cls", TOP_LEVEL, ids=IDS)
+def test_shipped_schema_is_exactly_the_derived_one(cls: type) -> None:
+    shipped = json.loads((ROOT / "schemas" / f"{cls.__name__}.json").read_text(encoding="utf-8"))
+    assert shipped == cs.json_schema(cls)
+    assert schema.load_schema(cls.__name__) == shipped
+
+
+@pytest.mark.parametrize("cls", TOP_LEVEL, ids=IDS)
+def test_schema_metadata(cls: type) -> None:
+    doc = cs.json_schema(cls)
+    assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert doc["$id"] == f"urn:cognito-spec:schema:{cls.__name__}"
+    assert doc["x-model-version"] == MODEL_VERSION
+    schema.check_schema(doc)
+
+
+def walk(node: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        found.append(node)
+        for v in node.values():
+            found.extend(walk(v))
+    elif isinstance(node, list):
+        for v in node:
+            found.extend(walk(v))
+    return found
+
+
+@pytest.mark.parametrize("cls", TOP_LEVEL, ids=IDS)
+def test_every_object_is_closed_and_every_pattern_is_anchored(cls: type) -> None:
+    for node in walk(cs.json_schema(cls)):
+        if "properties" in node:
+            assert node["additionalProperties"] is False
+        if "pattern" in node:
+            assert node["pattern"].startswith("^(?:")
+            assert node["pattern"].endswith(")$")
+
+
+def test_schema_facts_for_one_class() -> None:
+    doc = cs.json_schema(cs.AdminGetUserResponse)
+    props = doc["properties"]
+    assert doc["required"] == ["Username"]
+    assert props["Username"]["pattern"] == "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+)$"
+    assert (props["Username"]["minLength"], props["Username"]["maxLength"]) == (1, 128)
+    assert props["Username"]["x-sensitive"] is True
+    assert props["UserCreateDate"]["type"] == ["number", "null"]
+    assert props["UserStatus"]["enum"][:2] == ["UNCONFIRMED", "CONFIRMED"]
+    assert props["UserAttributes"]["items"] == {"$ref": "#/$defs/AttributeType"}
+    pool = cs.json_schema(cs.AdminGetUserRequest)["properties"]["UserPoolId"]["pattern"]
+    assert pool == "^(?:[0-9A-Z_a-z\\-]+_[0-9a-zA-Z]+)$"  # \w spelled out: ASCII, as in Java
+
+
+@pytest.mark.parametrize("cls", TOP_LEVEL, ids=IDS)
+@settings(max_examples=60)
+@given(data=st.data())
+def test_every_encoded_object_validates_against_its_shipped_schema(cls: type, data: st.DataObject) -> None:
+    obj = data.draw(strategies.from_class(cls, adversarial=True, unknown_enums=False))
+    body = json.loads(cs.dumps(obj))
+    errors = list(schema.SchemaValidator(schema.load_schema(cls.__name__)).iter_errors(body))
+    assert errors == []
+
+
+@pytest.mark.parametrize("cls", TOP_LEVEL, ids=IDS)
+@settings(max_examples=60)
+@given(data=st.data())
+def test_strict_decoding_and_the_oracle_agree_on_valid_wire(cls: type, data: st.DataObject) -> None:
+    wire = data.draw(strategies.wire(cls, adversarial=True, unknown_enums=False))
+    assert schema.validator_for(cls).is_valid(wire)
+    cs.from_wire(wire, cls, strict=True)
+
+
+@pytest.mark.parametrize("cls", TOP_LEVEL, ids=IDS)
+@settings(max_examples=100)
+@given(data=st.data())
+def test_strict_decoding_and_the_oracle_agree_on_near_misses(cls: type, data: st.DataObject) -> None:
+    """Inputs breaking one constraint (length by one, pattern, enum, type, required, unknown member)."""
+    wire, violation = data.draw(strategies.invalid(cls))
+    assert not schema.validator_for(cls).is_valid(wire), violation
+    with pytest.raises(cs.DecodeError) as info:
+        cs.from_wire(wire, cls, strict=True)
+    assert [(v.path, v.kind) for v in info.value.violations] == [(violation.path, violation.kind)]
+
+
+def test_the_oracle_reads_the_pattern_dialect() -> None:
+    validator = schema.validator_for(cs.AdminGetUserRequest)
+    assert validator.is_valid({"UserPoolId": "us-east-1_AbC", "Username": "ünï"})
+    assert not validator.is_valid({"UserPoolId": "üs-east-1_AbC", "Username": "a"})
+    assert not validator.is_valid({"UserPoolId": "us-east-1_AbC", "Username": "al ice"})
+    assert not validator.is_valid({"UserPoolId": "us-east-1_AbC", "Username": "alice\n"})
+    (error,) = validator.iter_errors({"UserPoolId": "us-east-1_AbC", "Username": "secret name"})
+    assert "secret name" not in error.message  # the oracle does not quote values either
