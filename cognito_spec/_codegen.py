@@ -132,11 +132,14 @@ class _Writer:
             f"out.append(_V({path}, {kind!r}, {limit}, {severity}, {value}, {sensitive}, {shape.name!r}))",
         )
 
-    def check_value(self, indent: int, var: str, path: str, shape: Shape, sens: bool, depth: int) -> str:
+    def check_value(
+        self, indent: int, var: str, path: str, shape: Shape, sens: bool, depth: int, counted: bool = False
+    ) -> str:
         """Emit the checks of ``var``; in ``strict`` mode also build its value.  Returns the variable.
 
         In ``strict`` mode a violation leaves a placeholder in place of the value: the caller raises
-        before anything built from a violating input is returned.
+        before anything built from a violating input is returned.  ``counted``: the caller already
+        added this string to the string count (in bulk, which is cheaper than one by one).
         """
         build = self.mode == "strict"
         t = shape.type
@@ -145,7 +148,7 @@ class _Writer:
             self.emit(indent, f"if type({var}) is not _str and not _isinstance({var}, _str):")
             self.violation(indent + 1, path, "type", "'string'", var, shape, sens)
             self.emit(indent, "else:")
-            self.emit(indent + 1, "ns += 1")
+            self.emit(indent + 1, "pass" if counted else "ns += 1")
             if shape.enum is not None:
                 values = self.name("_E", frozenset(shape.enum))
                 limit = self.name("_EL", shape.enum)
@@ -231,13 +234,16 @@ class _Writer:
             i, item = self.var("i"), self.var("x")
             if build:
                 self.emit(indent + 1, f"{acc} = []")
+            strings = shape.member.type == "string"
+            if strings:  # every item must be a string; a wrong one is a violation anyway
+                self.emit(indent + 1, f"ns += _len({var})")
             self.emit(indent + 1, f"for {i}, {item} in _enumerate({var}):")
             item_path = _extend(path, i)
             self.emit(indent + 2, f"if {item} is None:")
             kind = repr(_JSON_KIND[shape.member.type])
             self.violation(indent + 3, item_path, "type", kind, item, shape.member, sens)
             self.emit(indent + 2, "else:")
-            out = self.check_value(indent + 3, item, item_path, shape.member, sens, depth + 1)
+            out = self.check_value(indent + 3, item, item_path, shape.member, sens, depth + 1, strings)
             if build:
                 self.emit(indent + 3, f"{acc}.append({out})")
                 self.emit(indent + 1, f"{var} = _tuple({acc})")
@@ -314,7 +320,16 @@ class _Writer:
         self.violation(indent + 1, path, "type", "'object'", var, _struct_shape(cls), False)
         self.emit(indent, "else:")
         indent += 1
-        self.emit(indent, f"nk += _len({var})")
+        all_strings = all(m.shape.type == "string" for _, m in members)
+        if all_strings:
+            # Every known member is a string: the keys and the string values number the same.
+            # (Unknown members or wrong types are violations, after which the exact scan runs.)
+            n = self.var("n")
+            self.emit(indent, f"{n} = _len({var})")
+            self.emit(indent, f"nk += {n}")
+            self.emit(indent, f"ns += {n}")
+        else:
+            self.emit(indent, f"nk += _len({var})")
         self.emit(indent, f"if not {known}.issuperset({var}):")
         self.emit(indent + 1, f"_unknown({var}, {known}, {path}, out, strict, {info.name!r})")
         if build:
@@ -324,7 +339,7 @@ class _Writer:
             mpath = _extend(path, repr(m.wire))
             self.emit(indent, f"{v} = {var}.get({m.wire!r})")
             self.emit(indent, f"if {v} is not None:")
-            out = self.check_value(indent + 1, v, mpath, m.shape, m.sensitive, depth + 1)
+            out = self.check_value(indent + 1, v, mpath, m.shape, m.sensitive, depth + 1, all_strings)
             if out != v:
                 self.emit(indent + 1, f"{v} = {out}")
             if m.required:

@@ -116,8 +116,9 @@ def shape(info: StructInfo) -> Callable[[type[T]], type[T]]:
 
     def wrap(cls: type[T]) -> type[T]:
         cls.__cognito__ = info  # type: ignore[attr-defined]
-        is_exc = issubclass(cls, BaseException)
-        return attrs.define(cls, frozen=True, slots=True, kw_only=True, auto_exc=is_exc, eq=True)
+        # Errors too compare by value (attrs' auto_exc would make them compare by identity, as
+        # exceptions usually do): a decoded error equals the one that was encoded.
+        return attrs.define(cls, frozen=True, slots=True, kw_only=True, auto_exc=False, eq=True)
 
     return wrap
 
