@@ -33,22 +33,32 @@ import attrs
 from cognito_spec.capture import (
     CaptureError,
     CaptureSource,
-    Exchange,
     ReadStats,
+    har_exchange,
+    har_quick_parts,
     iter_exchanges,
+    iter_har_entries,
     iter_jsonl_lines,
     open_capture,
+    record_quick_parts,
     rewrite_har,
     rewrite_jsonl,
 )
 from cognito_spec.cli import UsageError
-from cognito_spec.exchange import Finding, examine, redact_exchange
+from cognito_spec.exchange import (
+    Finding,
+    examine,
+    quick_valid,
+    redact_exchange,
+)
 
 __all__ = ["register"]
 
+#: The C scanner of a default decoder: what json.loads runs, without its wrappers.
+_RECORD_SCAN: Final[Any] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 #: Bytes of JSON lines per batch, and parsed HAR entries per batch.
 JSONL_BATCH_BYTES: Final = 1 << 20
-HAR_BATCH_ENTRIES: Final = 512
+HAR_BATCH_ENTRIES: Final = 16
 #: Batches in flight per worker process (bounds memory while keeping the workers busy).
 IN_FLIGHT_PER_JOB: Final = 3
 #: The progress bar appears for inputs of at least this size (or of unknown size) ...
@@ -91,10 +101,12 @@ def register(subparsers: Any) -> None:
 class _Batch:
     source: str
     reveal: bool
-    #: JSON-lines bytes (whole lines) and the 0-based number of the first line, or parsed HAR entries.
+    #: JSON-lines bytes (whole lines) and the 0-based number of the first line ...
     lines: bytes | None = None
     first_line: int = 0
-    exchanges: tuple[Exchange, ...] = ()
+    #: ... or raw HAR entries and the index of the first.
+    entries: tuple[Any, ...] = ()
+    first_entry: int = 0
 
 
 @attrs.define
@@ -124,25 +136,63 @@ _Reported = list[tuple[int, str | None, tuple[Finding, ...]]]
 
 
 def _work(batch: _Batch) -> tuple[_Reported, _Tally]:
-    """Validate one batch (runs in a worker process with --jobs > 1)."""
+    """Validate one batch (runs in a worker process with --jobs > 1).
+
+    Most exchanges of a capture are clean successes: ``quick_valid`` proves those straight from the
+    parsed record or entry, without building an Exchange; every other one takes the full path
+    (``examine``), which decides, and explains.
+    """
     tally = _Tally()
     reported: _Reported = []
-    if batch.lines is not None:
-        lines = batch.lines.split(b"\n")
-        if batch.lines.endswith(b"\n"):
-            lines.pop()
-        source: Any = iter_jsonl_lines(lines, source=batch.source, first_line=batch.first_line)
-    else:
-        source = batch.exchanges
-    for ex in iter_exchanges(source, tally.read):
-        report = examine(ex, reveal=batch.reveal)
+    read, operations, quick = tally.read, tally.operations, quick_valid
+    if batch.lines is None:
+        for index, entry in enumerate(batch.entries, batch.first_entry):
+            parts = har_quick_parts(entry)
+            name = quick(*parts) if parts is not None else None
+            if name is not None:
+                read.entries += 1
+                operations[name] += 1
+                tally.valid += 1
+            else:
+                _examine_all((har_exchange(entry, index, batch.source),), batch.reveal, tally, reported)
+        return reported, tally
+    scan, parts_of = _RECORD_SCAN, record_quick_parts
+    lineno = batch.first_line - 1
+    for line in batch.lines.split(b"\n"):
+        lineno += 1
+        if not line or line.isspace():
+            continue
+        # json.loads of the line, minus its Python-level wrappers (encoding detection, decode and
+        # raw_decode): the C scanner on the UTF-8 text.  Anything unusual (white space before the
+        # record, bad JSON, not UTF-8) falls to the full path, which reads or refuses it exactly.
+        try:
+            text = line.decode()
+            record, end = scan(text, 0)
+            if end != len(text) and not text[end:].isspace():
+                record = None
+        except (StopIteration, ValueError, RecursionError):
+            record = None
+        lparts = parts_of(record) if record is not None else None
+        name = quick(*lparts) if lparts is not None else None
+        if name is not None:
+            read.entries += 1
+            operations[name] += 1
+            tally.valid += 1
+        else:
+            ex = next(iter_jsonl_lines([line], source=batch.source, first_line=lineno))
+            _examine_all((ex,), batch.reveal, tally, reported)
+    return reported, tally
+
+
+def _examine_all(exchanges: Any, reveal: bool, tally: _Tally, reported: _Reported) -> None:
+    for ex in iter_exchanges(exchanges, tally.read):
+        report = examine(ex, reveal=reveal)
         tally.operations[report.operation or "(none)"] += 1
         if report.findings:
             reported.append((ex.index, report.operation, report.findings))
             errors = report.errors
-            warnings = len(report.findings) - errors
             tally.errors += errors
-            tally.warnings += warnings
+            tally.warnings += len(report.findings) - errors
             if errors:
                 tally.invalid += 1
             else:
@@ -150,7 +200,6 @@ def _work(batch: _Batch) -> tuple[_Reported, _Tally]:
                 tally.strict_invalid += 1
         else:
             tally.valid += 1
-    return reported, tally
 
 
 def _batches(src: CaptureSource, reveal: bool) -> Iterator[_Batch]:
@@ -172,14 +221,16 @@ def _batches(src: CaptureSource, reveal: bool) -> Iterator[_Batch]:
         if carry:
             yield _Batch(src.name, reveal, carry, line)
         return
-    pending: list[Exchange] = []
-    for ex in src.exchanges():
-        pending.append(ex)
+    pending: list[Any] = []
+    first = 0
+    for entry in iter_har_entries(src.stream, source=src.name):
+        pending.append(entry)
         if len(pending) >= HAR_BATCH_ENTRIES:
-            yield _Batch(src.name, reveal, exchanges=tuple(pending))
+            yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
+            first += len(pending)
             pending = []
     if pending:
-        yield _Batch(src.name, reveal, exchanges=tuple(pending))
+        yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
 
 
 def _results(batches: Iterator[_Batch], jobs: int) -> Iterator[tuple[_Reported, _Tally]]:

@@ -56,12 +56,16 @@ __all__ = [
     "exchange_from_har_entry",
     "exchange_from_record",
     "exchange_to_json",
+    "har_exchange",
+    "har_quick_parts",
     "header",
     "iter_exchanges",
     "iter_har",
+    "iter_har_entries",
     "iter_jsonl",
     "open_capture",
     "read_capture",
+    "record_quick_parts",
     "rewrite_har",
     "rewrite_jsonl",
     "skip_reason",
@@ -75,6 +79,8 @@ HAR_VERSION: Final = "1.2"
 
 
 def _headers(value: Iterable[tuple[str, str]] | dict[str, str] | None) -> Headers:
+    if type(value) is tuple:
+        return value  # already Headers (the readers build them so): no copy per exchange
     if value is None:
         return ()
     if isinstance(value, dict):
@@ -356,10 +362,108 @@ def _pairs_of(value: Any, where: str) -> Headers:
         raise CaptureError(f"{where}.headers is not a list of [name, value] pairs")
     out = []
     for item in items:
-        if len(item) != 2 or type(item[0]) is not str or type(item[1]) is not str:
+        if (
+            type(item) not in (list, tuple)
+            or len(item) != 2
+            or type(item[0]) is not str
+            or type(item[1]) is not str
+        ):
             raise CaptureError(f"{where}.headers holds something other than [name, value] string pairs")
         out.append((item[0], item[1]))
     return tuple(out)
+
+
+_LIST_ONLY: Final = {list}
+
+#: What the quick readers return: method, request headers, request body, status, response headers,
+#: response body.  Headers map lower-cased names to their first value, stripped.
+QuickParts = tuple[str, dict[str, str], str, int, dict[str, str], str]
+
+
+def record_quick_parts(record: Any) -> QuickParts | None:
+    """The parts of a JSON-lines record in its most common form (text bodies, header pairs as lists
+    of two strings); None for any other form, which :func:`exchange_from_record` then reads (or
+    refuses).  Whatever this accepts, :func:`exchange_from_record` accepts too.
+
+    This is the CLI's fast path (``cognito_spec.exchange.quick_valid`` takes these parts): no
+    :class:`Exchange` is built for a record that turns out valid.
+    """
+    if type(record) is not dict:
+        return None
+    req = record.get("request")
+    resp = record.get("response")
+    if type(req) is not dict or type(resp) is not dict:
+        return None
+    started = record.get("started")
+    if type(record.get("url", "")) is not str or (started is not None and type(started) is not str):
+        return None
+    method = req.get("method", "POST")
+    status = resp.get("status")
+    qt = req.get("body")
+    rt = resp.get("body")
+    qh = req.get("headers")
+    rh = resp.get("headers")
+    if (
+        type(method) is not str
+        or type(status) is not int
+        or type(qt) is not str
+        or type(rt) is not str
+        or type(qh) is not list
+        or type(rh) is not list
+        or (qh and set(map(type, qh)) != _LIST_ONLY)
+        or (rh and set(map(type, rh)) != _LIST_ONLY)
+    ):
+        return None
+    try:
+        # Among JSON values only str has lower() and strip(): this also proves the pairs' types.
+        qd = {k.lower(): v.strip() for k, v in reversed(qh)}
+        rd = {k.lower(): v.strip() for k, v in reversed(rh)}
+    except (AttributeError, ValueError):
+        return None
+    return method, qd, qt, status, rd, rt
+
+
+def har_quick_parts(entry: Any) -> QuickParts | None:
+    """The same for a HAR entry: text bodies without ``encoding``, an integer status, header objects
+    of two strings; None otherwise (:func:`exchange_from_har_entry` then reads or refuses it)."""
+    if type(entry) is not dict:
+        return None
+    req = entry.get("request")
+    resp = entry.get("response")
+    if type(req) is not dict or type(resp) is not dict:
+        return None
+    started = entry.get("startedDateTime")
+    method = req.get("method", "")
+    if (
+        type(method) is not str
+        or type(req.get("url", "")) is not str
+        or (started is not None and type(started) is not str)
+    ):
+        return None
+    post = req.get("postData")
+    content = resp.get("content")
+    if type(post) is not dict or type(content) is not dict or post.get("encoding") or content.get("encoding"):
+        return None
+    status = resp.get("status")
+    qt = post.get("text")
+    rt = content.get("text")
+    qh = req.get("headers")
+    rh = resp.get("headers")
+    if (
+        type(status) is not int
+        or status == 0
+        or type(qt) is not str
+        or type(rt) is not str
+        or type(qh) is not list
+        or type(rh) is not list
+    ):
+        return None
+    try:
+        qd = {h["name"].lower(): h["value"].strip() for h in reversed(qh)}
+        rd = {h["name"].lower(): h["value"].strip() for h in reversed(rh)}
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return method, qd, qt, status, rd, rt
 
 
 def _record_body(part: dict[str, Any], where: str) -> bytes | None:
@@ -625,24 +729,35 @@ def _ijson_reason(exc: Exception) -> str:
     return "invalid JSON: " + (first[0].strip() if first else type(exc).__name__)
 
 
-def iter_har(fp: IO[bytes], *, source: str = "") -> Iterator[Exchange]:
-    """Every entry of a HAR document, streamed with ijson (one entry in memory at a time)."""
+def iter_har_entries(fp: IO[bytes], *, source: str = "") -> Iterator[Any]:
+    """The raw ``log.entries`` items of a HAR document, streamed with ijson (one in memory at a time)."""
     import ijson
 
     index = 0
     try:
         for entry in ijson.items(fp, "log.entries.item", use_float=True, buf_size=_BUFFER):
-            try:
-                ex = exchange_from_har_entry(entry, index)
-            except CaptureError as exc:
-                raise exc.at(source=source, position=f"entry {index}") from None
-            yield ex
+            yield entry
             index += 1
     except ijson.JSONError as exc:
         raise CaptureError(_ijson_reason(exc), source=source, position=f"after entry {index}") from None
     except (UnicodeDecodeError, RecursionError) as exc:
-        raise CaptureError(f"invalid JSON: {type(exc).__name__}", source=source,
-                           position=f"after entry {index}") from None  # fmt: skip
+        raise CaptureError(
+            f"invalid JSON: {type(exc).__name__}", source=source, position=f"after entry {index}"
+        ) from None
+
+
+def har_exchange(entry: Any, index: int, source: str = "") -> Exchange:
+    """:func:`exchange_from_har_entry` with the file and entry named in its errors."""
+    try:
+        return exchange_from_har_entry(entry, index)
+    except CaptureError as exc:
+        raise exc.at(source=source, position=f"entry {index}") from None
+
+
+def iter_har(fp: IO[bytes], *, source: str = "") -> Iterator[Exchange]:
+    """Every entry of a HAR document as an :class:`Exchange`, streamed."""
+    for index, entry in enumerate(iter_har_entries(fp, source=source)):
+        yield har_exchange(entry, index, source)
 
 
 def _record_of(line: bytes, source: str, lineno: int) -> Any:

@@ -59,19 +59,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
 from cognito_spec._check import Violation, json_pointer, member_path
+from cognito_spec._codegen import function_for
 from cognito_spec.capture import Exchange, Headers, skip_reason
 from cognito_spec.envelope import error_code
 from cognito_spec.errors import DecodeError, ServiceError
-from cognito_spec.http import CONTENT_TYPE, HeadersLike, content_type_ok, header_map
+from cognito_spec.http import CONTENT_TYPE, HeadersLike, content_type_ok
 from cognito_spec.shapes import OPERATION_ROWS, STRUCTURES, TARGET_PREFIX, UnknownOperationException
 from cognito_spec.validate import REDACTED, redact, service_error, validate
-from cognito_spec.wire import _DECODER, _body_text, _decode
+from cognito_spec.wire import _DECODER, _body_text, _decode, keys_unique
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
@@ -82,6 +83,8 @@ __all__ = [
     "Location",
     "Severity",
     "examine",
+    "quick_headers",
+    "quick_valid",
     "redact_exchange",
     "validate_exchange",
 ]
@@ -153,6 +156,160 @@ _ERRORS_BY_CODE: Final[dict[str, type[ServiceError]]] = {
 }
 _UUID: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _COGNITO_PREFIX: Final = TARGET_PREFIX + "."
+
+
+def _hmap(headers: Headers) -> dict[str, str]:
+    """Lower-cased names to first values (see http.header_map; Exchange headers are already str).
+
+    Built from the reversed pairs so the first of repeated names wins, in one C-level pass: this runs
+    twice per exchange of a capture of any size.
+    """
+    return {k.lower(): v for k, v in reversed(headers)}
+
+
+def _check_body(body: bytes, cls: type, mode: Literal["strict", "tolerant"], reveal: bool) -> list[Violation]:
+    """:func:`cognito_spec.validate.validate` of a body, with a fast path for the common valid case.
+
+    Almost every body of a real capture is valid.  For those, parsing once, running the compiled
+    checker and the character-count duplicate test is all there is to do; anything unusual (a
+    violation, a byte-order mark, a possible duplicate key, malformed text) goes to ``validate``,
+    which then decides exactly as it always does.
+    """
+    try:
+        text = body.decode("utf-8")
+        if text[:1] != "\ufeff":
+            data = _DECODER.decode(text)
+            out: list[Violation] = []
+            cnt = [0, 0]
+            function_for(cls, "check")(data, (), out, mode == "strict", cnt)
+            if not out and keys_unique(text, cnt[0], cnt[1]):
+                return out
+    except (ValueError, RecursionError):  # invalid UTF-8, malformed JSON: validate reports them
+        pass
+    return validate(body, cls, mode=mode, reveal=reveal)
+
+
+# --------------------------------------------------------------------------------------------------
+# The fast path.  A capture of real traffic is mostly clean successes; proving one clean costs a
+# fraction of the full check when nothing has to be explained.  ``quick_valid`` answers only "valid,
+# with no finding at all" or "don't know": every exchange it is unsure of goes through _Checker,
+# which decides.  tests/test_exchange.py checks the two agree.
+
+
+_SCAN: Final[Any] = _DECODER.scan_once  # type: ignore[attr-defined]
+
+
+def _clean_body(text: str, check: Any, strict: bool) -> bool:
+    """True when a body text is one JSON value that breaks nothing of its shape (no warning either)."""
+    if not text.isascii():
+        if text[:1] == "\ufeff":
+            return False
+        try:
+            text.encode("utf-8")  # a lone surrogate: the bytes were not UTF-8 (invalid_utf8)
+        except UnicodeEncodeError:
+            return False
+    try:
+        # The C scanner without JSONDecoder.decode's wrapper; text around the value (white space)
+        # goes to the full path, which accepts it.
+        data, end = _SCAN(text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return False
+    if end != len(text):
+        return False
+    out: list[Violation] = []
+    cnt = [0, 0]
+    check(data, (), out, strict, cnt)
+    if out:
+        return False
+    if "\\" not in text:  # keys_unique's first rule, inlined: this runs twice per exchange
+        return text.count('"') == 2 * (cnt[0] + cnt[1])
+    return keys_unique(text, cnt[0], cnt[1])
+
+
+@attrs.frozen
+class _Quick:
+    """What the fast path needs of one operation, looked up once."""
+
+    name: str
+    check_in: Any
+    check_out: Any
+    sigv4: bool
+    #: Error code -> (checker, the status the service sends with it).
+    errors: dict[str, tuple[Any, int]]
+
+
+_QUICK: dict[str, _Quick] = {}
+
+
+def _quick_table() -> dict[str, _Quick]:
+    # Built on first use, not at import: compiling the checkers is work a library import should not do.
+    if not _QUICK:
+        for op in OPERATION_ROWS:
+            if op.output is not None:
+                _QUICK[op.target] = _Quick(
+                    op.name,
+                    function_for(op.input, "check"),
+                    function_for(op.output, "check"),
+                    op.auth == "sigv4",
+                    {cls.code: (function_for(cls, "check"), cls.http_status) for cls in op.errors},
+                )
+    return _QUICK
+
+
+def quick_valid(
+    method: str,
+    request_headers: dict[str, str],
+    request_text: str,
+    status: int,
+    response_headers: dict[str, str],
+    response_text: str,
+) -> str | None:
+    """The operation's name when the exchange has no finding at all; None when it may have one.
+
+    The headers are maps of lower-cased names to first values, stripped (see :func:`quick_headers`).
+    Covers clean successes and clean errors (declared for the operation, with the service's status,
+    ``X-Amzn-ErrorType`` and ``__type`` agreeing); anything else is for the full check.
+    """
+    quick = (_QUICK or _quick_table()).get(request_headers.get("x-amz-target", ""))
+    if quick is None or method != "POST" or not request_text:
+        return None
+    if (
+        request_headers.get("content-type") != CONTENT_TYPE
+        or response_headers.get("content-type") != CONTENT_TYPE
+        or (quick.sigv4 and "authorization" not in request_headers)
+    ):
+        return None
+    rid = response_headers.get("x-amzn-requestid")
+    if rid is None or _UUID.fullmatch(rid) is None:
+        return None
+    if not _clean_body(request_text, quick.check_in, True):
+        return None
+    if status == 200:
+        return quick.name if _clean_body(response_text, quick.check_out, False) else None
+    code = _code_of(response_headers.get("x-amzn-errortype"))
+    if code is None or code not in quick.errors or f'"{code}"' not in response_text:
+        return None
+    check, http_status = quick.errors[code]
+    if status != http_status:
+        return None
+    try:
+        data, end = _SCAN(response_text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return None
+    if end != len(response_text) or type(data) is not dict or _code_of(data.get("__type")) != code:
+        return None
+    return quick.name if _clean_body(response_text, check, False) else None
+
+
+def quick_headers(pairs: Any) -> dict[str, str] | None:
+    """``(name, value)`` pairs as :func:`quick_valid` wants them, or None when they are not str pairs.
+
+    Only ``str`` has both ``lower`` and ``strip`` among JSON values, so this also proves the types.
+    """
+    try:
+        return {k.lower(): v.strip() for k, v in reversed(pairs)}
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def _short(text: object, limit: int = 80) -> str:
@@ -234,7 +391,7 @@ class _Checker:
             self.expected = _make(UnknownOperationException)
             return None
         ct = h.get("content-type")
-        if not content_type_ok(ct):
+        if ct != CONTENT_TYPE and not content_type_ok(ct):
             got = "no Content-Type" if ct is None else f"Content-Type {_short(ct)}"
             self.add(
                 "error",
@@ -259,7 +416,10 @@ class _Checker:
             return op
         # The service reads an empty body as {} (see http.parse_request), checks enum values on input
         # (strict), and ignores members it does not know: those are warnings here.
-        violations = validate(body if len(body) else {}, op.input, mode="strict", reveal=self.reveal)
+        if len(body):
+            violations = _check_body(body, op.input, "strict", self.reveal)
+        else:
+            violations = validate({}, op.input, mode="strict", reveal=self.reveal)
         violations = [
             attrs.evolve(v, severity="warning") if v.kind == "unknown_member" else v for v in violations
         ]
@@ -272,7 +432,9 @@ class _Checker:
 
     def envelope(self, h: dict[str, str]) -> None:
         ct = h.get("content-type")
-        if ct is None:
+        if ct == CONTENT_TYPE:
+            pass
+        elif ct is None:
             self.add(
                 "error",
                 "content_type",
@@ -300,7 +462,7 @@ class _Checker:
         rid = h.get("x-amzn-requestid")
         if rid is None:
             self.add("error", "request_id", "envelope", "no x-amzn-RequestId header", "x-amzn-RequestId")
-        elif _UUID.fullmatch(rid) is None:
+        elif _UUID.fullmatch(rid.strip()) is None:
             self.add(
                 "warning",
                 "request_id_format",
@@ -322,9 +484,7 @@ class _Checker:
             return
         # Tolerant: members and enum values newer than the pinned model are warnings, and a missing
         # required member is still an error (the service's promise; clients index it).
-        self.add_violations(
-            validate(body, op.output, mode="tolerant", reveal=self.reveal), "response", request=False
-        )
+        self.add_violations(_check_body(body, op.output, "tolerant", self.reveal), "response", request=False)
 
     def error(self, op: Operation | None, status: int, h: dict[str, str]) -> tuple[str | None, Any]:
         """Check an error response; returns its code (None when it names none) and its parsed body."""
@@ -429,14 +589,13 @@ class _Checker:
                 "warning", "validation_message", "response", "the message differs from the service's" + detail
             )
 
-    def run(self) -> ExchangeReport:
+    def run(self, rh: dict[str, str]) -> ExchangeReport:
         ex = self.ex
-        rh = header_map(ex.request_headers)
         op = self.request(rh)
         if ex.status is None:
             self.add("warning", "no_response", "response", "the capture holds no response")
         else:
-            h = header_map(ex.response_headers)
+            h = _hmap(ex.response_headers)
             status = ex.status
             self.envelope(h)
             if 200 <= status < 300:
@@ -463,20 +622,14 @@ def _make(cls: type[ServiceError], message: str | None = None) -> ServiceError:
 
 
 def _pairs(headers: HeadersLike) -> Headers:
-    return tuple(header_map_pairs(headers))
+    """Header pairs in order, names keeping their case (bytes read as ISO-8859-1, as HTTP defines)."""
+    items: Iterable[tuple[str | bytes, str | bytes]]
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return tuple((_latin1(k), _latin1(v)) for k, v in items)
 
 
-def header_map_pairs(headers: HeadersLike) -> list[tuple[str, str]]:
-    items: Iterable[tuple[Any, Any]] = headers.items() if hasattr(headers, "items") else headers
-    out = []
-    for k, v in items:
-        out.append(
-            (
-                k.decode("latin-1") if isinstance(k, bytes | bytearray) else k,
-                v.decode("latin-1") if isinstance(v, bytes | bytearray) else v,
-            )
-        )
-    return out
+def _latin1(value: str | bytes) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes | bytearray) else value
 
 
 def _as_bytes(body: bytes | bytearray | memoryview | str | None) -> bytes | None:
@@ -489,7 +642,29 @@ def _as_bytes(body: bytes | bytearray | memoryview | str | None) -> bytes | None
 
 def examine(ex: Exchange, *, reveal: bool = False) -> ExchangeReport:
     """The operation an exchange calls and its findings (see :func:`validate_exchange`)."""
-    target = header_map(ex.request_headers).get("x-amz-target")
+    if ex.status is not None and ex.request_body is not None and ex.response_body is not None:
+        rh, h = quick_headers(ex.request_headers), quick_headers(ex.response_headers)
+        try:
+            name = (
+                quick_valid(
+                    ex.method,
+                    rh,
+                    ex.request_body.decode("utf-8"),
+                    ex.status,
+                    h,
+                    ex.response_body.decode("utf-8"),
+                )
+                if rh is not None and h is not None
+                else None
+            )
+        except UnicodeDecodeError:
+            name = None
+        if name is not None:
+            return ExchangeReport(name, ())
+    rh = _hmap(ex.request_headers)
+    target = rh.get("x-amz-target")
+    if target is not None:
+        target = rh["x-amz-target"] = target.strip()
     if target is not None and target not in _BY_TARGET and target.startswith(_COGNITO_PREFIX):
         name = target[len(_COGNITO_PREFIX) :][:64]
         f = Finding(
@@ -500,7 +675,7 @@ def examine(ex: Exchange, *, reveal: bool = False) -> ExchangeReport:
             header="X-Amz-Target",
         )
         return ExchangeReport(name, (f,))
-    return _Checker(ex, reveal).run()
+    return _Checker(ex, reveal).run(rh)
 
 
 def validate_exchange(
@@ -571,7 +746,7 @@ def _response_class(ex: Exchange, op: Operation | None) -> type | None:
         return None
     if 200 <= ex.status < 300:
         return op.output if op is not None else None
-    code = _code_of(header_map(ex.response_headers).get("x-amzn-errortype"))
+    code = _code_of(_hmap(ex.response_headers).get("x-amzn-errortype"))
     if code is None and ex.response_body:
         try:
             parsed = _decode(_body_text(ex.response_body), _DECODER)
@@ -592,8 +767,8 @@ def redact_exchange(ex: Exchange) -> Exchange:
     """
     if skip_reason(ex) in ("preflight", "not_cognito"):
         return ex
-    target = header_map(ex.request_headers).get("x-amz-target")
-    op = _BY_TARGET.get(target) if target is not None else None
+    target = _hmap(ex.request_headers).get("x-amz-target")
+    op = _BY_TARGET.get(target.strip()) if target is not None else None
 
     def mask_headers(headers: Headers) -> Headers:
         return tuple((k, REDACTED if k.lower() in SENSITIVE_HEADERS else v) for k, v in headers)

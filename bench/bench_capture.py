@@ -1,0 +1,322 @@
+"""Benchmark of ``cognito-spec validate`` on large captures, against same-run baselines.
+
+    python bench/bench_capture.py [--small] [--repeats N] [--keep DIR]
+
+Generates a JSON-lines capture of 100,000 mixed exchanges (GetUser, AdminGetUser and
+GetUserAuthFactors; 5 % errors; 1.2 KB access tokens) and a HAR of the same traffic, in a temporary
+directory (never in the repository), then measures, each run in a fresh subprocess:
+
+* ``json.loads`` of every line of the JSON-lines file (the baseline);
+* ``cognito-spec validate`` of the JSON-lines file (target: at most 3 x the baseline, peak RSS at most
+  64 MiB);
+* ``cognito-spec validate`` of the HAR (target: at most 4 x the same baseline);
+* ``--jobs 2`` against ``--jobs 1`` (target: at least 1.6 x faster).
+
+Runs are interleaved (baseline, candidates, baseline, ...) and the medians are compared, so machine
+noise hits both sides alike.  Times are of the work itself, after imports; peak memory is the
+subprocess's maximum resident set size (``resource.getrusage``), interpreter included.  ``--small``
+uses 10,000 exchanges and fewer repeats for a quick check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TARGET_PREFIX = "AWSCognitoIdentityProviderService"
+URL = "https://cognito-idp.us-east-1.amazonaws.com/"
+POOL = "us-east-1_Ab12Cd34E"
+
+
+# --------------------------------------------------------------------------------------------------
+# Traffic generator (independent of cognito_spec.strategies: plain realistic values).
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _token(rng: random.Random, size: int = 1200) -> str:
+    """A JWT-shaped access token of about ``size`` characters."""
+    head = _b64url(b'{"kid":"abcdefghijklmnopqrstuvwxyz0123456789ABCD=","alg":"RS256"}')
+    sig = _b64url(rng.randbytes(256))
+    body_len = size - len(head) - len(sig) - 2
+    payload = _b64url(rng.randbytes(body_len * 3 // 4 + 3))[:body_len]
+    return f"{head}.{payload}.{sig}"
+
+
+def _user(rng: random.Random, i: int) -> tuple[str, list[dict[str, str]]]:
+    sub = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    name = f"user{i:06d}"
+    attrs = [
+        {"Name": "sub", "Value": sub},
+        {"Name": "email_verified", "Value": "true"},
+        {"Name": "name", "Value": f"User Number {i}"},
+        {"Name": "custom:tenant", "Value": f"tenant-{i % 97}"},
+        {"Name": "email", "Value": f"{name}@example.com"},
+    ]
+    return name, attrs
+
+
+def _request_headers(target: str, body: bytes, signed: bool) -> list[tuple[str, str]]:
+    h = [
+        ("Host", "cognito-idp.us-east-1.amazonaws.com"),
+        ("X-Amz-Target", f"{TARGET_PREFIX}.{target}"),
+        ("Content-Type", "application/x-amz-json-1.1"),
+        ("User-Agent", "Boto3/1.43.11 md/Botocore#1.43.11 ua/2.1 os/linux lang/python#3.11.7"),
+        ("X-Amz-Date", "20261126T160000Z"),
+    ]
+    if signed:
+        h.append(
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/us-east-1/cognito-idp/aws4_request, "
+                "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + "0" * 64,
+            )
+        )
+    h.append(("Content-Length", str(len(body))))
+    return h
+
+
+def _response_headers(rng: random.Random, body: bytes, code: str | None) -> list[tuple[str, str]]:
+    h = [
+        ("Date", "Thu, 26 Nov 2026 16:00:00 GMT"),
+        ("Content-Type", "application/x-amz-json-1.1"),
+        ("Content-Length", str(len(body))),
+        ("Connection", "keep-alive"),
+        ("x-amzn-RequestId", str(uuid.UUID(int=rng.getrandbits(128), version=4))),
+    ]
+    if code:
+        h.append(("x-amzn-ErrorType", f"{code}:"))
+    return h
+
+
+def _dumps(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def generate(n: int, seed: int = 2026) -> Iterator[Any]:
+    """``n`` exchanges: 40 % GetUser, 40 % AdminGetUser, 20 % GetUserAuthFactors, 5 % errors."""
+    from cognito_spec.capture import Exchange
+
+    rng = random.Random(seed)
+    for i in range(n):
+        r = rng.random()
+        op = "GetUser" if r < 0.4 else ("AdminGetUser" if r < 0.8 else "GetUserAuthFactors")
+        name, attrs = _user(rng, i)
+        error = rng.random() < 0.05
+        if op == "AdminGetUser":
+            req = _dumps({"UserPoolId": POOL, "Username": name})
+        else:
+            req = _dumps({"AccessToken": _token(rng)})
+        code: str | None = None
+        if error:
+            status = 400
+            if op == "AdminGetUser":
+                code, resp = (
+                    "UserNotFoundException",
+                    _dumps({"__type": "UserNotFoundException", "message": "User does not exist."}),
+                )
+            else:
+                code = "NotAuthorizedException"
+                resp = _dumps({"__type": code, "message": "Invalid Access Token"})
+        else:
+            status = 200
+            if op == "GetUser":
+                resp = _dumps(
+                    {
+                        "Username": name,
+                        "UserAttributes": attrs,
+                        "UserMFASettingList": ["SOFTWARE_TOKEN_MFA"],
+                        "PreferredMfaSetting": "SOFTWARE_TOKEN_MFA",
+                    }
+                )
+            elif op == "AdminGetUser":
+                resp = _dumps(
+                    {
+                        "Username": name,
+                        "UserAttributes": attrs,
+                        "UserCreateDate": 1.682955829578e9,
+                        "UserLastModifiedDate": 1.7649e9 + i,
+                        "Enabled": True,
+                        "UserStatus": "CONFIRMED",
+                    }
+                )
+            else:
+                resp = _dumps(
+                    {
+                        "Username": name,
+                        "ConfiguredUserAuthFactors": ["PASSWORD", "EMAIL_OTP"],
+                        "UserMFASettingList": [],
+                    }
+                )
+        yield Exchange(
+            _request_headers(op, req, op == "AdminGetUser"),
+            req,
+            status,
+            _response_headers(rng, resp, code),
+            resp,
+            url=URL,
+            index=i,
+            started="2026-11-26T16:00:00.000Z",
+        )
+
+
+def write_files(directory: Path, n: int) -> tuple[Path, Path]:
+    from cognito_spec.capture import write_har, write_jsonl
+
+    jsonl, har = directory / "capture.jsonl", directory / "capture.har"
+    with jsonl.open("w", encoding="utf-8") as fp:
+        write_jsonl(generate(n), fp)
+    with har.open("w", encoding="utf-8") as fp:
+        write_har(generate(n), fp, creator="bench/bench_capture.py")
+    return jsonl, har
+
+
+# --------------------------------------------------------------------------------------------------
+# Measured runs, each in its own process.
+
+
+def _child(mode: str, path: str, jobs: int) -> None:
+    """Runs in the subprocess: do the work once, print {"seconds", "maxrss_kib", "output_lines"}."""
+    import resource
+    import time
+
+    if mode == "baseline":
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        n = 0
+        with open(path, "rb") as fp:
+            loads = json.loads
+            for line in fp:
+                loads(line)
+                n += 1
+        seconds = time.perf_counter() - t0
+        cpu = time.process_time() - c0
+    else:
+        from cognito_spec import cli
+
+        # Import everything the run needs before the clock starts (the subcommands, the checkers).
+        try:
+            cli.build_parser()
+        except ModuleNotFoundError:  # TEMPORARY: another subcommand module not written yet
+            cli.SUBCOMMAND_MODULES = ("cognito_spec._cli_validate",)  # type: ignore[misc]
+        out = open(os.devnull, "w")  # noqa: SIM115 - closed below
+        real, sys.stdout = sys.stdout, out
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        code = cli.main(["validate", path, "--format", "json", "--jobs", str(jobs)])
+        seconds = time.perf_counter() - t0
+        cpu = time.process_time() - c0
+        sys.stdout = real
+        out.close()
+        n = code
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(
+        json.dumps(
+            {"seconds": seconds, "cpu": cpu, "maxrss_kib": rss, "children_maxrss_kib": kids, "result": n}
+        )
+    )
+
+
+def measure(mode: str, path: Path, jobs: int = 1) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", mode, str(path), str(jobs)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark cognito-spec validate against json.loads.")
+    parser.add_argument("--small", action="store_true", help="10,000 exchanges and 3 repeats")
+    parser.add_argument("--repeats", type=int, default=None, help="interleaved rounds (default 5, small 3)")
+    parser.add_argument("--exchanges", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="write the captures here instead of a temp dir"
+    )
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        mode, path, jobs = args.child
+        _child(mode, path, int(jobs))
+        return 0
+    n = args.exchanges or (10_000 if args.small else 100_000)
+    repeats = args.repeats or (3 if args.small else 5)
+    with tempfile.TemporaryDirectory(prefix="cognito-spec-bench-") as tmp:
+        directory = args.keep or Path(tmp)
+        directory.mkdir(parents=True, exist_ok=True)
+        jsonl, har = write_files(directory, n)
+        print(
+            f"{n:,} exchanges; JSON lines {jsonl.stat().st_size / 2**20:.1f} MiB, HAR {har.stat().st_size / 2**20:.1f} MiB"
+        )
+        print(
+            f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {repeats} interleaved rounds, medians\n"
+        )
+        print(f"load average at start: {os.getloadavg()[0]:.1f}")
+        runs: dict[str, list[dict[str, Any]]] = {k: [] for k in ("baseline", "jsonl", "har", "jobs2")}
+        for _ in range(repeats):
+            runs["baseline"].append(measure("baseline", jsonl))
+            runs["jsonl"].append(measure("validate", jsonl, 1))
+            runs["har"].append(measure("validate", har, 1))
+            runs["jobs2"].append(measure("validate", jsonl, 2))
+        wall = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
+        cpu = {k: statistics.median(r["cpu"] for r in v) for k, v in runs.items()}
+        rss = {k: max(r["maxrss_kib"] for r in v) / 1024 for k, v in runs.items()}
+        rows = [
+            ("json.loads every line (baseline)", "baseline", None),
+            ("validate JSON lines, --jobs 1", "jsonl", 3.0),
+            ("validate HAR, --jobs 1", "har", 4.0),
+            ("validate JSON lines, --jobs 2", "jobs2", None),
+        ]
+        print(f"{'run':<34} {'wall s':>7} {'x base':>7} {'cpu s':>7} {'x base':>7} {'target':>7}  peak RSS")
+        for name, key, target in rows:
+            t = f"<= {target:g}" if target else ""
+            cpu_s = (
+                f"{cpu[key]:7.3f} {cpu[key] / cpu['baseline']:7.2f}"
+                if key != "jobs2"
+                else f"{'-':>7} {'-':>7}"
+            )
+            print(
+                f"{name:<34} {wall[key]:7.3f} {wall[key] / wall['baseline']:7.2f} {cpu_s} {t:>7}"
+                f"  {rss[key]:.1f} MiB{' (main process)' if key == 'jobs2' else ''}"
+            )
+        speedup = wall["jsonl"] / wall["jobs2"]
+        print(f"\n--jobs 2 speed-up over --jobs 1 (wall): {speedup:.2f} x (target >= 1.6)")
+        print(f"peak RSS of validate JSON lines: {rss['jsonl']:.1f} MiB (target <= 64)")
+        print(
+            f"per exchange: baseline {wall['baseline'] / n * 1e6:.1f} us, validate {wall['jsonl'] / n * 1e6:.1f} us"
+            f" (wall); load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
+        print(
+            "(wall ratios are the targets; cpu ratios are the same runs' process time, steadier when other"
+            " work shares the machine)"
+        )
+        checks = {
+            "JSON lines <= 3 x": wall["jsonl"] <= 3 * wall["baseline"],
+            "HAR <= 4 x": wall["har"] <= 4 * wall["baseline"],
+            "peak RSS <= 64 MiB": rss["jsonl"] <= 64,
+            "--jobs 2 >= 1.6 x": speedup >= 1.6,
+        }
+        missed = [k for k, ok in checks.items() if not ok]
+        print("\nall targets met" if not missed else "\nmissed: " + ", ".join(missed))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
