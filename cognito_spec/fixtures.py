@@ -36,6 +36,7 @@ import hashlib
 import hmac
 import json
 import random
+import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
@@ -56,7 +57,7 @@ from cognito_spec.errors import CognitoSpecError, ServiceError
 from cognito_spec.http import CONTENT_TYPE, render_response
 from cognito_spec.operations import Operation
 from cognito_spec.validate import service_error
-from cognito_spec.wire import _ENCODER, dumps, to_wire
+from cognito_spec.wire import _ASCII_ENCODER, _ENCODER, dumps, to_wire
 
 __all__ = [
     "KINDS",
@@ -194,6 +195,7 @@ class _Bucket:
 
 @attrs.frozen
 class _CharPool:
+    ranges: Ranges
     buckets: tuple[_Bucket, ...]
     plausible: tuple[_Bucket, ...]
     friendly: _Bucket | None
@@ -234,10 +236,31 @@ def _pool(ranges: Ranges) -> _CharPool:
             buckets.append(_Bucket.of(name, inter))
     friendly = _intersect(ranges, _ALNUM) or _intersect(ranges, _PRINTABLE_ASCII)
     return _CharPool(
+        ranges=ranges,
         buckets=tuple(buckets),
         plausible=tuple(b for b in buckets if b.label in ("L", "N", "P", "S")),
         friendly=_Bucket.of("friendly", friendly) if friendly else None,
     )
+
+
+# A high surrogate followed by a low one is not two lone surrogates on the wire: JSON's \uXXXX
+# escapes (and the UTF-16 strings of the service and of most clients) read the pair as one
+# supplementary character.  Generated strings never contain such a pair: a low surrogate after a
+# high one becomes a high surrogate too (same category, same length).
+_SURROGATE_PAIR: Final = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _unpair(text: str, ranges: Ranges) -> str:
+    if _SURROGATE_PAIR.search(text) is None:
+        return text
+    chars = list(text)
+    for i in range(1, len(chars)):
+        if "\ud800" <= chars[i - 1] <= "\udbff" and "\udc00" <= chars[i] <= "\udfff":
+            high = ord(chars[i]) - 0x400
+            if not _contains(ranges, high):
+                raise GenerationError("cannot avoid a surrogate pair in a class without high surrogates")
+            chars[i] = chr(high)
+    return "".join(chars)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -290,12 +313,18 @@ class _Plan:
             pool = _pool(self.simple[0])
             if n > _TILE:
                 chunk = "".join(pool.pick(g) for _ in range(_TILE))
-                return (chunk * (n // _TILE + 1))[:n]
-            return "".join(pool.pick(g) for _ in range(n))
+                return _unpair((chunk * (n // _TILE + 1))[:n], pool.ranges)
+            return _unpair("".join(pool.pick(g) for _ in range(n)), pool.ranges)
         assert self.ast is not None
         out: list[str] = []
         self._gen(g, self.ast, n, out)
-        return "".join(out)
+        text = "".join(out)
+        if _SURROGATE_PAIR.search(text) is not None:
+            fixed = _unpair(text, _EVERYTHING)
+            if self.source is None or not patterns.compile(self.source).fullmatch(fixed):
+                raise GenerationError(f"pattern {self.source!r} needs a surrogate pair here")
+            text = fixed
+        return text
 
     def _gen(self, g: Generator, node: patterns.Node, n: int, out: list[str]) -> None:
         if isinstance(node, patterns.CharSet):
@@ -1147,7 +1176,7 @@ class Generator:
         violation the service tolerates (an unknown member) gets a normal success.
         """
         case = self.invalid(op.input)
-        body = _ENCODER.encode(case.wire).encode("ascii")
+        body = _body(case.wire)
         err = service_error([case.violation])
         if err is None:
             status, headers, out = self.success(self.response(op))
@@ -1162,7 +1191,7 @@ class Generator:
             raise GenerationError(f"{op.name} has no output to break")
         case = self.invalid(op.output)
         request = dumps(self.request(op))
-        out = _ENCODER.encode(case.wire).encode("ascii")
+        out = _body(case.wire)
         # The success envelope of cognito_spec.http.render_response, which refuses invalid objects.
         head = [("Content-Type", CONTENT_TYPE), ("x-amzn-RequestId", self.uuid())]
         headers = self._transport([*head, ("Content-Length", str(len(out)))])
@@ -1204,7 +1233,11 @@ class Generator:
     def invalid(self, cls: type) -> InvalidCase:
         """A wire dict that breaks exactly one constraint of ``cls``, with its violation."""
         base, muts = self.mutations(cls)
-        return self._apply(cls, base, self.choice(muts))
+        # The kind first, then the place: every kind is as likely as any other, however many
+        # members a structure has.
+        labels = sorted({m.label for m in muts})
+        label = self.choice(labels)
+        return self._apply(cls, base, self.choice([m for m in muts if m.label == label]))
 
     def all_invalid(self, cls: type) -> list[InvalidCase]:
         """One invalid case for every way to break one constraint of a complete valid wire dict."""
@@ -1217,6 +1250,16 @@ class Generator:
         breaker = Generator(self.source, breaker_options, persona=self.persona)
         violation = mutation.apply(breaker, wire)
         return InvalidCase(cls, wire, violation)
+
+
+def _body(wire: dict[str, Any]) -> bytes:
+    """A wire dict as a body, by the policy of :func:`cognito_spec.wire.dumps`: compact UTF-8, with
+    ``\\uXXXX`` escapes when a string holds a lone surrogate (generated strings never hold a pair)."""
+    text = _ENCODER.encode(wire)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _ASCII_ENCODER.encode(wire).encode("ascii")
 
 
 def _sigv4_authorization(p: Persona, host: str, target: str, body: bytes, amz_date: str) -> str:

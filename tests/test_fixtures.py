@@ -1,0 +1,327 @@
+"""Deterministic fixtures: the same seed gives the same bytes in every process, everything valid is
+valid (for us, for botocore, for the exchange validator), every invalid case breaks exactly what it
+declares, and the generator reaches every corner the model allows.
+
+Parametrised over ``OPERATIONS`` and ``STRUCTURES``; a new operation needs no new test code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from typing import Any
+
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+import botocore.parsers
+import botocore.session
+import pytest
+
+from cognito_spec import OPERATIONS, STRUCTURES, AdminGetUserResponse, DecodeError, Operation, loads, patterns
+from cognito_spec import fixtures as fx
+from cognito_spec._codegen import check
+from cognito_spec._meta import members_of
+from cognito_spec._unicode_tables import CATEGORIES
+from cognito_spec.capture import header
+from cognito_spec.exchange import validate_exchange
+
+OPS = [pytest.param(op, id=name) for name, op in OPERATIONS.items()]
+CLASSES = [pytest.param(cls, id=name) for name, cls in sorted(STRUCTURES.items())]
+VALID_KINDS: tuple[fx.Kind, ...] = ("request", "response", "error", "exchange")
+MODES = [
+    pytest.param(fx.Options(), id="realistic"),
+    pytest.param(fx.Options(adversarial=True, unknown_enums=False), id="adversarial"),
+]
+
+BOTO = botocore.session.get_session().get_service_model("cognito-idp")
+PARSER = botocore.parsers.create_parser("json")
+
+
+def _class_of(op: Operation, fixture: fx.Fixture) -> type:
+    return STRUCTURES[fixture.shape]
+
+
+def _digest(options: fx.Options, seed: int) -> str:
+    """A hash of every byte of a run over all operations and kinds (the same function runs in the
+    subprocesses of the determinism test)."""
+    h = hashlib.sha256()
+    for name, kind in itertools.product(OPERATIONS, fx.KINDS):
+        for f in fx.generate(name, kind, count=3, seed=seed, options=options):
+            h.update(json.dumps(f.to_json(), sort_keys=True).encode())
+            if f.exchange is not None:
+                h.update(repr(f.exchange).encode())
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------------
+# Determinism.
+
+
+@pytest.mark.parametrize("options", MODES)
+def test_same_seed_same_bytes_in_other_processes(options: fx.Options) -> None:
+    script = (
+        "import sys\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "from test_fixtures import _digest\n"
+        "from cognito_spec.fixtures import Options\n"
+        f"print(_digest(Options(adversarial={options.adversarial}, unknown_enums=False), 20261126))\n"
+    )
+    here = os.path.dirname(__file__)
+    digests = set()
+    for hash_seed in ("0", "1", "random"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script, here], capture_output=True, text=True, env=env, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        digests.add(done.stdout.strip())
+    assert digests == {_digest(options, 20261126)}
+
+
+def test_fixture_i_does_not_depend_on_count() -> None:
+    for name, kind in itertools.product(OPERATIONS, fx.KINDS):
+        short = [f.to_json() for f in fx.generate(name, kind, count=2, seed=4)]
+        long = [f.to_json() for f in fx.generate(name, kind, count=5, seed=4)]
+        assert long[:2] == short
+
+
+def test_seeds_and_indexes_give_different_fixtures() -> None:
+    bodies = {f.body for seed in range(5) for f in fx.generate("GetUser", "request", count=5, seed=seed)}
+    assert len(bodies) == 25
+
+
+# --------------------------------------------------------------------------------------------------
+# Validity of every valid fixture.
+
+
+@pytest.mark.parametrize("options", MODES)
+@pytest.mark.parametrize("op", OPS)
+def test_valid_fixtures_pass_strict_validation_and_botocore(op: Operation, options: fx.Options) -> None:
+    model = BOTO.operation_model(op.name)
+    for kind in VALID_KINDS:
+        for f in fx.generate(op, kind, count=15, seed=99, options=options):
+            if f.exchange is not None:
+                assert validate_exchange(f.exchange) == []
+                continue
+            obj = loads(f.body, _class_of(op, f), strict=True)
+            if kind == "request":
+                assert header(f.headers, "X-Amz-Target") == op.target
+                continue
+            response = {"status_code": f.status, "headers": dict(f.headers), "body": f.body}
+            parsed = PARSER.parse(response, model.output_shape)
+            if kind == "error":
+                assert parsed["Error"]["Code"] == type(obj).code
+                assert f.status == type(obj).http_status
+            else:
+                assert "Error" not in parsed and f.status == 200
+
+
+def test_unknown_enum_values_are_only_enum_findings_in_responses() -> None:
+    options = fx.Options(adversarial=True, unknown_enums=True)
+    kinds: Counter[str] = Counter()
+    for op in OPERATIONS.values():
+        for f in fx.generate(op, "exchange", count=30, seed=1, options=options):
+            assert f.exchange is not None
+            for finding in validate_exchange(f.exchange):
+                assert (finding.severity, finding.kind, finding.location) == ("warning", "enum", "response")
+                kinds[finding.kind] += 1
+    assert kinds["enum"] > 0
+
+
+# --------------------------------------------------------------------------------------------------
+# Invalid cases.
+
+TOLERATED_IN_RESPONSES = ("enum", "unknown_member")
+EVERY_KIND_THIS_MODEL_ALLOWS = {"type", "required", "unknown_member", "length_max", "pattern", "enum"}
+
+
+@pytest.mark.parametrize("options", MODES)
+@pytest.mark.parametrize("cls", CLASSES)
+def test_every_invalid_case_breaks_exactly_one_constraint(cls: type, options: fx.Options) -> None:
+    for seed in range(3):
+        cases = fx.Generator(fx.RandomSource(seed), options).all_invalid(cls)
+        assert cases
+        for case in cases:
+            assert check(case.wire, cls, strict=True) == [case.violation], case.label
+
+
+def test_invalid_cases_cover_every_kind_the_model_allows() -> None:
+    kinds = {
+        case.violation.kind
+        for cls in STRUCTURES.values()
+        for case in fx.Generator(fx.RandomSource(0)).all_invalid(cls)
+    }
+    # length_min cannot be broken alone in this model: each minimum is 1 on a string whose "+"
+    # pattern refuses the empty string as well.  Timestamps only exist in AdminGetUserResponse.
+    assert kinds == EVERY_KIND_THIS_MODEL_ALLOWS | {"timestamp_range"}
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_invalid_fixtures_fail_with_their_declared_violation(op: Operation) -> None:
+    for f in fx.generate(op, "invalid", count=40, seed=8):
+        assert f.violation is not None and f.exchange is not None
+        with pytest.raises(DecodeError) as caught:
+            loads(f.body, STRUCTURES[f.shape], strict=True)
+        assert list(caught.value.violations) == [f.violation]
+        findings = validate_exchange(f.exchange)
+        errors = [x for x in findings if x.severity == "error"]
+        if f.shape == op.input.__name__:
+            # The service's answer to the bad request is in the exchange, so the validator only notes it.
+            assert errors == []
+            assert any(x.pointer == f.violation.pointer for x in findings)
+        elif f.violation.kind in TOLERATED_IN_RESPONSES:
+            # Clients must accept values and members newer than their model: a fidelity warning.
+            assert errors == []
+            assert [(x.kind, x.pointer) for x in findings] == [(f.violation.kind, f.violation.pointer)]
+        else:
+            assert [(x.kind, x.pointer, x.location) for x in errors] == [
+                (f.violation.kind, f.violation.pointer, "response")
+            ]
+
+
+# --------------------------------------------------------------------------------------------------
+# Realism, measured over a deterministic sample.
+
+
+def _sample(cls: type, n: int = 300, options: fx.Options | None = None) -> list[Any]:
+    return [fx.Generator(fx.RandomSource(f"sample/{i}"), options).instance(cls) for i in range(n)]
+
+
+def test_realistic_responses_look_like_the_services() -> None:
+    users = _sample(AdminGetUserResponse)
+    share = {
+        name: sum(getattr(u, name) is not None for u in users) / len(users)
+        for name, _ in members_of(AdminGetUserResponse)
+    }
+    for usually_absent in ("mfa_options", "preferred_mfa_setting", "user_mfa_setting_list"):
+        assert share[usually_absent] < 0.3, usually_absent
+    for usually_present in ("user_attributes", "user_create_date", "enabled", "user_status"):
+        assert share[usually_present] > 0.7, usually_present
+    assert sum(u.user_status == "CONFIRMED" for u in users) > len(users) / 2
+    assert sum(u.enabled is True for u in users) > len(users) / 2
+    names = Counter(a.name for u in users for a in u.user_attributes or ())
+    assert names["sub"] == share["user_attributes"] * len(users), "every attribute list names the sub"
+    assert names["email"] > 0 and names["phone_number"] > 0
+    assert any(n.startswith("custom:") for n in names)
+    assert {u.username for u in users} & {a.value for u in users for a in u.user_attributes or ()}
+
+
+def _category(ch: str) -> str:
+    """The major category of a character by the pinned tables (not the interpreter's Unicode)."""
+    for label, ranges in CATEGORIES.items():
+        if fx._contains(ranges, ord(ch)):
+            return label
+    return "unassigned"
+
+
+def test_adversarial_strings_visit_every_category_their_pattern_allows() -> None:
+    from cognito_spec.shapes._model import ATTRIBUTE_VALUE_TYPE, USERNAME_TYPE
+
+    g = fx.Generator(fx.RandomSource(3), fx.Options(adversarial=True))
+    usernames = [g.string(USERNAME_TYPE) for _ in range(400)]
+    assert {_category(c) for u in usernames for c in u} == {"L", "M", "N", "P", "S"}
+    assert {1, 128} <= {len(u) for u in usernames}, "edge lengths"
+    values = [g.string(ATTRIBUTE_VALUE_TYPE) for _ in range(400)]
+    assert {_category(c) for v in values for c in v} >= {"L", "M", "N", "P", "S", "Z", "C"}
+    assert any(re.search("[\ud800-\udfff]", v) for v in values), (
+        "lone surrogates where no pattern forbids them"
+    )
+    pairs = [v for v in values if re.search("[\ud800-\udbff][\udc00-\udfff]", v)]
+    assert pairs == [], "never a surrogate pair: JSON readers would join it into one character"
+
+
+# --------------------------------------------------------------------------------------------------
+# Strings from arbitrary patterns: every achievable length, and only those.
+
+SMALL_PATTERNS = ["(ab)+", "a{2,3}(b|cc)*", "(a|bb)?c{1,2}", "[ab]+_[c]+", "x(?:y{0,2}z)+", "(a*)*b"]
+
+
+@pytest.mark.parametrize("source", SMALL_PATTERNS)
+def test_pattern_plans_build_every_achievable_length(source: str) -> None:
+    compiled = patterns.compile(source)
+    alphabet = sorted({chr(lo) for r in fx._charsets(compiled.ast) for lo, _ in r})
+    plan = fx._plan(source, 8)
+    g = fx.Generator(fx.RandomSource(0), fx.Options(adversarial=True))
+    for n in range(9):
+        possible = any(compiled.fullmatch("".join(t)) for t in itertools.product("".join(alphabet), repeat=n))
+        assert plan.can(n) == possible, n
+        if possible:
+            for _ in range(5):
+                text = plan.make(g, n)
+                assert len(text) == n and compiled.fullmatch(text)
+
+
+def test_lookarounds_are_refused_not_guessed() -> None:
+    with pytest.raises(fx.GenerationError):
+        fx._plan("(?=a)[ab]+", 8)
+
+
+# --------------------------------------------------------------------------------------------------
+# Requests: SigV4 verified by botocore's own signer.
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sigv4_authorization_is_a_real_signature(seed: int) -> None:
+    sigv4_ops = [op for op in OPERATIONS.values() if op.auth == "sigv4"]
+    assert sigv4_ops
+    for op in sigv4_ops:
+        g = fx.Generator(fx.RandomSource(seed))
+        ex = g.exchange(op, outcome="response")
+        p = g.persona
+        signed = {"host", "x-amz-target", "content-type", "x-amz-date"}
+        request = botocore.awsrequest.AWSRequest(
+            method="POST",
+            url=ex.url,
+            data=ex.request_body,
+            headers={k: v for k, v in ex.request_headers if k.lower() in signed},
+        )
+        request.context["timestamp"] = header(ex.request_headers, "X-Amz-Date")
+        signer = botocore.auth.SigV4Auth(
+            botocore.credentials.Credentials(p.access_key_id, p.secret_access_key), "cognito-idp", p.region
+        )
+        canonical = signer.canonical_request(request)
+        signature = signer.signature(signer.string_to_sign(request, canonical), request)
+        authorization = header(ex.request_headers, "Authorization") or ""
+        assert authorization.endswith(f"Signature={signature}")
+        assert (
+            f"Credential={p.access_key_id}/{p.now:%Y%m%d}/{p.region}/cognito-idp/aws4_request"
+            in authorization
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Look-ups and bad arguments.
+
+
+def test_operations_by_name_or_target() -> None:
+    for op in OPERATIONS.values():
+        assert fx.operation(op.name) is op
+        assert fx.operation(op.target) is op
+        assert fx.operation(op) is op
+    with pytest.raises(KeyError):
+        fx.operation("getuser")
+
+
+def test_bad_arguments_are_typed_errors() -> None:
+    with pytest.raises(KeyError):
+        list(fx.generate("GetUser", "error", error="NoSuchException"))
+    with pytest.raises(ValueError, match="kind"):
+        list(fx.generate("GetUser", "bogus"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        fx.Generator(fx.RandomSource(0)).instance(dict)
+
+
+def test_error_fixtures_of_a_named_code() -> None:
+    for op in OPERATIONS.values():
+        for cls in op.errors:
+            (f,) = fx.generate(op, "error", error=cls.code)
+            assert f.shape == cls.__name__ and f.status == cls.http_status
+            (e,) = fx.generate(op, "exchange", error=cls.code)
+            assert e.exchange is not None and e.exchange.status == cls.http_status

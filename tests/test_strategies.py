@@ -1,0 +1,345 @@
+"""The hypothesis strategies: valid by construction, realistic by default, adversarial on request,
+invalid cases that break exactly what they declare, and registration through the entry point.
+
+Everything is parametrised over ``STRUCTURES`` and ``OPERATIONS``: a new operation is covered here
+without new test code.  Botocore (the AWS SDK's own parser and validator) is the independent oracle
+for what a client accepts.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import subprocess
+import sys
+import uuid
+from datetime import datetime
+from typing import Any
+
+import botocore.parsers
+import botocore.serialize
+import botocore.session
+import botocore.validate
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cognito_spec import OPERATIONS, STRUCTURES, DecodeError, Operation, dumps, loads, to_wire
+from cognito_spec import strategies as cs
+from cognito_spec._codegen import check
+from cognito_spec._meta import struct_info
+from cognito_spec.capture import Exchange, header
+from cognito_spec.errors import ServiceError
+
+CLASSES = [pytest.param(cls, id=name) for name, cls in sorted(STRUCTURES.items())]
+OPS = [pytest.param(op, id=name) for name, op in OPERATIONS.items()]
+ROLE = {cls: struct_info(cls).role for cls in STRUCTURES.values()}  # type: ignore[union-attr]
+
+# Per-class tests run once per generated class; a fraction of the profile's examples keeps the
+# suite quick under "ci" and still grows under "deep".
+SOME = settings(max_examples=max(30, settings().max_examples // 3))
+
+BOTO = botocore.session.get_session().get_service_model("cognito-idp")
+PARSER = botocore.parsers.create_parser("json")
+SERIALIZER = botocore.serialize.create_serializer("json")
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal objects (exceptions made by attrs compare by identity, so compare what they carry)."""
+    if isinstance(a, BaseException):
+        return type(a) is type(b) and to_wire(a) == to_wire(b)
+    return bool(a == b)
+
+
+def _encoded(wire: dict[str, Any]) -> bytes:
+    return json.dumps(wire, separators=(",", ":")).encode()
+
+
+# --------------------------------------------------------------------------------------------------
+# Validity of everything generated.
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+@SOME
+@given(data=st.data())
+def test_realistic_values_pass_strict_validation_and_round_trip(cls: type, data: st.DataObject) -> None:
+    obj = data.draw(cs.from_class(cls))
+    assert type(obj) is cls
+    assert check(to_wire(obj), cls, strict=True) == []
+    assert _same(loads(dumps(obj), cls, strict=True), obj)
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+@SOME
+@given(data=st.data())
+def test_adversarial_values_pass_strict_validation_without_unknown_enums(
+    cls: type, data: st.DataObject
+) -> None:
+    obj = data.draw(cs.from_class(cls, adversarial=True, unknown_enums=False))
+    assert check(to_wire(obj), cls, strict=True) == []
+    assert _same(loads(dumps(obj), cls, strict=True), obj)
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+@SOME
+@given(data=st.data())
+def test_adversarial_unknown_enum_values_only_in_responses_and_only_as_enum_findings(
+    cls: type, data: st.DataObject
+) -> None:
+    obj = data.draw(cs.from_class(cls, adversarial=True))
+    wire = to_wire(obj)
+    strict = check(wire, cls, strict=True)
+    assert all(v.kind == "enum" and v.value not in v.limit for v in strict)
+    if strict:
+        assert ROLE[cls] in ("output", "error"), "requests never carry unknown enum values"
+    # Clients must accept them: tolerant validation finds no error, and decoding keeps the value.
+    assert [v for v in check(wire, cls, strict=False) if v.severity == "error"] == []
+    assert _same(loads(dumps(obj), cls), obj)
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+@SOME
+@given(data=st.data())
+def test_wire_dicts_are_what_bodies_parse_to(cls: type, data: st.DataObject) -> None:
+    wire = data.draw(cs.wire(cls))
+    assert check(wire, cls, strict=True) == []
+    if issubclass(cls, ServiceError):
+        assert wire["__type"] == cls.code
+
+
+# --------------------------------------------------------------------------------------------------
+# Invalid cases.
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+@SOME
+@given(data=st.data())
+def test_invalid_breaks_exactly_the_declared_constraint(cls: type, data: st.DataObject) -> None:
+    wire, violation = data.draw(cs.invalid(cls))
+    # Violation equality covers path, kind, limit, severity, sensitivity and shape name.
+    assert check(wire, cls, strict=True) == [violation]
+    with pytest.raises(DecodeError) as caught:
+        loads(_encoded(wire), cls, strict=True)
+    assert list(caught.value.violations) == [violation]
+
+
+# --------------------------------------------------------------------------------------------------
+# Botocore, the SDK's own view.
+
+
+def _boto_headers(headers: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers}
+
+
+def _assert_botocore_reads(op: Operation, ex: Exchange, *, compare: bool) -> None:
+    model = BOTO.operation_model(op.name)
+    params = json.loads(ex.request_body or b"{}")
+    report = botocore.validate.ParamValidator().validate(params, model.input_shape)
+    assert not report.has_errors(), report.generate_report()
+    serialized = SERIALIZER.serialize_to_request(params, model)
+    assert json.loads(serialized["body"]) == params
+    assert serialized["headers"]["X-Amz-Target"] == header(ex.request_headers, "X-Amz-Target")
+
+    response = {
+        "status_code": ex.status,
+        "headers": _boto_headers(ex.response_headers),
+        "body": ex.response_body,
+    }
+    parsed = PARSER.parse(response, model.output_shape)
+    assert parsed["ResponseMetadata"]["RequestId"] == header(ex.response_headers, "x-amzn-RequestId")
+    body = json.loads(ex.response_body or b"{}")
+    if ex.status == 200:
+        assert "Error" not in parsed
+        parsed.pop("ResponseMetadata")
+        assert parsed.keys() == body.keys()
+        if compare:
+            for key, value in parsed.items():
+                if isinstance(value, datetime):
+                    assert value.timestamp() == pytest.approx(body[key], abs=1e-3)
+                else:
+                    assert value == body[key]
+    else:
+        assert parsed["Error"]["Code"] == body["__type"]
+        message = body.get("message", body.get("Message"))
+        assert parsed["Error"]["Message"] == (message or "")
+
+
+@pytest.mark.parametrize("op", OPS)
+@SOME
+@given(data=st.data())
+def test_realistic_exchanges_are_read_by_botocore(op: Operation, data: st.DataObject) -> None:
+    _assert_botocore_reads(op, data.draw(cs.exchanges(op)), compare=True)
+
+
+@pytest.mark.parametrize("op", OPS)
+@SOME
+@given(data=st.data())
+def test_adversarial_exchanges_are_read_by_botocore(op: Operation, data: st.DataObject) -> None:
+    _assert_botocore_reads(op, data.draw(cs.exchanges(op, adversarial=True)), compare=False)
+
+
+# --------------------------------------------------------------------------------------------------
+# Exchanges: the envelope as the service writes it.
+
+
+@pytest.mark.parametrize("op", OPS)
+@SOME
+@given(data=st.data())
+def test_exchange_envelopes(op: Operation, data: st.DataObject) -> None:
+    ex = data.draw(cs.exchanges(op))
+    assert ex.method == "POST"
+    assert header(ex.request_headers, "Content-Type") == "application/x-amz-json-1.1"
+    assert header(ex.request_headers, "X-Amz-Target") == op.target
+    assert header(ex.response_headers, "Content-Type") == "application/x-amz-json-1.1"
+    assert uuid.UUID(header(ex.response_headers, "x-amzn-RequestId") or "")
+    authorization = header(ex.request_headers, "Authorization")
+    if op.auth == "sigv4":
+        assert authorization is not None and authorization.startswith("AWS4-HMAC-SHA256 Credential=AKIA")
+    else:
+        assert authorization is None
+    body = json.loads(ex.response_body or b"")
+    if ex.status == 200:
+        assert op.output is not None
+        response = loads(ex.response_body or b"", op.output, strict=True)
+        assert ex.response_body == dumps(response), "the body is the codec's own"
+        assert header(ex.response_headers, "x-amzn-ErrorType") is None
+    else:
+        cls = op.error_for_code(body["__type"])
+        assert cls is not None, "only errors the operation can return"
+        assert ex.status == cls.http_status
+        assert header(ex.response_headers, "x-amzn-ErrorType") == f"{cls.code}:"
+        assert next(iter(body)) == "__type", "the code comes first, as the service writes it"
+        error = loads(ex.response_body or b"", cls, strict=True)
+        assert body == {"__type": cls.code, **to_wire(error)}
+
+
+@pytest.mark.parametrize("op", OPS)
+@given(data=st.data())
+@settings(max_examples=20)
+def test_error_outcome_gives_errors_and_response_outcome_successes(
+    op: Operation, data: st.DataObject
+) -> None:
+    assert data.draw(cs.exchanges(op, outcome="error")).status != 200
+    assert data.draw(cs.exchanges(op, outcome="response")).status == 200
+
+
+# --------------------------------------------------------------------------------------------------
+# Realism of the default strategies.
+
+POOL_ID = re.compile(r"[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]{9}")
+E164 = re.compile(r"\+[1-9]\d{1,14}")
+EMAIL = re.compile(r"[a-z0-9.]+@[a-z0-9.-]+\.[a-z]+")
+CLAIMS = {
+    "sub", "iss", "client_id", "origin_jti", "event_id", "token_use", "scope", "auth_time", "exp", "iat",
+    "jti", "username",
+}  # fmt: skip
+
+
+def _claims(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes]:
+    head, payload, signature = token.split(".")
+
+    def decode(part: str) -> bytes:
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+    return json.loads(decode(head)), json.loads(decode(payload)), decode(signature)
+
+
+def _attributes(obj: Any) -> dict[str, str]:
+    names = [a.name for a in obj.user_attributes or ()]
+    assert len(names) == len(set(names)), "attribute names are unique"
+    return {a.name: a.value for a in obj.user_attributes or ()}
+
+
+@pytest.mark.parametrize("op", OPS)
+@SOME
+@given(data=st.data())
+def test_realistic_users(op: Operation, data: st.DataObject) -> None:
+    response = data.draw(cs.responses(op))
+    attributes = _attributes(response) if hasattr(response, "user_attributes") else {}
+    if attributes:
+        assert uuid.UUID(attributes["sub"]).version == 4
+        for name, value in attributes.items():
+            if name.endswith("_verified"):
+                assert value in ("true", "false")
+            if name == "email":
+                assert EMAIL.fullmatch(value)
+            if name == "phone_number":
+                assert E164.fullmatch(value)
+            assert name.startswith("custom:") or name.islower()
+    created = getattr(response, "user_create_date", None)
+    modified = getattr(response, "user_last_modified_date", None)
+    for moment in (created, modified):
+        assert moment is None or moment.microsecond % 1000 == 0, "millisecond precision"
+    if created is not None and modified is not None:
+        assert modified >= created
+    factors = getattr(response, "configured_user_auth_factors", None) or ()
+    assert len(factors) == len(set(factors))
+    settings_list = getattr(response, "user_mfa_setting_list", None)
+    preferred = getattr(response, "preferred_mfa_setting", None)
+    if preferred is not None:
+        assert settings_list is not None and preferred in settings_list
+
+
+@pytest.mark.parametrize("op", OPS)
+@SOME
+@given(data=st.data())
+def test_realistic_exchanges_tell_one_story(op: Operation, data: st.DataObject) -> None:
+    """Pool ids and tokens look like the service's, and the response is about the caller."""
+    ex = data.draw(cs.exchanges(op, outcome="response"))
+    request = json.loads(ex.request_body or b"")
+    response = loads(ex.response_body or b"", op.output, strict=True)  # type: ignore[arg-type]
+    region = (header(ex.request_headers, "Host") or "").split(".")[1]
+    if "UserPoolId" in request:
+        assert POOL_ID.fullmatch(request["UserPoolId"])
+        assert request["UserPoolId"].startswith(region + "_")
+    if "Username" in request:
+        assert request["Username"] == response.username
+    if "AccessToken" in request:
+        head, claims, signature = _claims(request["AccessToken"])
+        assert head["alg"] == "RS256" and "kid" in head
+        assert claims.keys() == CLAIMS
+        assert claims["token_use"] == "access"
+        assert claims["scope"] == "aws.cognito.signin.user.admin"
+        assert claims["iss"].startswith(f"https://cognito-idp.{region}.amazonaws.com/{region}_")
+        assert POOL_ID.fullmatch(claims["iss"].rsplit("/", 1)[1])
+        assert claims["auth_time"] <= claims["iat"] < claims["exp"] == claims["iat"] + 3600
+        assert len(signature) == 256
+        assert claims["username"] == response.username
+        attributes = _attributes(response) if hasattr(response, "user_attributes") else {}
+        if attributes:
+            assert attributes["sub"] == claims["sub"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Registration with hypothesis.
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+@given(data=st.data())
+@settings(max_examples=5)
+def test_from_type_resolves_every_class(cls: type, data: st.DataObject) -> None:
+    assert type(data.draw(st.from_type(cls))) is cls
+
+
+def test_entry_point_registers_in_a_fresh_interpreter() -> None:
+    """Installed cognito-spec is found by hypothesis itself: no import of cognito_spec.strategies."""
+    script = (
+        "import sys\n"
+        "from hypothesis import strategies as st\n"
+        "from cognito_spec import AdminGetUserResponse\n"
+        "assert 'cognito_spec.strategies' in sys.modules, 'hypothesis did not load the entry point'\n"
+        "value = st.from_type(AdminGetUserResponse).example()\n"
+        "assert type(value) is AdminGetUserResponse, type(value)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_from_class_refuses_other_types() -> None:
+    with pytest.raises(TypeError):
+        cs.from_class(dict)
