@@ -110,7 +110,7 @@ def test_valid_fixtures_pass_strict_validation_and_botocore(op: Operation, optio
             if f.exchange is not None:
                 assert validate_exchange(f.exchange) == []
                 continue
-            obj = loads(f.body, _class_of(op, f), strict=True)
+            obj: Any = loads(f.body, _class_of(op, f), strict=True)
             if kind == "request":
                 assert header(f.headers, "X-Amz-Target") == op.target
                 continue

@@ -201,7 +201,7 @@ def test_exchange_envelopes(op: Operation, data: st.DataObject) -> None:
     body = json.loads(ex.response_body or b"")
     if ex.status == 200:
         assert op.output is not None
-        response = loads(ex.response_body or b"", op.output, strict=True)
+        response: Any = loads(ex.response_body or b"", op.output, strict=True)
         assert ex.response_body == dumps(response), "the body is the codec's own"
         assert header(ex.response_headers, "x-amzn-ErrorType") is None
     else:
@@ -288,7 +288,7 @@ def test_realistic_exchanges_tell_one_story(op: Operation, data: st.DataObject) 
     """Pool ids and tokens look like the service's, and the response is about the caller."""
     ex = data.draw(cs.exchanges(op, outcome="response"))
     request = json.loads(ex.request_body or b"")
-    response = loads(ex.response_body or b"", op.output, strict=True)  # type: ignore[arg-type]
+    response: Any = loads(ex.response_body or b"", op.output, strict=True)  # type: ignore[arg-type]
     region = (header(ex.request_headers, "Host") or "").split(".")[1]
     if "UserPoolId" in request:
         assert POOL_ID.fullmatch(request["UserPoolId"])
