@@ -1,0 +1,240 @@
+"""Hostile and broken input: each case is a typed violation or error, never a stray exception.
+
+The documented outcomes: ``validate`` returns violations and raises nothing for any data;
+``wire.loads`` raises only :class:`DecodeError`; ``parse_error`` always returns a
+:class:`ServiceError`.  The fixed list comes from issue 3; hypothesis then tries arbitrary bytes and
+arbitrary JSON.  Each case runs under every operation's input and output class.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from _wire_examples import example, json_values, positions, set_at, shaped_values
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cognito_spec import OPERATIONS, AdminGetUserResponse, GetUserRequest, wire
+from cognito_spec.envelope import parse_error
+from cognito_spec.errors import DecodeError, ServiceError
+from cognito_spec.validate import service_error, validate
+
+IO_CLASSES = sorted(
+    {cls for op in OPERATIONS.values() for cls in (op.input, op.output) if cls is not None},
+    key=lambda c: c.__name__,
+)
+
+DEEP = 100_000
+
+# Bodies that are broken before any member is looked at: (id, body, kind of the one root violation).
+BROKEN_BODIES = [
+    ("malformed", b'{"AccessToken": ', "malformed_json"),
+    ("trailing-garbage", b"{} {}", "malformed_json"),
+    ("empty", b"", "malformed_json"),
+    ("array", b"[]", "type"),
+    ("array-of-object", b'[{"AccessToken":"a"}]', "type"),
+    ("string", b'"AccessToken"', "type"),
+    ("number", b"42", "type"),
+    ("null", b"null", "type"),
+    ("true", b"true", "type"),
+    ("deep-arrays", b"[" * DEEP + b"]" * DEEP, "malformed_json"),
+    ("deep-objects", b'{"a":' * DEEP + b"1" + b"}" * DEEP, "malformed_json"),
+    ("invalid-utf8", b'{"AccessToken":"\xff\xfe"}', "invalid_utf8"),
+    ("utf8-encoded-surrogate", b'{"AccessToken":"\xed\xa0\x80"}', "invalid_utf8"),
+    ("truncated-utf8", b'{"AccessToken":"\xe2\x82"}', "invalid_utf8"),
+    ("nan", b'{"UserCreateDate":NaN}', "malformed_json"),
+    ("infinity", b'{"UserCreateDate":Infinity}', "malformed_json"),
+    ("minus-infinity", b'{"UserCreateDate":-Infinity}', "malformed_json"),
+    ("bom", b'\xef\xbb\xbf{"AccessToken":"a"}', "malformed_json"),
+    ("huge-integer", b'{"UserCreateDate":' + b"9" * 5000 + b"}", "malformed_json"),
+]
+
+
+@pytest.mark.parametrize("cls", IO_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize(("body", "kind"), [pytest.param(b, k, id=i) for i, b, k in BROKEN_BODIES])
+def test_broken_bodies_are_one_root_violation(cls: type, body: bytes, kind: str) -> None:
+    for mode in ("strict", "tolerant"):
+        out = validate(body, cls, mode=mode)
+        assert [(v.kind, v.path, v.severity) for v in out] == [(kind, (), "error")]
+        assert "AccessToken" not in out[0].message or kind == "type"
+    for strict in (True, False):
+        with pytest.raises(DecodeError) as info:
+            wire.loads(body, cls, strict=strict)
+        assert [v.kind for v in info.value.violations] == [kind]
+
+
+def test_a_byte_order_mark_is_named() -> None:
+    (v,) = validate(b'\xef\xbb\xbf{"AccessToken":"a"}', GetUserRequest)
+    assert v.detail == "byte-order mark before the JSON text"
+    (v,) = validate('\ufeff{"AccessToken":"a"}', GetUserRequest)
+    assert v.kind == "malformed_json"
+
+
+def test_broken_bodies_are_serialization_exceptions_for_an_emulator() -> None:
+    for _, body, _ in BROKEN_BODIES:
+        exc = service_error(validate(body, GetUserRequest))
+        assert exc is not None
+        assert exc.code == "SerializationException"
+
+
+def test_ten_megabyte_string_is_a_length_violation() -> None:
+    big = "a" * 10_000_000
+    for cls in IO_CLASSES:
+        for path, shape, _sens, _req in positions(cls):
+            if shape.type != "string" or shape.length_max is None or shape.enum:
+                continue
+            data = example(cls)
+            set_at(data, path, big)
+            body = json.dumps(data).encode()
+            out = validate(body, cls)
+            assert ("length_max", path) in [(v.kind, v.path) for v in out]
+            assert all(len(v.message) < 500 for v in out)  # the value is never quoted whole
+            with pytest.raises(DecodeError):
+                wire.loads(body, cls, strict=True)
+
+
+def test_ten_megabyte_token_without_a_length_limit_is_valid() -> None:
+    # TokenModelType has a pattern and no length limit in the model: the size alone breaks nothing.
+    body = b'{"AccessToken":"' + b"a" * 10_000_000 + b'"}'
+    assert validate(body, GetUserRequest) == []
+
+
+def test_lone_surrogates_fail_the_pattern_but_never_crash() -> None:
+    out = validate(b'{"AccessToken":"\\ud800"}', GetUserRequest)
+    assert [v.kind for v in out] == ["pattern"]
+    out = validate(
+        {"Username": "\udfff", "UserAttributes": [{"Name": "a", "Value": "\ud83d"}]}, AdminGetUserResponse
+    )
+    assert [(v.kind, v.pointer) for v in out] == [("pattern", "/Username")]
+    assert wire.loads(
+        b'{"Username":"u","UserAttributes":[{"Name":"a","Value":"\\ud800"}]}', AdminGetUserResponse
+    )
+
+
+@pytest.mark.parametrize(
+    ("stamp", "kind"),
+    [
+        (b"1e300", "timestamp_range"),
+        (b"-1e300", "timestamp_range"),
+        (b"1e20", "timestamp_range"),
+        (b"-1e20", "timestamp_range"),
+        (b"253402300800", "timestamp_range"),
+        (b"true", "type"),
+        (b"false", "type"),
+        (b'"1682955829"', "type"),
+        (b"[1682955829]", "type"),
+    ],
+)
+def test_timestamps_no_datetime_holds_and_booleans_are_violations(stamp: bytes, kind: str) -> None:
+    body = b'{"Username":"u","UserCreateDate":' + stamp + b"}"
+    assert [(v.kind, v.pointer) for v in validate(body, AdminGetUserResponse)] == [(kind, "/UserCreateDate")]
+    for strict in (True, False):
+        with pytest.raises(DecodeError):
+            wire.loads(body, AdminGetUserResponse, strict=strict)
+
+
+@pytest.mark.parametrize(
+    "stamp", [b"-1", b"-1.5", b"-62135596800", b"0", b"1.682955829578E9", b"253402300799.999"]
+)
+def test_negative_and_edge_timestamps_inside_the_datetime_range_are_valid(stamp: bytes) -> None:
+    body = b'{"Username":"u","UserCreateDate":' + stamp + b"}"
+    assert validate(body, AdminGetUserResponse) == []
+    assert wire.loads(body, AdminGetUserResponse, strict=True).user_create_date is not None
+
+
+@pytest.mark.parametrize("cls", IO_CLASSES, ids=lambda c: c.__name__)
+def test_booleans_where_numbers_or_strings_belong_are_type_violations(cls: type) -> None:
+    for path, shape, _sens, _req in positions(cls):
+        if shape.type == "boolean":
+            continue
+        data = example(cls)
+        set_at(data, path, True)
+        assert [(v.kind, v.path) for v in validate(data, cls)] == [("type", path)]
+
+
+def test_deeply_nested_parsed_value_in_a_member_is_one_type_violation() -> None:
+    deep: Any = []
+    for _ in range(DEEP):
+        deep = [deep]
+    out = validate({"AccessToken": deep}, GetUserRequest)
+    assert [(v.kind, v.pointer) for v in out] == [("type", "/AccessToken")]
+    out = validate({"AccessToken": "a", "Unknown": deep}, GetUserRequest)
+    assert [(v.kind, v.pointer) for v in out] == [("unknown_member", "/Unknown")]
+
+
+# --------------------------------------------------------------------------------------------------
+# No undocumented exception escapes
+
+
+def _assert_contained(body: bytes | str, cls: type) -> None:
+    for mode in ("strict", "tolerant"):
+        out = validate(body, cls, mode=mode)
+        assert isinstance(out, list)
+        for v in out:
+            v.message  # noqa: B018 - describing never fails
+            v.constraint  # noqa: B018
+        service_error(out)
+    for strict in (True, False):
+        try:
+            wire.loads(body, cls, strict=strict)
+        except DecodeError as exc:
+            str(exc)
+            repr(exc)
+
+
+@pytest.mark.parametrize("cls", IO_CLASSES, ids=lambda c: c.__name__)
+@given(body=st.binary(max_size=200))
+def test_arbitrary_bytes(cls: type, body: bytes) -> None:
+    _assert_contained(body, cls)
+
+
+@pytest.mark.parametrize("cls", IO_CLASSES, ids=lambda c: c.__name__)
+@given(value=json_values)
+def test_arbitrary_json(cls: type, value: Any) -> None:
+    _assert_contained(json.dumps(value), cls)
+    out = validate(value, cls)
+    assert isinstance(out, list)
+
+
+@pytest.mark.parametrize("cls", IO_CLASSES, ids=lambda c: c.__name__)
+@given(value=shaped_values)
+def test_arbitrary_json_with_member_names(cls: type, value: Any) -> None:
+    _assert_contained(json.dumps(value).encode(), cls)
+
+
+@given(
+    status=st.integers(min_value=-1, max_value=1000),
+    headers=st.lists(
+        st.tuples(
+            st.sampled_from(["X-Amzn-ErrorType", "x-amzn-errormessage", "x"]) | st.text(max_size=10),
+            st.text(max_size=30),
+        )
+    ),
+    body=st.binary(max_size=200) | json_values.map(lambda v: json.dumps(v).encode()),
+)
+def test_parse_error_always_returns_a_service_error(
+    status: int, headers: list[tuple[str, str]], body: bytes
+) -> None:
+    exc = parse_error(status, headers, body)
+    assert isinstance(exc, ServiceError)
+    assert exc.response is not None
+    assert exc.response.body == body
+    assert exc.response.status == status
+    str(exc)
+    repr(exc)
+
+
+@given(
+    data=st.dictionaries(
+        st.sampled_from(["__type", "code", "message", "Message", "reasonCode"]) | st.text(max_size=5),
+        json_values,
+        max_size=5,
+    )
+)
+def test_parse_error_with_arbitrary_error_bodies(data: dict[str, Any]) -> None:
+    exc = parse_error(400, [], json.dumps(data))
+    assert isinstance(exc, ServiceError)
+    message = data.get("message") if isinstance(data.get("message"), str) else data.get("Message")
+    assert exc.message == (message if isinstance(message, str) else None)

@@ -1,0 +1,328 @@
+"""validate(): every constraint of the metadata, as violations with paths, in strict and tolerant mode.
+
+Parametrised over the registry: a new operation or structure is covered without new test code.  The
+breaking values are found from the metadata (``_wire_examples``); no constraint is restated here.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from _wire_examples import (
+    DELETE,
+    breaking_strings,
+    example,
+    positions,
+    set_at,
+    shape_classes,
+    shaped_values,
+)
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cognito_spec import OPERATIONS, AdminGetUserResponse, GetUserRequest, wire
+from cognito_spec._check import Violation, json_pointer, member_path
+from cognito_spec._meta import struct_info
+from cognito_spec.errors import DecodeError
+from cognito_spec.validate import validate
+
+CLASSES = shape_classes()
+IO_CLASSES = sorted(
+    {cls for op in OPERATIONS.values() for cls in (op.input, op.output) if cls is not None},
+    key=lambda c: c.__name__,
+)
+
+
+def _ids(cls: type) -> str:
+    return cls.__name__
+
+
+def _body(data: Any) -> bytes:
+    return json.dumps(data).encode()
+
+
+def _kinds(out: list[Violation]) -> list[tuple[str, str, str]]:
+    return [(v.kind, v.pointer, v.severity) for v in out]
+
+
+# --------------------------------------------------------------------------------------------------
+# Valid data
+
+
+@pytest.mark.parametrize("full", [True, False], ids=["all-members", "required-only"])
+@pytest.mark.parametrize("cls", CLASSES, ids=_ids)
+def test_valid_example_has_no_violation_in_either_mode(cls: type, full: bool) -> None:
+    data = example(cls, full=full)
+    for mode in ("strict", "tolerant"):
+        assert validate(data, cls, mode=mode) == []
+        assert validate(_body(data), cls, mode=mode) == []
+        assert validate(json.dumps(data), cls, mode=mode) == []
+
+
+@pytest.mark.parametrize("cls", IO_CLASSES, ids=_ids)
+def test_bytes_str_and_parsed_input_give_the_same_violations(cls: type) -> None:
+    data = example(cls)
+    data["NotInTheModel"] = 1
+    for path, shape, _sens, _req in positions(cls):
+        if shape.type == "string":
+            set_at(data, path, 5)
+            break
+    expected = validate(data, cls)
+    assert expected
+    assert validate(_body(data), cls) == expected
+    assert validate(json.dumps(data), cls) == expected
+    assert validate(bytearray(_body(data)), cls) == expected
+    assert validate(memoryview(_body(data)), cls) == expected
+
+
+# --------------------------------------------------------------------------------------------------
+# Every constraint of every member, read from the metadata
+
+
+def _required_cases() -> list[Any]:
+    return [
+        pytest.param(cls, path, id=f"{cls.__name__}{json_pointer(path)}")
+        for cls in CLASSES
+        for path, _shape, _sens, required in positions(cls)
+        if required
+    ]
+
+
+@pytest.mark.parametrize(("cls", "path"), _required_cases())
+def test_missing_or_null_required_member_is_a_required_violation(cls: type, path: tuple[Any, ...]) -> None:
+    for replacement in (DELETE, None):
+        data = example(cls)
+        set_at(data, path, replacement)
+        out = validate(data, cls)
+        assert [(v.kind, v.path) for v in out] == [("required", path)]
+        assert out[0].constraint == "Member must not be null"
+
+
+def _string_cases() -> list[Any]:
+    cases = []
+    for cls in CLASSES:
+        for path, shape, sens, _req in positions(cls):
+            if shape.type != "string":
+                continue
+            for kind, bad in breaking_strings(shape):
+                cases.append(
+                    pytest.param(cls, path, kind, bad, sens, id=f"{cls.__name__}{json_pointer(path)}-{kind}")
+                )
+    return cases
+
+
+@pytest.mark.parametrize(("cls", "path", "kind", "bad", "sensitive"), _string_cases())
+def test_each_string_constraint_is_reported_with_its_limit_from_the_metadata(
+    cls: type, path: tuple[Any, ...], kind: str, bad: str, sensitive: bool
+) -> None:
+    data = example(cls)
+    set_at(data, path, bad)
+    out = validate(data, cls, reveal=True)
+    found = [v for v in out if v.kind == kind]
+    assert len(found) == 1, _kinds(out)
+    v = found[0]
+    assert v.path == path
+    assert v.pointer == json_pointer(path)
+    assert v.member_path == member_path(path)
+    assert v.severity == "error"
+    assert v.sensitive is sensitive
+    assert v.value == bad
+    shape = next(s for p, s, _, _ in positions(cls) if p == path)
+    expected_limit = {
+        "length_min": shape.length_min,
+        "length_max": shape.length_max,
+        "pattern": shape.pattern,
+        "enum": shape.enum,
+    }[kind]
+    assert v.limit == expected_limit
+    assert v.constraint is not None
+    assert v.message
+
+
+def _typed_cases() -> list[Any]:
+    wrong = {
+        "string": 5,
+        "boolean": "true",
+        "integer": 1.5,
+        "long": "1",
+        "float": "1.5",
+        "double": [],
+        "timestamp": "2024-01-01",
+        "blob": 5,
+        "list": {},
+        "map": [],
+        "structure": "x",
+    }
+    return [
+        pytest.param(cls, path, wrong[shape.type], id=f"{cls.__name__}{json_pointer(path)}")
+        for cls in CLASSES
+        for path, shape, _sens, _req in positions(cls)
+    ]
+
+
+@pytest.mark.parametrize(("cls", "path", "bad"), _typed_cases())
+def test_wrong_json_type_at_every_level_is_a_type_violation(
+    cls: type, path: tuple[Any, ...], bad: Any
+) -> None:
+    data = example(cls)
+    set_at(data, path, bad)
+    for mode in ("strict", "tolerant"):
+        out = validate(_body(data), cls, mode=mode)
+        assert [(v.kind, v.path, v.severity) for v in out] == [("type", path, "error")]
+        assert out[0].constraint is None  # SerializationException territory, not InvalidParameter
+
+
+# --------------------------------------------------------------------------------------------------
+# Strict versus tolerant
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=_ids)
+def test_unknown_member_is_an_error_when_strict_and_a_warning_when_tolerant(cls: type) -> None:
+    data = example(cls)
+    data["SurelyNotAMember"] = {"x": 1}
+    assert _kinds(validate(data, cls)) == [("unknown_member", "/SurelyNotAMember", "error")]
+    assert _kinds(validate(data, cls, mode="tolerant")) == [
+        ("unknown_member", "/SurelyNotAMember", "warning")
+    ]
+
+
+def _enum_cases() -> list[Any]:
+    return [
+        pytest.param(cls, path, id=f"{cls.__name__}{json_pointer(path)}")
+        for cls in CLASSES
+        for path, shape, _sens, _req in positions(cls)
+        if shape.enum
+    ]
+
+
+@pytest.mark.parametrize(("cls", "path"), _enum_cases())
+def test_unknown_enum_value_is_an_error_when_strict_and_a_warning_when_tolerant(
+    cls: type, path: tuple[Any, ...]
+) -> None:
+    data = example(cls)
+    set_at(data, path, "ADDED_IN_A_LATER_MODEL")
+    assert _kinds(validate(data, cls)) == [("enum", json_pointer(path), "error")]
+    assert _kinds(validate(data, cls, mode="tolerant")) == [("enum", json_pointer(path), "warning")]
+
+
+def test_duplicate_key_is_an_error_when_strict_and_a_warning_when_tolerant() -> None:
+    body = b'{"AccessToken":"a","AccessToken":"b"}'
+    assert _kinds(validate(body, GetUserRequest)) == [("duplicate_key", "/AccessToken", "error")]
+    assert _kinds(validate(body, GetUserRequest, mode="tolerant")) == [
+        ("duplicate_key", "/AccessToken", "warning")
+    ]
+
+
+def test_duplicate_key_nested_in_a_list_item_is_found() -> None:
+    body = b'{"Username":"u","UserAttributes":[{"Name":"a","Name":"b"}]}'
+    assert _kinds(validate(body, AdminGetUserResponse)) == [
+        ("duplicate_key", "/UserAttributes/0/Name", "error")
+    ]
+
+
+def test_parsed_input_cannot_show_duplicates() -> None:
+    # json.loads already kept the last value: only a body can show a repeated key.
+    assert validate(json.loads('{"AccessToken":"a","AccessToken":"b"}'), GetUserRequest) == []
+
+
+def test_bad_mode_and_non_shape_class_are_refused() -> None:
+    with pytest.raises(ValueError, match="mode"):
+        validate({}, GetUserRequest, mode="lenient")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        validate({}, dict)
+
+
+# --------------------------------------------------------------------------------------------------
+# Agreement with the strict and tolerant decoders (the same machinery)
+
+
+@pytest.mark.parametrize("cls", IO_CLASSES, ids=_ids)
+@given(data=st.data())
+def test_strict_validate_agrees_with_strict_loads(cls: type, data: st.DataObject) -> None:
+    value = data.draw(st.one_of(shaped_values, st.builds(lambda: example(cls))))
+    body = _body(value)
+    out = validate(body, cls, reveal=True)
+    found: list[Violation] = []
+    try:
+        wire.loads(body, cls, strict=True)
+    except DecodeError as exc:
+        found = list(exc.violations)
+    assert out == found
+
+
+@pytest.mark.parametrize("cls", IO_CLASSES, ids=_ids)
+@given(value=shaped_values)
+def test_no_tolerant_error_means_tolerant_loads_succeeds(cls: type, value: Any) -> None:
+    out = validate(_body(value), cls, mode="tolerant")
+    errors = [v for v in out if v.severity == "error"]
+    fatal = [v for v in errors if v.kind in ("type", "timestamp_range", "required")]
+    if not fatal:
+        wire.loads(_body(value), cls)
+
+
+# --------------------------------------------------------------------------------------------------
+# Secrets
+
+
+def _sensitive_cases() -> list[Any]:
+    return [
+        pytest.param(cls, path, shape, id=f"{cls.__name__}{json_pointer(path)}")
+        for cls in CLASSES
+        for path, shape, sens, _req in positions(cls)
+        if sens and shape.type == "string"
+    ]
+
+
+@pytest.mark.parametrize(("cls", "path", "shape"), _sensitive_cases())
+def test_sensitive_values_are_concealed_unless_revealed(cls: type, path: tuple[Any, ...], shape: Any) -> None:
+    secret = "s3cr3t value with spaces " * 200  # breaks the length and/or pattern of every string
+    data = example(cls)
+    set_at(data, path, secret)
+    hidden = validate(data, cls)
+    assert hidden, "the secret should break a constraint"
+    for v in hidden:
+        assert v.sensitive
+        assert "s3cr3t" not in repr(v)
+        assert "s3cr3t" not in v.message
+        assert "s3cr3t" not in v.describe()
+        assert "s3cr3t" not in repr(v.value)
+    shown = validate(data, cls, reveal=True)
+    assert [v.value for v in shown] == [secret] * len(shown)
+    assert all("s3cr3t" in v.describe(reveal=True) for v in shown)
+    assert all("s3cr3t" not in v.describe() for v in shown)
+
+
+def test_a_concealed_wrong_type_still_names_the_type() -> None:
+    (v,) = validate(b'{"AccessToken":12345}', GetUserRequest)
+    assert v.kind == "type"
+    assert v.message == "expected string, got number"
+    assert "12345" not in repr(v) + v.message
+
+
+def test_violation_carries_pointer_service_path_kind_limit_severity_and_message() -> None:
+    body = b'{"Username":"u","UserAttributes":[{"Name":"ok"},{"Name":""}]}'
+    v, pattern = validate(body, AdminGetUserResponse)
+    assert pattern.kind == "pattern"
+    assert v.pointer == "/UserAttributes/1/Name"
+    assert v.member_path == "userAttributes.2.member.name"
+    assert (v.kind, v.limit, v.severity) == ("length_min", 1, "error")
+    assert v.message == "length must be at least 1: ''"
+
+
+def test_validate_does_not_modify_parsed_input() -> None:
+    data = example(AdminGetUserResponse)
+    data["UserAttributes"][0]["Value"] = "x" * 5000
+    before = copy.deepcopy(data)
+    validate(data, AdminGetUserResponse)
+    assert data == before
+
+
+def test_only_generated_error_classes_accept_the_type_envelope_member() -> None:
+    for cls in CLASSES:
+        info = struct_info(cls)
+        assert info is not None
+        out = validate({**example(cls), "__type": "X"}, cls)
+        assert (out == []) is (info.role == "error"), cls.__name__
