@@ -251,16 +251,17 @@ _SURROGATE_PAIR: Final = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
 def _unpair(text: str, ranges: Ranges) -> str:
-    if _SURROGATE_PAIR.search(text) is None:
-        return text
-    chars = list(text)
-    for i in range(1, len(chars)):
-        if "\ud800" <= chars[i - 1] <= "\udbff" and "\udc00" <= chars[i] <= "\udfff":
-            high = ord(chars[i]) - 0x400
-            if not _contains(ranges, high):
-                raise GenerationError("cannot avoid a surrogate pair in a class without high surrogates")
-            chars[i] = chr(high)
-    return "".join(chars)
+    def high(m: re.Match[str]) -> str:
+        low = m.group()[1]
+        if not _contains(ranges, ord(low) - 0x400):
+            raise GenerationError("cannot avoid a surrogate pair in a class without high surrogates")
+        return m.group()[0] + chr(ord(low) - 0x400)
+
+    # Substitution never rescans what it wrote, so a run of low surrogates takes a pass per
+    # surrogate; runs are short, and each pass runs at C speed over long strings.
+    while _SURROGATE_PAIR.search(text) is not None:
+        text = _SURROGATE_PAIR.sub(high, text)
+    return text
 
 
 # --------------------------------------------------------------------------------------------------
@@ -491,12 +492,13 @@ class Persona:
     region: str
     pool_id: str
     client_id: str
-    sub: str
-    username: str
-    email: str
-    given_name: str
-    family_name: str
-    phone_number: str
+    # Made up, yet shaped like personal data: kept out of repr like the sensitive members they fill.
+    sub: str = attrs.field(repr=False)
+    username: str = attrs.field(repr=False)
+    email: str = attrs.field(repr=False)
+    given_name: str = attrs.field(repr=False)
+    family_name: str = attrs.field(repr=False)
+    phone_number: str = attrs.field(repr=False)
     #: When the exchange happens (millisecond precision, UTC).
     now: datetime
     access_key_id: str
@@ -730,7 +732,8 @@ class InvalidCase:
     """A wire dict that breaks exactly one constraint of ``cls``, and the violation it must produce."""
 
     cls: type
-    wire: dict[str, Any]
+    #: Not in repr: it holds values of sensitive members (user names, tokens).
+    wire: dict[str, Any] = attrs.field(repr=False)
     violation: Violation
 
     @property
@@ -1537,10 +1540,11 @@ class Fixture:
     kind: Kind
     shape: str
     index: int
-    body: bytes
+    # Bodies and headers hold sensitive members (tokens, user names) and stay out of repr.
+    body: bytes = attrs.field(repr=False)
     status: int | None = None
-    headers: Headers = ()
-    exchange: Exchange | None = None
+    headers: Headers = attrs.field(default=(), repr=False)
+    exchange: Exchange | None = attrs.field(default=None, repr=False)
     violation: Violation | None = None
 
     def to_json(self) -> dict[str, Any]:

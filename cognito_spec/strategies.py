@@ -180,7 +180,11 @@ def exchanges(
     """
     opts = _options(adversarial, unknown_enums)
     if op is None:
-        return operations().flatmap(lambda found: exchanges(found, outcome=outcome, adversarial=adversarial))
+        return operations().flatmap(
+            lambda found: exchanges(
+                found, outcome=outcome, adversarial=adversarial, unknown_enums=unknown_enums
+            )
+        )
     found = operation(op)
     return _generated(lambda g: g.exchange(found, outcome=outcome), opts, f"exchanges_{found.name}")
 
