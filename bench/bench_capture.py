@@ -212,10 +212,7 @@ def _child(mode: str, path: str, jobs: int) -> None:
         from cognito_spec import cli
 
         # Import everything the run needs before the clock starts (the subcommands, the checkers).
-        try:
-            cli.build_parser()
-        except ModuleNotFoundError:  # TEMPORARY: another subcommand module not written yet
-            cli.SUBCOMMAND_MODULES = ("cognito_spec._cli_validate",)  # type: ignore[misc]
+        cli.build_parser()
         out = open(os.devnull, "w")  # noqa: SIM115 - closed below
         real, sys.stdout = sys.stdout, out
         c0 = time.process_time()

@@ -27,9 +27,9 @@ pattern, enum, range_*,               kinds of :class:`~cognito_spec._check.Viol
 timestamp_range,                      that the response shows refused as the service refuses it
 malformed_json,                       has them as warnings
 invalid_utf8
-unknown_member             warning    a member the pinned model does not know (new, or a typo)
-duplicate_key              error      a repeated key in a response object (warning in a request:
-                                      the service keeps the last value)
+unknown_member             warning    a member the pinned model does not know (new, or a typo);
+                                      the service ignores it in a request
+duplicate_key              warning    a repeated key in an object (readers keep the last value)
 unknown_operation          error      X-Amz-Target missing or not an operation of the service
 uncovered_operation        warning    a Cognito operation outside this model (not checked)
 method                     error      the request is not a POST
@@ -156,6 +156,8 @@ _ERRORS_BY_CODE: Final[dict[str, type[ServiceError]]] = {
 }
 _UUID: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _COGNITO_PREFIX: Final = TARGET_PREFIX + "."
+#: Violations of a request the service accepts (see cognito_spec.validate.service_error).
+_ACCEPTED_KINDS: Final = frozenset({"unknown_member", "duplicate_key"})
 
 
 def _hmap(headers: Headers) -> dict[str, str]:
@@ -415,13 +417,14 @@ class _Checker:
             self.add("warning", "body_missing", "request", "the capture did not keep this body")
             return op
         # The service reads an empty body as {} (see http.parse_request), checks enum values on input
-        # (strict), and ignores members it does not know: those are warnings here.
+        # (strict), ignores members it does not know and keeps the last of repeated keys: those two
+        # are warnings here.
         if len(body):
             violations = _check_body(body, op.input, "strict", self.reveal)
         else:
             violations = validate({}, op.input, mode="strict", reveal=self.reveal)
         violations = [
-            attrs.evolve(v, severity="warning") if v.kind == "unknown_member" else v for v in violations
+            attrs.evolve(v, severity="warning") if v.kind in _ACCEPTED_KINDS else v for v in violations
         ]
         self.add_violations(violations, "request", request=True)
         if self.expected is None:

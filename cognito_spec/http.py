@@ -28,7 +28,7 @@ from cognito_spec._codegen import function_for
 from cognito_spec._meta import struct_info
 from cognito_spec.errors import EncodeError, ServiceError
 from cognito_spec.shapes import OPERATION_ROWS, UnknownOperationException
-from cognito_spec.wire import _DECODER, _ENCODER, _body_text, _decode, to_wire
+from cognito_spec.wire import _DECODER, _body_text, _decode, encode_body, to_wire
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
@@ -116,7 +116,7 @@ def parse_request(
     * :class:`UnknownOperationException`: the ``X-Amz-Target`` header is missing or names no
       operation of the model, or the Content-Type is not awsJson1_1;
     * :class:`SerializationException`: the body is not one JSON object in UTF-8 (malformed, a
-      byte-order mark, repeated keys), or a member has the wrong JSON type;
+      byte-order mark), or a member has the wrong JSON type;
     * :class:`InvalidParameterException`: the body breaks constraints of the input (required,
       length, pattern, enum, range), with the service's "N validation error(s) detected" message.
     """
@@ -140,8 +140,8 @@ def parse_request(
 
     # 3. Framing.  An empty body is an empty input: SDKs send "{}" for operations without members, but
     #    HTTP clients may send nothing at all, and the service treats both alike.  Anything else must
-    #    be one JSON object in UTF-8, without a byte-order mark and without repeated keys (a parser
-    #    that silently keeps one of two values is a request-smuggling risk; see cognito_spec.validate).
+    #    be one JSON object in UTF-8, without a byte-order mark.  A repeated key is accepted and its
+    #    last value wins, as in the service's JSON reader (and Python's).
     data: Any = {} if body is None or len(body) == 0 else body
 
     # 4. Deserialisation, then validation, as the service orders them: a body that does not
@@ -150,6 +150,7 @@ def parse_request(
     #    deserialised has its constraints checked, and all of them are reported in one
     #    InvalidParameterException.  Unknown members are ignored: newer SDKs send members older model
     #    versions lack, and the service skips members it does not know instead of failing the call.
+    #    (Duplicate keys and unknown members are reported by validate() but never refused.)
     #    Enum values are enforced on input, which is why validation runs strict.  The decisions and
     #    their evidence live in cognito_spec.validate (service_error); this module only applies them.
     from cognito_spec.validate import service_error, validate
@@ -208,7 +209,7 @@ def render_response(
         if out:
             problems = "; ".join(f"{v.pointer or '/'}: {v.describe()}" for v in out)
             raise EncodeError(f"{type(obj).__name__} breaks its model: {problems}")
-    body = _ENCODER.encode(wire).encode("ascii")
+    body = encode_body(wire)
     headers = [
         ("Content-Type", CONTENT_TYPE),
         ("x-amzn-RequestId", request_id or str(uuid.uuid4())),

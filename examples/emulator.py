@@ -1,0 +1,56 @@
+"""A tiny Cognito user pools emulator: a standard-library WSGI app on cognito-spec's sans-IO layer.
+
+    python examples/emulator.py        # then: boto3.client("cognito-idp", endpoint_url="http://127.0.0.1:9229")
+
+parse_request() routes and validates exactly as the service does (UnknownOperationException,
+SerializationException, InvalidParameterException with the service's message); the handler only
+decides what the answer is; render_response() and render_error() write it as the service would.
+"""
+
+from http import HTTPStatus
+from wsgiref.simple_server import make_server
+
+from cognito_spec import (
+    AdminGetUserResponse,
+    AttributeType,
+    GetUserAuthFactorsResponse,
+    GetUserResponse,
+    NotAuthorizedException,
+    UserNotFoundException,
+)
+from cognito_spec.envelope import render_error
+from cognito_spec.errors import ServiceError
+from cognito_spec.http import parse_request, render_response
+
+USERS = {"alice": [AttributeType(name="email", value="alice@example.com")]}
+TOKENS = {"alice-access-token": "alice"}  # access token -> user name
+
+
+def handle(op, request):
+    if op.name == "AdminGetUser":
+        if request.username not in USERS:
+            raise UserNotFoundException(message="User does not exist.")
+        attributes = USERS[request.username]
+        return AdminGetUserResponse(username=request.username, user_attributes=attributes, enabled=True)
+    user = TOKENS.get(request.access_token)
+    if user is None:
+        raise NotAuthorizedException(message="Invalid Access Token")
+    if op.name == "GetUser":
+        return GetUserResponse(username=user, user_attributes=USERS[user])
+    return GetUserAuthFactorsResponse(username=user, configured_user_auth_factors=["PASSWORD"])
+
+
+def app(environ, start_response):
+    headers = [(k[5:].replace("_", "-"), v) for k, v in environ.items() if k.startswith("HTTP_")]
+    headers.append(("Content-Type", environ.get("CONTENT_TYPE", "")))
+    body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    try:
+        status, out_headers, out = render_response(handle(*parse_request(headers, body)))
+    except ServiceError as exc:
+        status, out_headers, out = render_error(exc)
+    start_response(f"{status} {HTTPStatus(status).phrase}", out_headers)
+    return [out]
+
+
+if __name__ == "__main__":
+    make_server("127.0.0.1", 9229, app).serve_forever()

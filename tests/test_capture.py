@@ -1,0 +1,508 @@
+"""Capture readers: HAR as browsers and proxies export it, JSON lines, streaming, skipping, redacting."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import pickle
+import sys
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cognito_spec import OPERATIONS
+from cognito_spec import strategies as cst
+from cognito_spec.capture import (
+    CaptureError,
+    Exchange,
+    ReadStats,
+    exchange_from_record,
+    har_quick_parts,
+    iter_exchanges,
+    open_capture,
+    read_capture,
+    record_quick_parts,
+    rewrite_har,
+    rewrite_jsonl,
+    skip_reason,
+    write_har,
+    write_jsonl,
+)
+
+GET_USER = OPERATIONS["GetUser"]
+TOKEN = "eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+
+
+def har_doc(entries: list[dict[str, Any]], **log: Any) -> bytes:
+    return json.dumps(
+        {"log": {"version": "1.2", "creator": {"name": "test", "version": "1"}, **log, "entries": entries}},
+        indent=2,
+    ).encode()
+
+
+def entry(
+    *,
+    method: str = "POST",
+    url: str = "https://cognito-idp.eu-west-1.amazonaws.com/",
+    request_headers: list[tuple[str, str]] | None = None,
+    post: dict[str, Any] | None = None,
+    status: int = 200,
+    response_headers: list[tuple[str, str]] | None = None,
+    content: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    if request_headers is None:
+        request_headers = [("x-amz-target", GET_USER.target), ("content-type", "application/x-amz-json-1.1")]
+    e: dict[str, Any] = {
+        "startedDateTime": "2026-11-26T16:00:00.000Z",
+        "time": 12.5,
+        "request": {
+            "method": method,
+            "url": url,
+            "httpVersion": "HTTP/2",
+            "headers": [{"name": k, "value": v} for k, v in request_headers],
+            "queryString": [],
+            "cookies": [],
+            "headersSize": -1,
+            "bodySize": 10,
+        },
+        "response": {
+            "status": status,
+            "statusText": "",
+            "httpVersion": "HTTP/2",
+            "headers": [{"name": k, "value": v} for k, v in (response_headers or [])],
+            "cookies": [],
+            "content": content
+            if content is not None
+            else {"size": 0, "mimeType": "application/x-amz-json-1.1"},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": -1,
+        },
+        "cache": {},
+        "timings": {"send": 0, "wait": 10, "receive": 2.5},
+    }
+    if post is not None:
+        e["request"]["postData"] = post
+    return e
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+# --------------------------------------------------------------------------------------------------
+# Round trips
+
+
+@given(exchanges=st.lists(cst.exchanges(), max_size=4), fmt=st.sampled_from(["har", "jsonl"]))
+def test_what_the_writers_write_the_readers_read_back(
+    exchanges: list[Exchange], fmt: str, tmp_path_factory: Any
+) -> None:
+    exchanges = list(exchanges)
+    path = tmp_path_factory.mktemp("rt") / f"capture.{fmt}"
+    with path.open("w", encoding="utf-8") as fp:
+        (write_har if fmt == "har" else write_jsonl)(exchanges, fp)
+    with open_capture(path) as src:
+        assert src.format == fmt
+        back = list(src.exchanges())
+    assert len(back) == len(exchanges)
+    for i, (a, b) in enumerate(zip(exchanges, back, strict=True)):
+        assert b.index == i
+        assert (b.request_headers, b.request_body, b.status, b.response_headers, b.response_body) == (
+            a.request_headers,
+            a.request_body,
+            a.status,
+            a.response_headers,
+            a.response_body,
+        )
+        assert (b.method, b.url, b.started) == (a.method, a.url or b.url, a.started)
+
+
+def test_bodies_that_are_not_utf8_survive_both_formats(tmp_path: Path) -> None:
+    ex = Exchange(
+        (("X-Amz-Target", GET_USER.target),),
+        b"\xff\xfe{}",
+        500,
+        (),
+        b"\x00\x80",
+        url="https://cognito-idp.x/",
+    )
+    for fmt, writer in (("har", write_har), ("jsonl", write_jsonl)):
+        path = tmp_path / f"bin.{fmt}"
+        with path.open("w", encoding="utf-8") as fp:
+            writer([ex], fp)
+        (back,) = read_capture(path)
+        assert (back.request_body, back.response_body) == (ex.request_body, ex.response_body)
+
+
+# --------------------------------------------------------------------------------------------------
+# HAR as exported by browsers and proxies
+
+
+def test_har_header_names_in_any_case_and_base64_bodies(tmp_path: Path) -> None:
+    body = json.dumps({"Username": "alice", "UserAttributes": []}).encode()
+    doc = har_doc(
+        [
+            entry(
+                request_headers=[
+                    ("X-AMZ-TARGET", GET_USER.target),
+                    ("Content-Type", "application/x-amz-json-1.1"),
+                ],
+                post={"mimeType": "application/x-amz-json-1.1", "text": json.dumps({"AccessToken": TOKEN})},
+                response_headers=[("content-type", "application/x-amz-json-1.1"), ("X-AMZN-REQUESTID", "r")],
+                content={
+                    "size": len(body),
+                    "mimeType": "application/x-amz-json-1.1",
+                    "text": base64.b64encode(body).decode(),
+                    "encoding": "base64",
+                },
+            )
+        ]
+    )
+    (ex,) = read_capture(write(tmp_path, "a.har", doc))
+    assert ex.response_body == body
+    assert ex.request_body == json.dumps({"AccessToken": TOKEN}).encode()
+    assert dict(ex.request_headers)["X-AMZ-TARGET"] == GET_USER.target
+    assert ex.started == "2026-11-26T16:00:00.000Z"
+
+
+def test_har_missing_bodies_and_unanswered_requests(tmp_path: Path) -> None:
+    doc = har_doc(
+        [
+            entry(post=None, content={"size": 0, "mimeType": "x-unknown"}),  # browser kept no text
+            entry(
+                post={"mimeType": "application/x-amz-json-1.1", "text": "{}"}, status=0
+            ),  # blocked, aborted
+        ]
+    )
+    kept, unanswered = read_capture(write(tmp_path, "m.har", doc))
+    assert kept.request_body is None and kept.response_body is None and kept.status == 200
+    assert (
+        unanswered.status is None and unanswered.response_headers == () and unanswered.response_body is None
+    )
+
+
+def test_preflights_other_sites_and_uncovered_operations_are_skipped_and_counted(tmp_path: Path) -> None:
+    doc = har_doc(
+        [
+            entry(method="OPTIONS", request_headers=[("Access-Control-Request-Method", "POST")]),
+            entry(url="https://example.com/app.js", method="GET", request_headers=[]),
+            entry(request_headers=[("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")]),
+            entry(request_headers=[("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")]),
+            entry(
+                request_headers=[("X-Amz-Target", "AWSCognitoIdentityService.GetId")],
+                url="https://cognito-identity.x/",
+            ),
+            entry(),  # GetUser: kept
+            entry(
+                request_headers=[("Content-Type", "application/x-amz-json-1.1")]
+            ),  # cognito-idp, no target: kept
+            entry(
+                url="http://localhost:9229/", request_headers=[("X-Amz-Target", GET_USER.target)]
+            ),  # an emulator: kept
+        ]
+    )
+    stats = ReadStats()
+    kept = list(read_capture(write(tmp_path, "s.har", doc), stats=stats))
+    assert [ex.index for ex in kept] == [5, 6, 7]
+    assert stats.entries == 8
+    assert stats.skipped == {"preflight": 1, "not_cognito": 2, "uncovered_operation": 2}
+    assert stats.uncovered == {"InitiateAuth": 2}
+
+
+def test_har_pretty_printed_with_a_bom_and_odd_key_order(tmp_path: Path) -> None:
+    doc = {"log": {"entries": [entry()], "version": "1.2", "pages": [{"id": "p"}], "creator": {"name": "x"}}}
+    data = b"\xef\xbb\xbf\n  " + json.dumps(doc, indent=4).encode()
+    with open_capture(write(tmp_path, "pretty.har", data)) as src:
+        assert src.format == "har"
+        assert len(list(src.exchanges())) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (har_doc([entry(), entry()])[:-40], "after entry"),
+        (b'{"log": {"entries": [{"request": 5}]}}', "entry 0"),
+        (b'{"log": {"entries": [{"request": {"headers": [["a", "b"]]}}]}}', "entry 0"),
+        (
+            b'{"log": {"entries": ['
+            + json.dumps(entry(post={"text": "!!", "encoding": "base64"})).encode()
+            + b"]}}",
+            "entry 0",
+        ),
+        (
+            b'{"log": {"entries": ['
+            + json.dumps(entry(post={"text": "x", "encoding": "gzip"})).encode()
+            + b"]}}",
+            "entry 0",
+        ),
+        (b'{"log": {"entries": [{"response": {}, "request": {"method": 1}}]}}', "entry 0"),
+        (b'{"log": {"entries": [tru]}}', "after entry"),
+    ],
+    ids=[
+        "truncated",
+        "request-not-object",
+        "headers-not-objects",
+        "bad-base64",
+        "unknown-encoding",
+        "method-type",
+        "bad-json",
+    ],
+)
+def test_unreadable_har_names_the_place_and_never_the_content(
+    tmp_path: Path, data: bytes, where: str
+) -> None:
+    path = write(tmp_path, "bad.har", data.replace(b'"x"', b'"' + TOKEN.encode() + b'"'))
+    with pytest.raises(CaptureError) as info:
+        list(read_capture(path))
+    message = str(info.value)
+    assert str(path) in message and where in message
+    assert TOKEN not in message and "\n" not in message
+
+
+def test_capture_errors_survive_pickling_for_worker_processes() -> None:
+    err = CaptureError("bad", source="f.har", position="entry 3")
+    back = pickle.loads(pickle.dumps(err))
+    assert str(back) == str(err) == "f.har: entry 3: bad"
+
+
+# --------------------------------------------------------------------------------------------------
+# JSON lines
+
+
+def record(**changes: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "index": 9,
+        "url": "https://cognito-idp.us-east-1.amazonaws.com/",
+        "request": {"method": "POST", "headers": [["X-Amz-Target", GET_USER.target]], "body": "{}"},
+        "response": {"status": 200, "headers": {"Content-Type": "application/x-amz-json-1.1"}, "body": "{}"},
+    }
+    base.update(changes)
+    return base
+
+
+def test_jsonl_records_in_every_documented_form(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(record()),
+        "",
+        "   ",
+        json.dumps(record(response=None)),
+        json.dumps(
+            {
+                "request": {
+                    "headers": {"X-Amz-Target": GET_USER.target},
+                    "body_base64": base64.b64encode(b"\xff").decode(),
+                }
+            }
+        ),
+        json.dumps(record(request={"headers": [["X-Amz-Target", GET_USER.target]], "body": None})),
+    ]
+    got = list(read_capture(write(tmp_path, "c.jsonl", ("\r\n".join(lines) + "\n").encode())))
+    assert [ex.index for ex in got] == [0, 3, 4, 5]  # the index is the 0-based line
+    assert got[0].response_headers == (("Content-Type", "application/x-amz-json-1.1"),)
+    assert got[1].status is None
+    assert got[2].request_body == b"\xff" and got[2].method == "POST"
+    assert got[3].request_body is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"{not json}",
+        b"[1, 2]",
+        json.dumps({"response": None}).encode(),
+        json.dumps(record(response={"status": "200"})).encode(),
+        json.dumps(record(request={"headers": [["a", "b", "c"]]})).encode(),
+        json.dumps(record(request={"headers": [{"a": "b", "c": "d"}]})).encode(),
+        json.dumps(record(request={"headers": ["ab"]})).encode(),
+        json.dumps(record(request={"body_base64": "%%"})).encode(),
+        json.dumps(record(url=5)).encode(),
+        b"\xff\xfe",
+    ],
+)
+def test_unreadable_jsonl_records_name_their_line(tmp_path: Path, line: bytes) -> None:
+    path = write(tmp_path, "bad.jsonl", json.dumps(record()).encode() + b"\n" + line + b"\n")
+    with pytest.raises(CaptureError, match=r"bad\.jsonl: line 2: "):
+        list(read_capture(path))
+
+
+def test_the_quick_readers_accept_only_what_the_full_readers_accept() -> None:
+    """The CLI's fast path reads records itself; it must never take what exchange_from_record refuses."""
+    good = record(response={"status": 200, "headers": [["Content-Type", "x"]], "body": "{}"})
+    assert record_quick_parts(good) is not None
+    exchange_from_record(good)
+    for bad_headers in (["ab"], [{"a": "b", "c": "d"}], [["a", "b", "c"]], [["a", 1]], [[1, "a"]], [None]):
+        bad = record(request={"headers": bad_headers, "body": "{}"}, response=good["response"])
+        assert record_quick_parts(bad) is None
+        with pytest.raises(CaptureError):
+            exchange_from_record(bad)
+    e = entry(post={"text": "{}"}, content={"text": "{}"}, response_headers=[("a", "b")])
+    assert har_quick_parts(e) is not None
+    for headers in ([["a", "b"]], ["ab"], [{"name": "a"}], [{"name": 1, "value": "b"}]):
+        broken = json.loads(json.dumps(e))
+        broken["request"]["headers"] = headers
+        assert har_quick_parts(broken) is None
+
+
+# --------------------------------------------------------------------------------------------------
+# Sources: sniffing, standard input, memory
+
+
+def test_format_comes_from_the_content(tmp_path: Path) -> None:
+    har = write(tmp_path, "capture.txt", har_doc([entry()]))
+    jsonl = write(tmp_path, "capture.har.bak", json.dumps(record()).encode() + b"\n")
+    empty = write(tmp_path, "empty", b"")
+    with open_capture(har) as a, open_capture(jsonl) as b, open_capture(empty) as c:
+        assert (a.format, b.format, c.format) == ("har", "jsonl", "jsonl")
+    assert list(read_capture(empty)) == []
+    for junk in (b"<html>", b"\x00\x01", b"  [1,2]"):
+        with pytest.raises(CaptureError, match="neither a HAR file nor JSON lines"):
+            open_capture(write(tmp_path, "junk", junk))
+    with pytest.raises(CaptureError, match="No such file"):
+        open_capture(tmp_path / "missing.har")
+
+
+class _Stdin:
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+@pytest.mark.parametrize("fmt", ["har", "jsonl"])
+def test_dash_reads_standard_input(monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    data = har_doc([entry()]) if fmt == "har" else json.dumps(record()).encode() + b"\n"
+    monkeypatch.setattr(sys, "stdin", _Stdin(data))
+    with open_capture("-") as src:
+        assert (src.name, src.format, src.size) == ("<stdin>", fmt, None)
+        assert len(list(src.exchanges())) == 1
+
+
+class _LazyHar(io.RawIOBase):
+    """A HAR of ``n`` entries produced while it is read: nothing of it exists as a whole."""
+
+    def __init__(self, n: int) -> None:
+        self._parts = self._generate(n)
+        self._buf = b""
+
+    @staticmethod
+    def _generate(n: int) -> Iterator[bytes]:
+        one = json.dumps(entry(post={"text": json.dumps({"AccessToken": TOKEN * 8})})).encode()
+        yield b'{"log": {"version": "1.2", "entries": ['
+        for i in range(n):
+            yield (b"," if i else b"") + one
+        yield b"]}}"
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while len(self._buf) < len(b):
+            part = next(self._parts, None)
+            if part is None:
+                break
+            self._buf += part
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+def _peak_reading(n: int) -> int:
+    from cognito_spec.capture import iter_har
+
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in iter_exchanges(iter_har(io.BufferedReader(_LazyHar(n)))))
+        assert count == n
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_reading_a_har_streams_memory_stays_flat() -> None:
+    small, large = _peak_reading(200), _peak_reading(4000)  # about 0.4 MB against 8 MB of HAR
+    assert large < small * 1.5 + 256 * 1024
+
+
+# --------------------------------------------------------------------------------------------------
+# Rewriting
+
+
+def test_rewrite_har_keeps_everything_but_what_the_transform_changed(tmp_path: Path) -> None:
+    doc = json.loads(
+        har_doc(
+            [entry(post={"mimeType": "m", "text": "{}"}), entry(method="GET", url="https://x/")],
+            pages=[{"id": "p1", "title": "ü"}],
+            comment="c",
+        )
+    )
+    doc["log"]["entries"][0]["_custom"] = {"keep": [1, 2.5, True, None]}
+    path = write(tmp_path, "r.har", json.dumps(doc).encode())
+
+    def transform(ex: Exchange) -> Exchange:
+        if ex.method != "POST":
+            return ex
+        return Exchange(
+            (*ex.request_headers, ("X-Added", "1")),
+            b'{"A":1}',
+            ex.status,
+            ex.response_headers,
+            b"\xff",
+            ex.method,
+            ex.url,
+            ex.index,
+            ex.started,
+        )
+
+    out = io.StringIO()
+    with open_capture(path) as src:
+        assert rewrite_har(src, out, transform) == 2
+    new = json.loads(out.getvalue())
+    old_first, new_first = doc["log"]["entries"][0], new["log"]["entries"][0]
+    assert new["log"]["pages"] == doc["log"]["pages"] and new["log"]["comment"] == "c"
+    assert new_first["_custom"] == old_first["_custom"]
+    assert new_first["request"]["postData"] == {"mimeType": "m", "text": '{"A":1}'}
+    assert new_first["response"]["content"]["encoding"] == "base64"
+    assert base64.b64decode(new_first["response"]["content"]["text"]) == b"\xff"
+    assert new_first["request"]["headers"][-1] == {"name": "X-Added", "value": "1"}
+    assert new["log"]["entries"][1] == doc["log"]["entries"][1]
+
+
+def test_rewrite_jsonl_keeps_the_record_form(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "r.jsonl", (json.dumps(record()) + "\n\n" + json.dumps(record(index=1)) + "\n").encode()
+    )
+    out = io.StringIO()
+    with open_capture(path) as src:
+        n = rewrite_jsonl(
+            src,
+            out,
+            lambda ex: Exchange(
+                ex.request_headers,
+                b"[]",
+                ex.status,
+                ex.response_headers,
+                ex.response_body,
+                ex.method,
+                ex.url,
+                ex.index,
+                ex.started,
+            ),
+        )
+    assert n == 2
+    first = json.loads(out.getvalue().splitlines()[0])
+    assert first["request"]["body"] == "[]"
+    assert first["response"]["headers"] == {"Content-Type": "application/x-amz-json-1.1"}  # object form kept
+    assert first["index"] == 9
+
+
+def test_skip_reason_reads_the_target_first() -> None:
+    ex = Exchange((("x-amz-target", f" {GET_USER.target} "),), b"{}", url="https://example.com/")
+    assert skip_reason(ex) is None

@@ -1,0 +1,293 @@
+"""The sans-IO layer: parse_request answers as the service does, render_response writes what it sends."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cognito_spec import (
+    OPERATIONS,
+    AdminGetUserRequest,
+    AttributeType,
+    GetUserAuthFactorsResponse,
+    GetUserResponse,
+    InvalidParameterException,
+    SerializationException,
+    UnknownOperationException,
+    UserNotFoundException,
+)
+from cognito_spec import strategies as cst
+from cognito_spec.errors import EncodeError, ServiceError
+from cognito_spec.exchange import validate_exchange
+from cognito_spec.http import CONTENT_TYPE, content_type_ok, header_map, parse_request, render_response
+from cognito_spec.validate import service_error
+from cognito_spec.wire import dumps, loads
+
+OPS = sorted(OPERATIONS.values(), key=lambda op: op.name)
+ADMIN = OPERATIONS["AdminGetUser"]
+POOL = "us-east-1_Ab12Cd34E"
+
+
+def headers_for(target: str, content_type: str = CONTENT_TYPE) -> dict[str, str]:
+    return {"X-Amz-Target": target, "Content-Type": content_type}
+
+
+def admin_body(**members: Any) -> bytes:
+    return json.dumps({"UserPoolId": POOL, "Username": "alice", **members}).encode()
+
+
+def refused(headers: Any, body: Any) -> ServiceError:
+    with pytest.raises(ServiceError) as info:
+        parse_request(headers, body)
+    return info.value
+
+
+# --------------------------------------------------------------------------------------------------
+# Routing and framing
+
+
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)
+@given(data=st.data())
+def test_every_valid_request_decodes_to_what_the_codec_reads(op: Any, data: st.DataObject) -> None:
+    request = data.draw(cst.requests(op))
+    body = dumps(request)
+    found, decoded = parse_request(headers_for(op.target), body)
+    assert found is op
+    assert decoded == request == loads(body, op.input)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Amz-Target": ADMIN.target, "Content-Type": CONTENT_TYPE},
+        {"x-amz-target": ADMIN.target, "content-type": CONTENT_TYPE},
+        {"X-AMZ-TARGET": ADMIN.target, "CONTENT-TYPE": CONTENT_TYPE},
+        [("X-Amz-Target", ADMIN.target), ("Content-Type", CONTENT_TYPE)],
+        [(b"x-amz-target", ADMIN.target.encode()), (b"content-type", CONTENT_TYPE.encode())],
+        [("X-Amz-Target", f"  {ADMIN.target} "), ("Content-Type", CONTENT_TYPE)],
+    ],
+    ids=["canonical", "lower", "upper", "pairs", "bytes-pairs", "padded-value"],
+)
+def test_header_names_match_in_any_case_and_form(headers: Any) -> None:
+    op, request = parse_request(headers, admin_body())
+    assert op is ADMIN
+    assert request == AdminGetUserRequest(user_pool_id=POOL, username="alice")
+
+
+def test_the_first_of_repeated_headers_wins() -> None:
+    pairs = [("X-Amz-Target", ADMIN.target), ("x-amz-target", "nonsense"), ("Content-Type", CONTENT_TYPE)]
+    assert parse_request(pairs, admin_body())[0] is ADMIN
+    assert header_map(pairs)["x-amz-target"] == ADMIN.target
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        CONTENT_TYPE,
+        "application/x-amz-json-1.1; charset=utf-8",
+        "Application/X-Amz-Json-1.1;charset=UTF-8",
+        'application/x-amz-json-1.1; charset="utf-8"',
+        "application/x-amz-json-1.1 ; foo=bar",
+    ],
+)
+def test_content_type_parameters_are_allowed(value: str) -> None:
+    assert content_type_ok(value)
+    assert parse_request(headers_for(ADMIN.target, value), admin_body())[0] is ADMIN
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        "application/json",
+        "application/x-amz-json-1.0",
+        "text/plain",
+        "application/x-amz-json-1.1; charset=latin-1",
+        "application/x-amz-json-1.10",
+    ],
+)
+def test_other_media_types_cannot_be_routed(value: str | None) -> None:
+    assert not content_type_ok(value)
+    headers = {"X-Amz-Target": ADMIN.target}
+    if value is not None:
+        headers["Content-Type"] = value
+    exc = refused(headers, admin_body())
+    assert type(exc) is UnknownOperationException
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        None,
+        "",
+        "AWSCognitoIdentityProviderService.NoSuchOperation",
+        "AWSCognitoIdentityProviderService.adminGetUser",  # dispatch is exact: no case folding
+        "AdminGetUser",
+        "DynamoDB_20120810.GetItem",
+    ],
+)
+def test_unknown_or_missing_targets_are_unknown_operations(target: str | None) -> None:
+    headers = {"Content-Type": CONTENT_TYPE}
+    if target is not None:
+        headers["X-Amz-Target"] = target
+    exc = refused(headers, admin_body())
+    assert type(exc) is UnknownOperationException
+    assert exc.message is None
+
+
+@pytest.mark.parametrize("body", [b"", None])
+def test_an_empty_body_is_an_empty_input(body: bytes | None) -> None:
+    exc = refused(headers_for(ADMIN.target), body)
+    assert type(exc) is InvalidParameterException
+    assert exc.message == (
+        "2 validation errors detected: Value null at 'userPoolId' failed to satisfy constraint: Member must"
+        " not be null; Value null at 'username' failed to satisfy constraint: Member must not be null"
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{",
+        b"[]",
+        b'"text"',
+        b"null",
+        b" ",
+        b"\xef\xbb\xbf{}",  # byte-order mark
+        b"\xff{}",  # not UTF-8
+        b'{"UserPoolId": 5, "Username": "alice"}',  # wrong JSON type
+        b'{"UserPoolId": {}, "Username": "alice"}',
+        b'{"UserPoolId": NaN, "Username": "x"}',
+    ],
+)
+def test_bodies_that_do_not_deserialise_are_serialization_exceptions(body: bytes) -> None:
+    exc = refused(headers_for(ADMIN.target), body)
+    assert type(exc) is SerializationException
+
+
+def test_constraint_violations_give_the_services_validation_message() -> None:
+    exc = refused(headers_for(ADMIN.target), admin_body(UserPoolId="bad pool!"))
+    assert type(exc) is InvalidParameterException
+    assert exc.message == (
+        "1 validation error detected: Value 'bad pool!' at 'userPoolId' failed to satisfy constraint:"
+        " Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+"
+    )
+
+
+def test_sensitive_values_stay_out_of_the_message() -> None:
+    secret = "s" * 129  # one over the user name length limit
+    exc = refused(headers_for(ADMIN.target), admin_body(Username=secret))
+    assert type(exc) is InvalidParameterException
+    assert secret not in str(exc.message)
+    assert (
+        "Value at 'username' failed to satisfy constraint: Member must have length less than or equal to 128"
+        in (exc.message or "")
+    )
+
+
+def test_unknown_members_are_ignored_as_the_service_does() -> None:
+    _, request = parse_request(headers_for(ADMIN.target), admin_body(SomethingNew=[1, 2]))
+    assert request == AdminGetUserRequest(user_pool_id=POOL, username="alice")
+
+
+def test_the_last_of_repeated_keys_wins_as_in_the_services_reader() -> None:
+    body = b'{"UserPoolId": "a_b", "Username": "first", "Username": "last"}'
+    _, request = parse_request(headers_for(ADMIN.target), body)
+    assert request == AdminGetUserRequest(user_pool_id="a_b", username="last")
+
+
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)
+@given(data=st.data())
+def test_any_single_violation_is_answered_as_service_error_says(op: Any, data: st.DataObject) -> None:
+    wire, violation = data.draw(cst.invalid(op.input))
+    expected = service_error([violation])
+    body = json.dumps(wire).encode()
+    if expected is None:
+        assert parse_request(headers_for(op.target), body)[0] is op
+        return
+    exc = refused(headers_for(op.target), body)
+    assert type(exc) is type(expected)
+    assert exc.message == expected.message
+
+
+# --------------------------------------------------------------------------------------------------
+# render_response
+
+
+def test_render_response_writes_the_services_envelope() -> None:
+    obj = GetUserResponse(
+        username="alice", user_attributes=[AttributeType(name="email", value="a@example.com")]
+    )
+    status, headers, body = render_response(obj)
+    assert status == 200
+    names = [k for k, _ in headers]
+    assert names == ["Content-Type", "x-amzn-RequestId", "Content-Length"]
+    h = dict(headers)
+    assert h["Content-Type"] == CONTENT_TYPE
+    assert uuid.UUID(h["x-amzn-RequestId"]).version == 4
+    assert h["Content-Length"] == str(len(body))
+    assert body == dumps(obj)
+    assert loads(body, GetUserResponse) == obj
+
+
+def test_each_response_gets_a_fresh_request_id_unless_given() -> None:
+    obj = GetUserAuthFactorsResponse(username="alice")
+    ids = {dict(render_response(obj)[1])["x-amzn-RequestId"] for _ in range(5)}
+    assert len(ids) == 5
+    given_id = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+    assert dict(render_response(obj, request_id=given_id)[1])["x-amzn-RequestId"] == given_id
+
+
+def test_render_response_refuses_what_is_not_an_output() -> None:
+    with pytest.raises(TypeError, match="render_error"):
+        render_response(UserNotFoundException(message="x"))
+    with pytest.raises(TypeError):
+        render_response(AdminGetUserRequest(user_pool_id=POOL, username="alice"))
+    with pytest.raises(TypeError):
+        render_response({"Username": "alice"})
+
+
+def test_render_response_refuses_an_answer_the_service_could_not_send() -> None:
+    secret = "x" * 200
+    with pytest.raises(EncodeError) as info:
+        render_response(GetUserResponse(username=secret, user_attributes=[]))
+    assert "/Username" in str(info.value)
+    assert secret not in str(info.value)
+    with pytest.raises(EncodeError, match="/UserAttributes"):
+        render_response(GetUserResponse(username="alice"))
+    status, _, _ = render_response(GetUserResponse(username="alice"), check=False)
+    assert status == 200
+
+
+def test_unknown_enum_values_of_newer_models_may_be_sent() -> None:
+    obj = GetUserAuthFactorsResponse(username="alice", configured_user_auth_factors=["PASSKEY_OF_2030"])
+    assert render_response(obj)[0] == 200
+
+
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)
+@given(data=st.data())
+def test_a_rendered_answer_to_a_parsed_request_is_a_faithful_exchange(op: Any, data: st.DataObject) -> None:
+    request = data.draw(cst.requests(op))
+    response = data.draw(cst.responses(op))
+    req_headers = [("X-Amz-Target", op.target), ("Content-Type", CONTENT_TYPE)]
+    if op.auth == "sigv4":
+        req_headers.append(("Authorization", "AWS4-HMAC-SHA256 Credential=..."))
+    body = dumps(request)
+    parse_request(req_headers, body)
+    status, headers, out = render_response(response)
+    assert (
+        validate_exchange(
+            request_headers=req_headers,
+            request_body=body,
+            status=status,
+            response_headers=headers,
+            response_body=out,
+        )
+        == []
+    )
