@@ -1,0 +1,127 @@
+"""moto's Cognito, recorded live and validated: what it gets wrong is reported, not hidden.
+
+The recording runs tools/record_moto_har.py (moto in server mode behind a recording proxy, driven
+by boto3), so the test follows moto's releases: when moto changes what it sends, the table below
+stops matching and the failure shows the new findings.  The example HAR shipped in examples/ must
+give the same table, so the README's first command shows what this test pins.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("moto")
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "moto-cognito.har"
+
+# (entry index, operation, severity, kind, location) of every finding on moto 5.2.1's traffic.
+MOTO_IDS = "warning", "request_id_format", "envelope"  # moto's request ids are 52 random letters, not UUIDs
+JSON_ERRORS = "warning", "json_content_type", "envelope"  # moto labels errors application/json
+EXPECTED = {
+    (5, "AdminGetUser", *MOTO_IDS),
+    # unknown user: UserNotFoundException, right status and code
+    (6, "AdminGetUser", *MOTO_IDS),
+    (6, "AdminGetUser", *JSON_ERRORS),
+    # unknown, well-formed pool id: ResourceNotFoundException
+    (7, "AdminGetUser", *MOTO_IDS),
+    (7, "AdminGetUser", *JSON_ERRORS),
+    # a pool id breaking the model's pattern: the service refuses it with InvalidParameterException,
+    # moto looks the pool up and answers ResourceNotFoundException
+    (8, "AdminGetUser", "error", "pattern", "request"),
+    (8, "AdminGetUser", "error", "rejection_expected", "response"),
+    (8, "AdminGetUser", *MOTO_IDS),
+    (8, "AdminGetUser", *JSON_ERRORS),
+    (9, "GetUser", *MOTO_IDS),
+    # a bad token: NotAuthorizedException
+    (10, "GetUser", *MOTO_IDS),
+    (10, "GetUser", *JSON_ERRORS),
+    # a body that is not JSON: the service answers SerializationException, moto NotAuthorizedException
+    (11, "GetUser", "error", "malformed_json", "request"),
+    (11, "GetUser", "error", "rejection_expected", "response"),
+    (11, "GetUser", *MOTO_IDS),
+    (11, "GetUser", *JSON_ERRORS),
+    # GetUserAuthFactors is rendered by cognito-spec (moto lacks it): the missing token is the client's
+    # fault, refused as the service refuses it, so a warning
+    (14, "GetUserAuthFactors", "warning", "required", "request"),
+}
+EXPECTED_SUMMARY = {
+    "entries": 17,
+    "exchanges": 10,
+    "operations": {"AdminGetUser": 4, "GetUser": 3, "GetUserAuthFactors": 3},
+    "valid": 8,
+    "invalid": 2,
+    "skipped": {"not_cognito": 1, "preflight": 1, "uncovered_operation": 5},
+    "uncovered_operations": {
+        "AdminCreateUser": 1,
+        "AdminInitiateAuth": 1,
+        "AdminSetUserPassword": 1,
+        "CreateUserPool": 1,
+        "CreateUserPoolClient": 1,
+    },
+}
+
+
+def validate(path: Path) -> tuple[int, set[tuple[Any, ...]], dict[str, Any]]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "cognito_spec", "validate", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert proc.stderr == ""
+    *findings, summary = (json.loads(line) for line in proc.stdout.splitlines())
+    table = {(f["index"], f["operation"], f["severity"], f["kind"], f["location"]) for f in findings}
+    return proc.returncode, table, summary
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("moto") / "moto.har"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "record_moto_har.py"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def test_fresh_moto_traffic_has_exactly_the_known_findings(recorded: Path) -> None:
+    code, table, summary = validate(recorded)
+    assert code == 1
+    assert table == EXPECTED
+    assert {k: summary[k] for k in EXPECTED_SUMMARY} == EXPECTED_SUMMARY
+
+
+def test_the_recording_says_what_was_rendered_by_cognito_spec(recorded: Path) -> None:
+    log = json.loads(recorded.read_text())["log"]
+    assert "moto has no GetUserAuthFactors" in log["creator"]["comment"]
+    rendered = [
+        e
+        for e in log["entries"]
+        if any(
+            h["name"] == "X-Rendered-By" and h["value"] == "cognito-spec" for h in e["response"]["headers"]
+        )
+    ]
+    targets = {
+        h["value"] for e in rendered for h in e["request"]["headers"] if h["name"].lower() == "x-amz-target"
+    }
+    assert len(rendered) == 3 and targets == {"AWSCognitoIdentityProviderService.GetUserAuthFactors"}
+
+
+def test_the_shipped_example_gives_the_same_findings() -> None:
+    code, table, summary = validate(EXAMPLE)
+    assert code == 1
+    assert table == EXPECTED
+    assert {k: summary[k] for k in EXPECTED_SUMMARY} == EXPECTED_SUMMARY
