@@ -56,6 +56,7 @@ __all__ = [
     "Mode",
     "ValidationItem",
     "invalid_parameter",
+    "message_items",
     "parse_validation_message",
     "redact",
     "service_error",
@@ -116,7 +117,7 @@ def validate(data: Any, cls: type, *, mode: Mode = "strict", reveal: bool = Fals
         try:
             text = wire._body_text(data)
             if text.startswith("\ufeff"):
-                # The service's parser, like RFC 8259 section 8.1 for senders, has no byte-order mark.
+                # Senders must not add a byte-order mark (RFC 8259 section 8.1); no SDK does.
                 detail = "byte-order mark before the JSON text"
                 return [Violation((), "malformed_json", None, detail=detail)]
             data = wire._decode(text, wire._DECODER)
