@@ -759,27 +759,31 @@ def _response_class(ex: Exchange, op: Operation | None) -> type | None:
     return _ERRORS_BY_CODE.get(code or "")
 
 
+def _mask_headers(headers: Headers) -> Headers:
+    return tuple((k, REDACTED if k.lower() in SENSITIVE_HEADERS else v) for k, v in headers)
+
+
 def redact_exchange(ex: Exchange) -> Exchange:
     """A copy of an exchange with every sensitive member of both bodies masked, and credential headers.
 
-    Bodies of covered operations are masked member by member from the model (tokens, user names,
-    attribute values become ``REDACTED``, which still matches their patterns, so the copy validates
-    like the original).  Bodies of Cognito operations this model does not cover, whose sensitive
-    members are unknown here, have every string masked; so do error bodies of unknown codes.
-    Traffic that is not Cognito's is returned unchanged.
+    Credential headers (:data:`SENSITIVE_HEADERS`) are masked in every exchange.  Bodies of covered
+    operations are masked member by member from the model (tokens, user names, attribute values
+    become ``REDACTED``, which still matches their patterns, so the copy validates like the
+    original).  Bodies of Cognito operations this model does not cover, whose sensitive members are
+    unknown here, have every string masked; so do error bodies of unknown codes.  The bodies of
+    traffic that is not Cognito's are left as they are.
     """
+    masked = attrs.evolve(
+        ex,
+        request_headers=_mask_headers(ex.request_headers),
+        response_headers=_mask_headers(ex.response_headers),
+    )
     if skip_reason(ex) in ("preflight", "not_cognito"):
-        return ex
+        return masked if masked != ex else ex
     target = _hmap(ex.request_headers).get("x-amz-target")
     op = _BY_TARGET.get(target.strip()) if target is not None else None
-
-    def mask_headers(headers: Headers) -> Headers:
-        return tuple((k, REDACTED if k.lower() in SENSITIVE_HEADERS else v) for k, v in headers)
-
     return attrs.evolve(
-        ex,
-        request_headers=mask_headers(ex.request_headers),
+        masked,
         request_body=_redact_body(ex.request_body, op.input if op is not None else None),
-        response_headers=mask_headers(ex.response_headers),
         response_body=_redact_body(ex.response_body, _response_class(ex, op)),
     )

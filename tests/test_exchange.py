@@ -436,8 +436,10 @@ def test_redaction_masks_credentials_and_unknown_operations_wholesale() -> None:
     broken = attrs.evolve(ex, request_body=b'{"Username": "alice", ')
     assert redact_exchange(broken).request_body == REDACTED.encode()
     elsewhere = Exchange(
-        (("Cookie", "session=1"),), b"secret", 200, (), b"x", method="GET", url="https://example.com/"
+        (("Accept", "*/*"),), b"secret", 200, (), b"x", method="GET", url="https://example.com/"
     )
-    assert redact_exchange(elsewhere) == elsewhere
+    assert redact_exchange(elsewhere) == elsewhere  # not Cognito's: bodies left alone
+    cookie = attrs.evolve(elsewhere, request_headers=(("Cookie", "session=1"),))
+    assert redact_exchange(cookie).request_headers == (("Cookie", REDACTED),)  # credentials go everywhere
     error = failure(GET_USER, "NotAuthorizedException")
     assert redact_exchange(error).response_body == error.response_body
