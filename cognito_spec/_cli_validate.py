@@ -3,7 +3,8 @@
 ``validate PATH... [--format text|json] [--strict] [--jobs N] [--reveal]``
     Reads HAR 1.2 and JSON-lines captures (``-`` is standard input), streaming, and checks every
     Cognito exchange with :func:`cognito_spec.exchange.examine`.  Output: one line (or JSON record)
-    per finding, in input order, then a summary.  Exit status 0 when every exchange is valid, 1 when
+    per finding, in input order, then a summary.  A finding names its entry as ``FILE#N``: N counts
+    from 0, the position in the HAR's ``log.entries`` or the line of a JSON-lines file.  Exit status 0 when every exchange is valid, 1 when
     any has an error (or, with ``--strict``, a warning), 2 when an input is unreadable or the usage
     is wrong.  Messages are redacted unless ``--reveal``.
 
@@ -73,6 +74,10 @@ def register(subparsers: Any) -> None:
         help="check captured traffic (HAR or JSON lines) against the model",
         description="Check every Cognito exchange of HAR 1.2 or JSON-lines captures against the model"
         " and the service's behaviour. Exit status: 0 all valid, 1 findings, 2 unreadable input.",
+    )
+    p.epilog = (
+        "Each finding is one line: FILE#N OPERATION SEVERITY LOCATION PATH [KIND]: MESSAGE, where N counts"
+        " entries from 0 (HAR log.entries, or lines of a JSON-lines file)."
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="capture file; - reads standard input")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
