@@ -29,12 +29,13 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from hypothesis import strategies as st
 
-from cognito_spec.capture import Exchange
-from cognito_spec.fixtures import Generator, Options, operation
-
+# Hypothesis imports this module at its own import (the entry point), in every test suite of an
+# environment where cognito-spec is installed: the generator is imported on first use only.
 if TYPE_CHECKING:
     from cognito_spec._check import Violation
+    from cognito_spec.capture import Exchange
     from cognito_spec.errors import ServiceError
+    from cognito_spec.fixtures import Generator, Options
     from cognito_spec.operations import Operation
 
 __all__ = [
@@ -89,6 +90,8 @@ class _DrawSource:
 
 
 def _generated(make: Callable[[Generator], T], options: Options, label: str) -> st.SearchStrategy[T]:
+    from cognito_spec.fixtures import Generator
+
     def strategy(draw: Callable[[st.SearchStrategy[Any]], Any]) -> T:
         return make(Generator(_DrawSource(draw), options))
 
@@ -97,7 +100,15 @@ def _generated(make: Callable[[Generator], T], options: Options, label: str) -> 
 
 
 def _options(adversarial: bool, unknown_enums: bool | None) -> Options:
+    from cognito_spec.fixtures import Options
+
     return Options(adversarial=adversarial, unknown_enums=unknown_enums)
+
+
+def operation(op: str | Operation) -> Operation:
+    from cognito_spec.fixtures import operation as find
+
+    return find(op)
 
 
 _CACHE: dict[tuple[type, bool, bool | None], st.SearchStrategy[Any]] = {}
