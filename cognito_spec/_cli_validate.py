@@ -21,6 +21,7 @@ process.  At most a few batches per worker are in flight, so memory stays flat w
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -104,12 +105,13 @@ def register(subparsers: Any) -> None:
 
 @attrs.frozen
 class _Batch:
+    """One unit of work: whole JSON lines (as bytes, or as a byte range of a regular file, which the
+    worker reads itself), or parsed HAR entries with the index of the first."""
+
     source: str
     reveal: bool
-    #: JSON-lines bytes (whole lines) and the 0-based number of the first line ...
     lines: bytes | None = None
-    first_line: int = 0
-    #: ... or raw HAR entries and the index of the first.
+    span: tuple[str, int, int] | None = None  # (path, start, end)
     entries: tuple[Any, ...] = ()
     first_entry: int = 0
 
@@ -140,7 +142,19 @@ class _Tally:
 _Reported = list[tuple[int, str | None, tuple[Finding, ...]]]
 
 
-def _work(batch: _Batch) -> tuple[_Reported, _Tally]:
+@attrs.define
+class _Result:
+    """What a batch sends back.  For JSON lines, indexes count lines from the batch's first; the
+    main process adds the lines of the batches before it (a worker cannot know them)."""
+
+    reported: _Reported
+    tally: _Tally
+    lines: int = 0
+    #: An unreadable record: its reason and (batch-relative) line.  Findings before it are kept.
+    failure: tuple[str, int] | None = None
+
+
+def _work(batch: _Batch) -> _Result:
     """Validate one batch (runs in a worker process with --jobs > 1).
 
     Most exchanges of a capture are clean successes: ``quick_valid`` proves those straight from the
@@ -150,7 +164,7 @@ def _work(batch: _Batch) -> tuple[_Reported, _Tally]:
     tally = _Tally()
     reported: _Reported = []
     read, operations, quick = tally.read, tally.operations, quick_valid
-    if batch.lines is None:
+    if batch.lines is None and batch.span is None:
         for index, entry in enumerate(batch.entries, batch.first_entry):
             parts = har_quick_parts(entry)
             name = quick(*parts) if parts is not None else None
@@ -160,11 +174,13 @@ def _work(batch: _Batch) -> tuple[_Reported, _Tally]:
                 tally.valid += 1
             else:
                 _examine_all((har_exchange(entry, index, batch.source),), batch.reveal, tally, reported)
-        return reported, tally
+        return _Result(reported, tally)
+    data = batch.lines if batch.lines is not None else _read_span(batch.span)
+    lines = data.split(b"\n")
+    if data.endswith(b"\n"):
+        lines.pop()
     scan, parts_of = _RECORD_SCAN, record_quick_parts
-    lineno = batch.first_line - 1
-    for line in batch.lines.split(b"\n"):
-        lineno += 1
+    for lineno, line in enumerate(lines):
         if not line or line.isspace():
             continue
         # json.loads of the line, minus its Python-level wrappers (encoding detection, decode and
@@ -183,10 +199,21 @@ def _work(batch: _Batch) -> tuple[_Reported, _Tally]:
             read.entries += 1
             operations[name] += 1
             tally.valid += 1
-        else:
-            ex = next(iter_jsonl_lines([line], source=batch.source, first_line=lineno))
-            _examine_all((ex,), batch.reveal, tally, reported)
-    return reported, tally
+            continue
+        try:
+            ex = next(iter_jsonl_lines([line], first_line=lineno))
+        except CaptureError as exc:
+            return _Result(reported, tally, len(lines), (exc.reason, lineno))
+        _examine_all((ex,), batch.reveal, tally, reported)
+    return _Result(reported, tally, len(lines))
+
+
+def _read_span(span: tuple[str, int, int] | None) -> bytes:
+    assert span is not None
+    path, start, end = span
+    with open(path, "rb") as fp:
+        fp.seek(start)
+        return fp.read(end - start)
 
 
 def _examine_all(exchanges: Any, reveal: bool, tally: _Tally, reported: _Reported) -> None:
@@ -207,24 +234,32 @@ def _examine_all(exchanges: Any, reveal: bool, tally: _Tally, reported: _Reporte
             tally.valid += 1
 
 
-def _batches(src: CaptureSource, reveal: bool) -> Iterator[_Batch]:
+def _batches(src: CaptureSource, reveal: bool, progress: list[int]) -> Iterator[_Batch]:
+    """The batches of a capture, in order; ``progress[0]`` follows the bytes handed out."""
+    if src.format == "jsonl" and src.path is not None and src.size is not None:
+        # A regular file: only the batch boundaries are found here (a few bytes read around each);
+        # the workers read their ranges themselves, so the main process copies nothing.
+        with open(src.path, "rb") as fp:
+            pos = src.start
+            while pos < src.size:
+                end = _line_boundary(fp, pos + JSONL_BATCH_BYTES, src.size)
+                yield _Batch(src.name, reveal, span=(src.path, pos, end))
+                progress[0] = pos = end
+        return
     if src.format == "jsonl":
         carry = b""
-        line = 0
         while True:
             block = src.stream.read(JSONL_BATCH_BYTES)
             if not block:
                 break
             data = carry + block if carry else block
             cut = data.rfind(b"\n") + 1
-            if cut == 0:
-                carry = data
-                continue
             carry = data[cut:]
-            yield _Batch(src.name, reveal, data[:cut], line)
-            line += data.count(b"\n", 0, cut)
+            if cut:
+                yield _Batch(src.name, reveal, data[:cut])
+            progress[0] = src.consumed
         if carry:
-            yield _Batch(src.name, reveal, carry, line)
+            yield _Batch(src.name, reveal, carry)
         return
     pending: list[Any] = []
     first = 0
@@ -234,11 +269,28 @@ def _batches(src: CaptureSource, reveal: bool) -> Iterator[_Batch]:
             yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
             first += len(pending)
             pending = []
+            progress[0] = src.consumed
     if pending:
         yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
 
 
-def _results(batches: Iterator[_Batch], jobs: int) -> Iterator[tuple[_Reported, _Tally]]:
+def _line_boundary(fp: IO[bytes], target: int, size: int) -> int:
+    """The offset just after the first newline at or after ``target`` (``size`` when none)."""
+    if target >= size:
+        return size
+    fp.seek(target)
+    pos = target
+    while True:
+        chunk = fp.read(1 << 16)
+        if not chunk:
+            return size
+        i = chunk.find(b"\n")
+        if i >= 0:
+            return min(pos + i + 1, size)
+        pos += len(chunk)
+
+
+def _results(batches: Iterator[_Batch], jobs: int) -> Iterator[_Result]:
     """Results in batch order, computed in process or by ``jobs`` workers."""
     if jobs <= 1:
         for batch in batches:
@@ -272,16 +324,16 @@ class _Progress:
         self.last = 0.0
         self.drawn = False
 
-    def update(self, src: CaptureSource, exchanges: int) -> None:
+    def update(self, src: CaptureSource, done: int, exchanges: int) -> None:
         if not self.enabled:
             return
         now = time.monotonic()
         if now - self.start < PROGRESS_DELAY_S or now - self.last < 0.1:
             return
         self.last = now
-        mib = src.consumed / (1 << 20)
+        mib = done / (1 << 20)
         if src.size:
-            frac = min(src.consumed / src.size, 1.0)
+            frac = min(done / src.size, 1.0)
             bar = "#" * int(frac * 30)
             text = f"[{bar:<30}] {frac:4.0%} {mib:,.1f}/{src.size / (1 << 20):,.1f} MiB"
         else:
@@ -362,25 +414,40 @@ def run_validate(args: argparse.Namespace) -> int:
     emit: Callable[[str, int, str | None, Finding], str] = _json_line if args.format == "json" else _text_line
     total = _Tally()
     progress = _Progress(sys.stderr.isatty())
+    # Everything loaded so far (modules, compiled checkers) lives to the end: keep it out of the
+    # collector's way, and shared untouched with forked workers.
+    gc.freeze()
     try:
         for path in args.paths:
             with open_capture(path) as src:
                 progress.enabled = sys.stderr.isatty() and (
                     src.size is None or src.size >= PROGRESS_MIN_BYTES
                 )
-                for reported, tally in _results(_batches(src, args.reveal), jobs):
-                    if reported:
+                handed_out = [0]
+                line = 0  # JSON lines: lines of the batches already reported
+                for result in _results(_batches(src, args.reveal, handed_out), jobs):
+                    if result.reported:
                         progress.clear()
                         out.write(
-                            "".join(emit(src.name, i, op, f) + "\n" for i, op, fs in reported for f in fs)
+                            "".join(
+                                emit(src.name, i + line, op, f) + "\n"
+                                for i, op, fs in result.reported
+                                for f in fs
+                            )
                         )
-                    total.merge(tally)
-                    progress.update(src, total.valid + total.invalid)
+                    total.merge(result.tally)
+                    if result.failure is not None:
+                        reason, at = result.failure
+                        raise CaptureError(reason, source=src.name, position=f"line {line + at + 1}")
+                    line += result.lines
+                    progress.update(src, handed_out[0], total.valid + total.invalid)
                 progress.clear()
     except CaptureError as exc:
         progress.clear()
         out.flush()
         raise UsageError(str(exc)) from None
+    finally:
+        gc.unfreeze()
     summary = _summary(total, [_display_name(p) for p in args.paths], args.strict)
     if args.format == "json":
         out.write(json.dumps(summary, sort_keys=True, ensure_ascii=False) + "\n")

@@ -631,7 +631,9 @@ class CaptureSource:
     """An open capture: its name for messages, its format, and a binary stream positioned at the start.
 
     ``size`` is the file's length when known (regular files), for progress reports; ``consumed``
-    counts the bytes read so far.
+    counts the bytes read so far.  ``path`` is set for regular files, which can be read again in
+    ranges (the CLI's workers do), and ``start`` is where the content begins (3 after a UTF-8
+    byte-order mark).
     """
 
     name: str
@@ -640,6 +642,8 @@ class CaptureSource:
     size: int | None
     _raw: _Prefixed
     _owned: IO[bytes] | None = None
+    path: str | None = None
+    start: int = 0
 
     @property
     def consumed(self) -> int:
@@ -720,7 +724,18 @@ def open_capture(path: str | os.PathLike[str], *, format: Format | None = None) 
     if skipped_bom:
         replay.consumed = len(_BOM)
     stream = io.BufferedReader(replay, _BUFFER)
-    return CaptureSource(name, fmt, stream, size, replay, owned)
+    regular = owned is not None and size is not None and _is_regular(owned)
+    start = len(_BOM) if skipped_bom else 0
+    return CaptureSource(name, fmt, stream, size, replay, owned, name if regular else None, start)
+
+
+def _is_regular(fp: IO[bytes]) -> bool:
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(fp.fileno()).st_mode)
+    except OSError:  # pragma: no cover - fstat of an open file does not fail in practice
+        return False
 
 
 def _ijson_reason(exc: Exception) -> str:
