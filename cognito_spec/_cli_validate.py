@@ -27,7 +27,7 @@ import os
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, Final
 
 import attrs
@@ -150,8 +150,10 @@ class _Result:
     reported: _Reported
     tally: _Tally
     lines: int = 0
-    #: An unreadable record: its reason and (batch-relative) line.  Findings before it are kept.
-    failure: tuple[str, int] | None = None
+    #: Unreadable input met in the batch; the findings before it are kept and printed first.
+    failure: CaptureError | None = None
+    #: For JSON lines, the failing line, counted from the batch's first.
+    failure_line: int | None = None
 
 
 def _work(batch: _Batch) -> _Result:
@@ -161,20 +163,12 @@ def _work(batch: _Batch) -> _Result:
     parsed record or entry, without building an Exchange; every other one takes the full path
     (``examine``), which decides, and explains.
     """
+    if batch.lines is None and batch.span is None:
+        (result,) = _har_results(batch.entries, batch.first_entry, batch.source, batch.reveal, None)
+        return result
     tally = _Tally()
     reported: _Reported = []
     read, operations, quick = tally.read, tally.operations, quick_valid
-    if batch.lines is None and batch.span is None:
-        for index, entry in enumerate(batch.entries, batch.first_entry):
-            parts = har_quick_parts(entry)
-            name = quick(*parts) if parts is not None else None
-            if name is not None:
-                read.entries += 1
-                operations[name] += 1
-                tally.valid += 1
-            else:
-                _examine_all((har_exchange(entry, index, batch.source),), batch.reveal, tally, reported)
-        return _Result(reported, tally)
     data = batch.lines if batch.lines is not None else _read_span(batch.span)
     lines = data.split(b"\n")
     if data.endswith(b"\n"):
@@ -203,9 +197,44 @@ def _work(batch: _Batch) -> _Result:
         try:
             ex = next(iter_jsonl_lines([line], first_line=lineno))
         except CaptureError as exc:
-            return _Result(reported, tally, len(lines), (exc.reason, lineno))
+            return _Result(reported, tally, len(lines), CaptureError(exc.reason), lineno)
         _examine_all((ex,), batch.reveal, tally, reported)
     return _Result(reported, tally, len(lines))
+
+
+def _har_results(
+    entries: Iterable[Any], first: int, source: str, reveal: bool, every: int | None
+) -> Iterator[_Result]:
+    """Validate HAR entries as they come; a result every ``every`` entries (None: one at the end).
+
+    Each entry is dropped as soon as it is checked: entries kept alive in numbers get promoted
+    through the collector's generations and make every collection slower.
+    """
+    tally = _Tally()
+    reported: _Reported = []
+    read, operations, quick = tally.read, tally.operations, quick_valid
+    index = first - 1
+    try:
+        for index, entry in enumerate(entries, first):
+            parts = har_quick_parts(entry)
+            name = quick(*parts) if parts is not None else None
+            if name is not None:
+                read.entries += 1
+                operations[name] += 1
+                tally.valid += 1
+            else:
+                _examine_all((har_exchange(entry, index, source),), reveal, tally, reported)
+            if every is not None and (index - first + 1) % every == 0:
+                yield _Result(reported, tally)
+                tally = _Tally()
+                reported = []
+                read, operations = tally.read, tally.operations
+    except CaptureError as exc:
+        # What was checked before the unreadable part is reported first, as with batches.
+        yield _Result(reported, tally, failure=exc)
+        return
+    if every is None or (index - first + 1) % every != 0:
+        yield _Result(reported, tally)
 
 
 def _read_span(span: tuple[str, int, int] | None) -> bytes:
@@ -263,13 +292,19 @@ def _batches(src: CaptureSource, reveal: bool, progress: list[int]) -> Iterator[
         return
     pending: list[Any] = []
     first = 0
-    for entry in iter_har_entries(src.stream, source=src.name):
-        pending.append(entry)
-        if len(pending) >= HAR_BATCH_ENTRIES:
+    try:
+        for entry in iter_har_entries(src.stream, source=src.name):
+            pending.append(entry)
+            if len(pending) >= HAR_BATCH_ENTRIES:
+                yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
+                first += len(pending)
+                pending = []
+                progress[0] = src.consumed
+    except CaptureError:
+        # The entries read before the unreadable part are still checked and reported.
+        if pending:
             yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
-            first += len(pending)
-            pending = []
-            progress[0] = src.consumed
+        raise
     if pending:
         yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
 
@@ -290,8 +325,15 @@ def _line_boundary(fp: IO[bytes], target: int, size: int) -> int:
         pos += len(chunk)
 
 
-def _results(batches: Iterator[_Batch], jobs: int) -> Iterator[_Result]:
-    """Results in batch order, computed in process or by ``jobs`` workers."""
+def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -> Iterator[_Result]:
+    """Results in input order, computed in process or by ``jobs`` workers."""
+    if jobs <= 1 and src.format == "har":
+        # In process, a HAR needs no batches: entries go from the parser to the check one by one.
+        for result in _har_results(iter_har_entries(src.stream, source=src.name), 0, src.name, reveal, 1024):
+            progress[0] = src.consumed
+            yield result
+        return
+    batches = _batches(src, reveal, progress)
     if jobs <= 1:
         for batch in batches:
             yield _work(batch)
@@ -303,10 +345,17 @@ def _results(batches: Iterator[_Batch], jobs: int) -> Iterator[_Result]:
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ctx.Pool(jobs) as pool:
         in_flight: deque[Any] = deque()
-        for batch in batches:
-            in_flight.append(pool.apply_async(_work, (batch,)))
-            if len(in_flight) >= jobs * IN_FLIGHT_PER_JOB:
+        try:
+            for batch in batches:
+                in_flight.append(pool.apply_async(_work, (batch,)))
+                if len(in_flight) >= jobs * IN_FLIGHT_PER_JOB:
+                    yield in_flight.popleft().get()
+        except CaptureError:
+            # Reading failed: the batches already handed out are reported first, in order, as they
+            # would have been in process.
+            while in_flight:
                 yield in_flight.popleft().get()
+            raise
         while in_flight:
             yield in_flight.popleft().get()
 
@@ -425,7 +474,7 @@ def run_validate(args: argparse.Namespace) -> int:
                 )
                 handed_out = [0]
                 line = 0  # JSON lines: lines of the batches already reported
-                for result in _results(_batches(src, args.reveal, handed_out), jobs):
+                for result in _results(src, args.reveal, jobs, handed_out):
                     if result.reported:
                         progress.clear()
                         out.write(
@@ -437,8 +486,10 @@ def run_validate(args: argparse.Namespace) -> int:
                         )
                     total.merge(result.tally)
                     if result.failure is not None:
-                        reason, at = result.failure
-                        raise CaptureError(reason, source=src.name, position=f"line {line + at + 1}")
+                        if result.failure_line is not None:
+                            at = f"line {line + result.failure_line + 1}"
+                            raise CaptureError(result.failure.reason, source=src.name, position=at)
+                        raise result.failure
                     line += result.lines
                     progress.update(src, handed_out[0], total.valid + total.invalid)
                 progress.clear()

@@ -210,6 +210,27 @@ def test_an_unreadable_batch_fails_the_same_way_with_jobs(
     assert code == 2 and "line 33" in err
 
 
+@pytest.mark.parametrize("damage", ["truncated", "bad-entry"])
+def test_an_unreadable_har_reports_what_came_before_alike_with_jobs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    monkeypatch.setattr(_cli_validate, "HAR_BATCH_ENTRIES", 4)
+    path = write_capture(tmp_path / "c.har", faulty_exchanges())
+    text = path.read_text()
+    if damage == "truncated":
+        text = text[: len(text) * 2 // 3]
+    else:
+        marker = '{"startedDateTime"'
+        cut = [i for i in range(len(text)) if text.startswith(marker, i)][20]
+        text = text[:cut] + '{"request": 5},' + text[cut:]
+    path.write_text(text)
+    one = run(["validate", "--jobs", "1", str(path)], capsys)
+    two = run(["validate", "--jobs", "2", str(path)], capsys)
+    assert one == two
+    code, out, err = one
+    assert code == 2 and out.count("\n") >= 3 and ("after entry" in err or "entry 20" in err)
+
+
 # --------------------------------------------------------------------------------------------------
 # Redaction of reports and of captures
 
