@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, dataclass_transform
 
 import attrs
 
@@ -89,13 +89,15 @@ def member(
     *,
     required: bool = False,
     sensitive: bool = False,
-    default_none: bool = True,
+    default: Any = attrs.NOTHING,
     converter: Callable[[Any], Any] | None = None,
 ) -> Any:
     """An attrs field for a model member.
 
-    ``default_none=False`` makes the member a mandatory constructor argument (required members of
-    input shapes).  Sensitive members are shown as ``<redacted>`` in ``repr``.
+    Generated code passes ``default=None`` for every member except the required members of input
+    shapes, which stay mandatory constructor arguments.  (Passing it explicitly is what tells type
+    checkers, through ``dataclass_transform``, which arguments are optional.)  Sensitive members are
+    shown as ``<redacted>`` in ``repr``.
     """
     hidden = sensitive or shape.sensitive
     meta = {META_KEY: Member(wire=wire, shape=shape, required=required, sensitive=hidden)}
@@ -103,14 +105,14 @@ def member(
         "kw_only": True,
         "metadata": meta,
         "repr": _redacted if hidden else True,
+        "default": default,
     }
     if converter is not None:
         kwargs["converter"] = converter
-    if default_none:
-        kwargs["default"] = None
     return attrs.field(**kwargs)
 
 
+@dataclass_transform(field_specifiers=(member,), kw_only_default=True, frozen_default=True, eq_default=True)
 def shape(info: StructInfo) -> Callable[[type[T]], type[T]]:
     """Class decorator of generated shapes: records the StructInfo and makes a frozen attrs class."""
 

@@ -327,8 +327,8 @@ class Emitter:
             args.append("required=True")
         if ref.get("sensitive"):
             args.append("sensitive=True")
-        if mandatory:
-            args.append("default_none=False")
+        if not mandatory:
+            args.append("default=None")
         if self.m.shapes[target]["type"] == "list":
             args.append("converter=to_tuple")
         return f"    {xform(wire)}: {annotation} = member({', '.join(args)})"

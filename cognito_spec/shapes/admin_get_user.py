@@ -37,8 +37,8 @@ __all__ = ["AdminGetUserRequest", "AdminGetUserResponse"]
 class AdminGetUserRequest:
     """Request of ``AdminGetUser``."""
 
-    user_pool_id: str = member("UserPoolId", USER_POOL_ID_TYPE, required=True, default_none=False)
-    username: str = member("Username", USERNAME_TYPE, required=True, default_none=False)
+    user_pool_id: str = member("UserPoolId", USER_POOL_ID_TYPE, required=True)
+    username: str = member("Username", USERNAME_TYPE, required=True)
 
 
 @shape(
@@ -52,18 +52,18 @@ class AdminGetUserRequest:
 class AdminGetUserResponse:
     """Response of ``AdminGetUser``."""
 
-    username: str | None = member("Username", USERNAME_TYPE, required=True)
+    username: str | None = member("Username", USERNAME_TYPE, required=True, default=None)
     user_attributes: tuple[AttributeType, ...] | None = member(
-        "UserAttributes", ATTRIBUTE_LIST_TYPE, converter=to_tuple
+        "UserAttributes", ATTRIBUTE_LIST_TYPE, default=None, converter=to_tuple
     )
-    user_create_date: datetime | None = member("UserCreateDate", DATE_TYPE)
-    user_last_modified_date: datetime | None = member("UserLastModifiedDate", DATE_TYPE)
-    enabled: bool | None = member("Enabled", BOOLEAN_TYPE)
-    user_status: UserStatusType | str | None = member("UserStatus", USER_STATUS_TYPE)
+    user_create_date: datetime | None = member("UserCreateDate", DATE_TYPE, default=None)
+    user_last_modified_date: datetime | None = member("UserLastModifiedDate", DATE_TYPE, default=None)
+    enabled: bool | None = member("Enabled", BOOLEAN_TYPE, default=None)
+    user_status: UserStatusType | str | None = member("UserStatus", USER_STATUS_TYPE, default=None)
     mfa_options: tuple[MFAOptionType, ...] | None = member(
-        "MFAOptions", MFA_OPTION_LIST_TYPE, converter=to_tuple
+        "MFAOptions", MFA_OPTION_LIST_TYPE, default=None, converter=to_tuple
     )
-    preferred_mfa_setting: str | None = member("PreferredMfaSetting", STRING_TYPE)
+    preferred_mfa_setting: str | None = member("PreferredMfaSetting", STRING_TYPE, default=None)
     user_mfa_setting_list: tuple[str, ...] | None = member(
-        "UserMFASettingList", USER_MFA_SETTING_LIST_TYPE, converter=to_tuple
+        "UserMFASettingList", USER_MFA_SETTING_LIST_TYPE, default=None, converter=to_tuple
     )

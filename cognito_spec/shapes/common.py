@@ -28,8 +28,8 @@ __all__ = ["AttributeType", "MFAOptionType"]
 class AttributeType:
     """The ``AttributeType`` structure."""
 
-    name: str | None = member("Name", ATTRIBUTE_NAME_TYPE, required=True)
-    value: str | None = member("Value", ATTRIBUTE_VALUE_TYPE)
+    name: str | None = member("Name", ATTRIBUTE_NAME_TYPE, required=True, default=None)
+    value: str | None = member("Value", ATTRIBUTE_VALUE_TYPE, default=None)
 
 
 @shape(
@@ -43,5 +43,7 @@ class AttributeType:
 class MFAOptionType:
     """The ``MFAOptionType`` structure."""
 
-    delivery_medium: DeliveryMediumType | str | None = member("DeliveryMedium", DELIVERY_MEDIUM_TYPE)
-    attribute_name: str | None = member("AttributeName", ATTRIBUTE_NAME_TYPE)
+    delivery_medium: DeliveryMediumType | str | None = member(
+        "DeliveryMedium", DELIVERY_MEDIUM_TYPE, default=None
+    )
+    attribute_name: str | None = member("AttributeName", ATTRIBUTE_NAME_TYPE, default=None)

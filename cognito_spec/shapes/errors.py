@@ -50,7 +50,7 @@ class ForbiddenException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE)
+    message: str | None = member("message", MESSAGE_TYPE, default=None)
 
 
 @shape(
@@ -71,7 +71,7 @@ class InternalErrorException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE)
+    message: str | None = member("message", MESSAGE_TYPE, default=None)
 
 
 @shape(
@@ -92,8 +92,8 @@ class InvalidParameterException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE)
-    reason_code: str | None = member("reasonCode", INVALID_PARAMETER_EXCEPTION_REASON_CODE_TYPE)
+    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    reason_code: str | None = member("reasonCode", INVALID_PARAMETER_EXCEPTION_REASON_CODE_TYPE, default=None)
 
 
 @shape(
@@ -114,7 +114,7 @@ class NotAuthorizedException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE)
+    message: str | None = member("message", MESSAGE_TYPE, default=None)
 
 
 @shape(
@@ -135,7 +135,7 @@ class PasswordResetRequiredException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE)
+    message: str | None = member("message", MESSAGE_TYPE, default=None)
 
 
 @shape(
@@ -156,7 +156,7 @@ class ResourceNotFoundException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE)
+    message: str | None = member("message", MESSAGE_TYPE, default=None)
 
 
 @shape(
@@ -177,7 +177,7 @@ class TooManyRequestsException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE)
+    message: str | None = member("message", MESSAGE_TYPE, default=None)
 
 
 @shape(
@@ -198,7 +198,7 @@ class UserNotConfirmedException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE)
+    message: str | None = member("message", MESSAGE_TYPE, default=None)
 
 
 @shape(
@@ -219,7 +219,7 @@ class UserNotFoundException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE)
+    message: str | None = member("message", MESSAGE_TYPE, default=None)
 
 
 @shape(

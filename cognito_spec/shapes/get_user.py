@@ -31,7 +31,7 @@ __all__ = ["GetUserRequest", "GetUserResponse"]
 class GetUserRequest:
     """Request of ``GetUser``."""
 
-    access_token: str = member("AccessToken", TOKEN_MODEL_TYPE, required=True, default_none=False)
+    access_token: str = member("AccessToken", TOKEN_MODEL_TYPE, required=True)
 
 
 @shape(
@@ -45,14 +45,14 @@ class GetUserRequest:
 class GetUserResponse:
     """Response of ``GetUser``."""
 
-    username: str | None = member("Username", USERNAME_TYPE, required=True)
+    username: str | None = member("Username", USERNAME_TYPE, required=True, default=None)
     user_attributes: tuple[AttributeType, ...] | None = member(
-        "UserAttributes", ATTRIBUTE_LIST_TYPE, required=True, converter=to_tuple
+        "UserAttributes", ATTRIBUTE_LIST_TYPE, required=True, default=None, converter=to_tuple
     )
     mfa_options: tuple[MFAOptionType, ...] | None = member(
-        "MFAOptions", MFA_OPTION_LIST_TYPE, converter=to_tuple
+        "MFAOptions", MFA_OPTION_LIST_TYPE, default=None, converter=to_tuple
     )
-    preferred_mfa_setting: str | None = member("PreferredMfaSetting", STRING_TYPE)
+    preferred_mfa_setting: str | None = member("PreferredMfaSetting", STRING_TYPE, default=None)
     user_mfa_setting_list: tuple[str, ...] | None = member(
-        "UserMFASettingList", USER_MFA_SETTING_LIST_TYPE, converter=to_tuple
+        "UserMFASettingList", USER_MFA_SETTING_LIST_TYPE, default=None, converter=to_tuple
     )

@@ -30,7 +30,7 @@ __all__ = ["GetUserAuthFactorsRequest", "GetUserAuthFactorsResponse"]
 class GetUserAuthFactorsRequest:
     """Request of ``GetUserAuthFactors``."""
 
-    access_token: str = member("AccessToken", TOKEN_MODEL_TYPE, required=True, default_none=False)
+    access_token: str = member("AccessToken", TOKEN_MODEL_TYPE, required=True)
 
 
 @shape(
@@ -44,11 +44,11 @@ class GetUserAuthFactorsRequest:
 class GetUserAuthFactorsResponse:
     """Response of ``GetUserAuthFactors``."""
 
-    username: str | None = member("Username", USERNAME_TYPE, required=True)
-    preferred_mfa_setting: str | None = member("PreferredMfaSetting", STRING_TYPE)
+    username: str | None = member("Username", USERNAME_TYPE, required=True, default=None)
+    preferred_mfa_setting: str | None = member("PreferredMfaSetting", STRING_TYPE, default=None)
     user_mfa_setting_list: tuple[str, ...] | None = member(
-        "UserMFASettingList", USER_MFA_SETTING_LIST_TYPE, converter=to_tuple
+        "UserMFASettingList", USER_MFA_SETTING_LIST_TYPE, default=None, converter=to_tuple
     )
     configured_user_auth_factors: tuple[AuthFactorType | str, ...] | None = member(
-        "ConfiguredUserAuthFactors", CONFIGURED_USER_AUTH_FACTORS_LIST_TYPE, converter=to_tuple
+        "ConfiguredUserAuthFactors", CONFIGURED_USER_AUTH_FACTORS_LIST_TYPE, default=None, converter=to_tuple
     )
