@@ -392,7 +392,7 @@ class Emitter:
             f'    """The ``{code}`` error, which the service sends although the model lists it nowhere."""',
             "",
             *self.error_class_vars(code, facts, modelled=False, message_member=msg),
-            f"    message: str | None = member({msg!r}, MESSAGE_TYPE)",
+            f"    message: str | None = member({msg!r}, MESSAGE_TYPE, default=None)",
         ]
         return "\n".join(lines)
 

@@ -240,7 +240,7 @@ class SerializationException(ServiceError):
     modelled: ClassVar[bool] = False
     message_member: ClassVar[str] = "Message"
 
-    message: str | None = member("Message", MESSAGE_TYPE)
+    message: str | None = member("Message", MESSAGE_TYPE, default=None)
 
 
 @shape(
@@ -261,7 +261,7 @@ class UnrecognizedClientException(ServiceError):
     modelled: ClassVar[bool] = False
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE)
+    message: str | None = member("message", MESSAGE_TYPE, default=None)
 
 
 @shape(
@@ -282,7 +282,7 @@ class UnknownOperationException(ServiceError):
     modelled: ClassVar[bool] = False
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE)
+    message: str | None = member("message", MESSAGE_TYPE, default=None)
 
 
 @shape(
@@ -303,4 +303,4 @@ class OperationNotEnabledException(ServiceError):
     modelled: ClassVar[bool] = False
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE)
+    message: str | None = member("message", MESSAGE_TYPE, default=None)
