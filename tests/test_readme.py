@@ -1,0 +1,31 @@
+"""The README's examples run as written, and its commands are the ones CI runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+
+
+def test_the_python_examples_run() -> None:
+    assert len(BLOCKS) >= 3
+    for block in BLOCKS:
+        if block.startswith('"""A tiny Cognito'):
+            continue  # the emulator: served and called with boto3 in test_emulator_example.py
+        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})  # noqa: S102
+
+
+def test_the_emulator_block_is_the_example_file() -> None:
+    assert (ROOT / "examples" / "emulator.py").read_text(encoding="utf-8") in BLOCKS
+
+
+def test_two_set_up_commands_open_the_readme() -> None:
+    commands = re.findall(r"```sh\n(.*?)\n```", README, flags=re.S)
+    first, second = commands[:2]
+    assert first.startswith("python3 -m venv .venv && ") and "cognito-spec validate examples/" in first
+    assert second.startswith("python3 -m venv .venv && ") and "pytest" in second
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "cognito-spec validate" in ci and "pytest" in ci
