@@ -57,7 +57,7 @@ from cognito_spec.errors import CognitoSpecError, ServiceError
 from cognito_spec.http import CONTENT_TYPE, render_response
 from cognito_spec.operations import Operation
 from cognito_spec.validate import service_error
-from cognito_spec.wire import _ASCII_ENCODER, _ENCODER, dumps, to_wire
+from cognito_spec.wire import dumps, encode_body, to_wire
 
 __all__ = [
     "KINDS",
@@ -1179,7 +1179,7 @@ class Generator:
         violation the service tolerates (an unknown member) gets a normal success.
         """
         case = self.invalid(op.input)
-        body = _body(case.wire)
+        body = encode_body(case.wire)
         err = service_error([case.violation])
         if err is None:
             status, headers, out = self.success(self.response(op))
@@ -1194,7 +1194,7 @@ class Generator:
             raise GenerationError(f"{op.name} has no output to break")
         case = self.invalid(op.output)
         request = dumps(self.request(op))
-        out = _body(case.wire)
+        out = encode_body(case.wire)
         # The success envelope of cognito_spec.http.render_response, which refuses invalid objects.
         head = [("Content-Type", CONTENT_TYPE), ("x-amzn-RequestId", self.uuid())]
         headers = self._transport([*head, ("Content-Length", str(len(out)))])
@@ -1253,16 +1253,6 @@ class Generator:
         breaker = Generator(self.source, breaker_options, persona=self.persona)
         violation = mutation.apply(breaker, wire)
         return InvalidCase(cls, wire, violation)
-
-
-def _body(wire: dict[str, Any]) -> bytes:
-    """A wire dict as a body, by the policy of :func:`cognito_spec.wire.dumps`: compact UTF-8, with
-    ``\\uXXXX`` escapes when a string holds a lone surrogate (generated strings never hold a pair)."""
-    text = _ENCODER.encode(wire)
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        return _ASCII_ENCODER.encode(wire).encode("ascii")
 
 
 def _sigv4_authorization(p: Persona, host: str, target: str, body: bytes, amz_date: str) -> str:
