@@ -128,8 +128,7 @@ def test_single_class_patterns_agree_with_the_oracle_on_every_code_point(source:
 
 def interesting_text() -> st.SearchStrategy[str]:
     specials = st.sampled_from(
-        list("aZ09_-.:@+=/,#{}$ \t\n\r\x0b\f\x00")
-        + ["\u0085", "\u2028", "\u200b", "ü", "名", "٣", "\ud800", "😀"]
+        [*list("aZ09_-.:@+=/,#{}$ \t\n\r\x0b\x0c\x00"), "\x85", "\u2028", "\u200b", "ü", "名", "٣", "�", "😀"]
     )
     return st.text(st.one_of(specials, st.characters()), max_size=12)
 
@@ -201,9 +200,8 @@ def test_ecma_patterns_mean_the_same_in_a_real_ecma_engine() -> None:
 def test_unsupported_syntax_is_a_pattern_error_never_re_error(source: str) -> None:
     try:
         p = patterns.compile(source)
-    except PatternError as exc:
-        assert isinstance(exc, ValueError)
-        return
+    except PatternError:
+        return  # the one documented failure (a ValueError too)
     # Whatever compiles also matches without raising.
     p.fullmatch("abc")
 

@@ -15,7 +15,7 @@ def test_the_python_examples_run() -> None:
     for block in BLOCKS:
         if block.startswith('"""A tiny Cognito'):
             continue  # the emulator: served and called with boto3 in test_emulator_example.py
-        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})  # noqa: S102
+        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
 
 
 def test_the_emulator_block_is_the_example_file() -> None:

@@ -420,7 +420,10 @@ class Emitter:
         lines.append(f"from cognito_spec._meta import {', '.join(sorted(meta))}")
         if "ServiceError" in text:
             lines.append("from cognito_spec.errors import Fault, ServiceError")
-        model_names = [*sorted(n for n in needs if n not in own and (n.isupper() or self.is_enum(n))), "MODEL_VERSION"]
+        model_names = [
+            *sorted(n for n in needs if n not in own and (n.isupper() or self.is_enum(n))),
+            "MODEL_VERSION",
+        ]
         lines.append(self.import_line("cognito_spec.shapes._model", sorted(set(model_names))))
         common = sorted(n for n in needs if n not in own and self.owner.get(n) == "common")
         if common and module != "common":
