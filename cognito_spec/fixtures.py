@@ -131,34 +131,12 @@ class RandomSource:
 # category a pattern allows, not only the largest blocks.
 
 
-def _intersect(a: Ranges, b: Ranges) -> Ranges:
-    out: list[tuple[int, int]] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if lo <= hi:
-            out.append((lo, hi))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return tuple(out)
+_intersect = patterns.intersect_ranges
+_complement = patterns.complement_ranges
 
 
 def _subtract(a: Ranges, b: Ranges) -> Ranges:
     return _intersect(a, _complement(b))
-
-
-def _complement(ranges: Ranges) -> Ranges:
-    out: list[tuple[int, int]] = []
-    nxt = 0
-    for lo, hi in ranges:
-        if lo > nxt:
-            out.append((nxt, lo - 1))
-        nxt = hi + 1
-    if nxt <= 0x10FFFF:
-        out.append((nxt, 0x10FFFF))
-    return tuple(out)
 
 
 _EVERYTHING: Final[Ranges] = ((0, 0x10FFFF),)

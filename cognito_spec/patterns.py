@@ -42,6 +42,9 @@ __all__ = [
     "PatternError",
     "compile",
     "compile_ecma",
+    "complement_ranges",
+    "intersect_ranges",
+    "merge_ranges",
 ]
 
 Dialect = Literal["java", "ecma"]
@@ -79,6 +82,27 @@ def _complement(ranges: Ranges) -> Ranges:
     if nxt <= MAX_CODE_POINT:
         out.append((nxt, MAX_CODE_POINT))
     return tuple(out)
+
+
+def _intersect(a: Ranges, b: Ranges) -> Ranges:
+    out: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if lo <= hi:
+            out.append((lo, hi))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return tuple(out)
+
+
+#: Set algebra on sorted, merged code point ranges, for the generators that build strings from a
+#: pattern's classes (the one place that knows code point sets is this module).
+merge_ranges = _merge
+complement_ranges = _complement
+intersect_ranges = _intersect
 
 
 def _chars(text: str) -> Ranges:
