@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import runpy
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -10,12 +11,15 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
-def test_the_python_examples_run() -> None:
-    assert len(BLOCKS) >= 3
-    for block in BLOCKS:
+def test_the_python_examples_run(tmp_path: Path) -> None:
+    assert len(BLOCKS) >= 4
+    for i, block in enumerate(BLOCKS):
         if block.startswith('"""A tiny Cognito'):
             continue  # the emulator: served and called with boto3 in test_emulator_example.py
-        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
+        # From a file, so that hypothesis (in the fixtures example) can read the source it runs.
+        path = tmp_path / f"readme_block_{i}.py"
+        path.write_text(block, encoding="utf-8")
+        runpy.run_path(str(path), run_name="readme")
 
 
 def test_the_emulator_block_is_the_example_file() -> None:
