@@ -365,16 +365,15 @@ class _Writer:
                     f"{known}.get(_plain_str({var}, {where}), {var})",
                 )
             else:
-                self.emit(indent, f"if type({var}) is not _str:")
-                self.emit(indent + 1, f"{var} = _plain_str({var}, {where})")
+                self.guard(indent, f"type({var}) is not _str", f"{var} = _plain_str({var}, {where})")
             return var
         if t == "boolean":
-            self.emit(indent, f"if {var} is not True and {var} is not False:")
-            self.emit(indent + 1, f"_wrong({var}, 'boolean', {where})")
+            self.guard(
+                indent, f"{var} is not True and {var} is not False", f"_wrong({var}, 'boolean', {where})"
+            )
             return var
         if t in ("integer", "long"):
-            self.emit(indent, f"if type({var}) is not _int:")
-            self.emit(indent + 1, f"_wrong({var}, 'integer', {where})")
+            self.guard(indent, f"type({var}) is not _int", f"_wrong({var}, 'integer', {where})")
             return var
         if t in ("float", "double"):
             self.emit(indent, f"{var} = _float_of({var}, {where})")
@@ -444,21 +443,16 @@ class _Writer:
     def unbuild_value(self, indent: int, var: str, wire: str, shape: Shape, depth: int) -> str:
         t = shape.type
         where = repr(wire)
-        if t == "string":
-            if shape.enum_class is not None:
-                self.emit(indent, f"if type({var}) is not _str:")
-                self.emit(indent + 1, f"{var} = _plain_str({var}, {where}, True)")
-            else:
-                self.emit(indent, f"if type({var}) is not _str:")
-                self.emit(indent + 1, f"{var} = _plain_str({var}, {where}, True)")
+        if t == "string":  # enum members are str subclasses: written as their plain value
+            self.guard(indent, f"type({var}) is not _str", f"{var} = _plain_str({var}, {where}, True)")
             return var
         if t == "boolean":
-            self.emit(indent, f"if {var} is not True and {var} is not False:")
-            self.emit(indent + 1, f"_bad_out({var}, 'bool', {where})")
+            self.guard(
+                indent, f"{var} is not True and {var} is not False", f"_bad_out({var}, 'bool', {where})"
+            )
             return var
         if t in ("integer", "long"):
-            self.emit(indent, f"if type({var}) is not _int:")
-            self.emit(indent + 1, f"_bad_out({var}, 'int', {where})")
+            self.guard(indent, f"type({var}) is not _int", f"_bad_out({var}, 'int', {where})")
             return var
         if t in ("float", "double"):
             self.emit(indent, f"if type({var}) is not _float and type({var}) is not _int:")
@@ -524,6 +518,11 @@ class _Writer:
         if issubclass(cls, BaseException):
             return f"{cname}.__new__({cname})"
         return f"_object_new({cname})"
+
+    def guard(self, indent: int, condition: str, action: str) -> None:
+        """``if <condition>: <action>`` (the slow path of a type test)."""
+        self.emit(indent, f"if {condition}:")
+        self.emit(indent + 1, action)
 
     def lazy_call(self, cls: type) -> str:
         n = self.var("_L")
