@@ -340,7 +340,7 @@ class _Writer:
             self.emit(indent, f"{v} = {var}.get({m.wire!r})")
             self.emit(indent, f"if {v} is not None:")
             out = self.check_value(indent + 1, v, mpath, m.shape, m.sensitive, depth + 1, all_strings)
-            if out != v:
+            if build and out != v:
                 self.emit(indent + 1, f"{v} = {out}")
             if m.required:
                 self.emit(indent, "else:")

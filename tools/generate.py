@@ -87,17 +87,20 @@ def module_name(op: str) -> str:
 
 
 class Model:
-    def __init__(self, raw: dict[str, Any], version: str, overlay: dict[str, Any]) -> None:
+    def __init__(
+        self, raw: dict[str, Any], version: str, overlay: dict[str, Any], operations: list[str] | None = None
+    ) -> None:
         self.raw = raw
         self.shapes: dict[str, dict[str, Any]] = raw["shapes"]
         self.version = version
         self.api_version: str = raw["metadata"]["apiVersion"]
         self.target_prefix: str = raw["metadata"]["targetPrefix"]
         self.overlay = overlay
-        self.ops = [raw["operations"][name] for name in OPERATIONS]
-        missing = [n for n in OPERATIONS if n not in raw["operations"]]
+        names = OPERATIONS if operations is None else operations
+        missing = [n for n in names if n not in raw["operations"]]
         if missing:
             raise SystemExit(f"generate.py: operations not in the model: {missing}")
+        self.ops = [raw["operations"][name] for name in names]
         self.model_label = f"botocore {version} ({SERVICE} {self.api_version})"
 
     def closure(self) -> list[str]:
@@ -291,9 +294,11 @@ class Emitter:
             "",
         ]
         if is_error:
-            facts = self.m.overlay.get("errors", {}).get(name)
-            if facts is None:
-                raise SystemExit(f"generate.py: overlay has no facts for error {name}")
+            # awsJson1_1 services answer client errors with 400 and server faults with 500 whatever
+            # the model's httpError trait says; the overlay records the observed exceptions.
+            server = bool(d.get("fault"))
+            facts = {"http_status": 500 if server else 400, "fault": "server" if server else "client"}
+            facts.update(self.m.overlay.get("errors", {}).get(name, {}))
             lines += self.error_class_vars(name, facts, modelled=True, message_member="message")
         required = set(d.get("required", []))
         for wire, ref in d.get("members", {}).items():
@@ -601,10 +606,12 @@ def format_python(path: Path, text: str) -> str:
     return text
 
 
-def run(check: bool) -> int:
+def run(check: bool, operations: list[str] | None = None) -> int:
     raw, version = load_model()
     overlay = tomllib.loads((ROOT / "tools/overlay.toml").read_text(encoding="utf-8"))
-    model = Model(raw, version, overlay)
+    if operations == ["all"]:
+        operations = sorted(raw["operations"])
+    model = Model(raw, version, overlay, operations)
     drift: list[str] = []
 
     def emit(path: Path, text: str) -> None:
@@ -652,8 +659,14 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--check", action="store_true", help="fail when committed files differ")
+    parser.add_argument(
+        "--operations",
+        metavar="NAMES",
+        help="comma-separated operation names, or 'all', instead of OPERATIONS (for trying a wider "
+        "model in a scratch copy: the committed files follow OPERATIONS)",
+    )
     args = parser.parse_args()
-    return run(args.check)
+    return run(args.check, args.operations.split(",") if args.operations else None)
 
 
 if __name__ == "__main__":
