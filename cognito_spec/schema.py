@@ -223,8 +223,15 @@ _FORMATS.checks("regex", raises=patterns.PatternError)(_is_ecma_regex)
 
 #: Draft 2020-12 with the model's pattern dialect (see module docs), for instances and for the
 #: ``regex`` format of ``pattern`` values when checking a schema itself.
+def _is_integer(checker: Any, instance: object) -> bool:
+    # JSON Schema counts 1.0 as an integer; the codec does not coerce, so neither does the oracle.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_TYPES = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
+
 SchemaValidator: Final = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, {"pattern": _pattern}, format_checker=_FORMATS
+    Draft202012Validator, {"pattern": _pattern}, type_checker=_TYPES, format_checker=_FORMATS
 )
 
 
