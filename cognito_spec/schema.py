@@ -221,6 +221,7 @@ def _is_ecma_regex(instance: object) -> bool:
 _FORMATS = jsonschema.FormatChecker()
 _FORMATS.checks("regex", raises=patterns.PatternError)(_is_ecma_regex)
 
+
 #: Draft 2020-12 with the model's pattern dialect (see module docs), for instances and for the
 #: ``regex`` format of ``pattern`` values when checking a schema itself.
 def _is_integer(checker: Any, instance: object) -> bool:
