@@ -33,12 +33,39 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+class _VersionAction(argparse.Action):
+    """argparse's own version action wraps the line at the terminal width; this prints it whole."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        print(_version())
+        parser.exit(0)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from cognito_spec.patterns import UNICODE_VERSION
+    from cognito_spec.shapes import MODEL_VERSION
+
+    try:
+        own = version("cognito-spec")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        own = "source"
+    return f"cognito-spec {own}; model {MODEL_VERSION}; Unicode {UNICODE_VERSION}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     from cognito_spec.shapes import MODEL_VERSION
 
     parser = _Parser(
         prog="cognito-spec",
         description=f"Wire-exact tools for the Cognito user pools API ({MODEL_VERSION}).",
+    )
+    parser.add_argument(
+        "--version", action=_VersionAction, help="show versions (package, model, Unicode) and exit"
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in SUBCOMMAND_MODULES:

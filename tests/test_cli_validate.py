@@ -353,3 +353,14 @@ def test_the_example_har_validates_with_moto_findings(capsys: pytest.CaptureFixt
         "[rejection_expected]: the service answers this request with InvalidParameterException, not ResourceNotFoundException"
         in out
     )
+
+
+def test_version_names_the_pinned_model_and_unicode(capsys: pytest.CaptureFixture[str]) -> None:
+    from cognito_spec.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "botocore 1.43.11" in out
+    assert "Unicode 17.0.0" in out
