@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Literal
 
 import attrs
@@ -601,13 +601,3 @@ def compile_ecma(source: str) -> Pattern:
     explicit ``^(?:...)$`` anchors, which become ``\\A``/``\\Z``, so search and full match agree on them.
     """
     return _build(source, "ecma")
-
-
-def explain(pattern: Pattern) -> str:
-    """A short human description of a pattern, used in reports."""
-    return f"{pattern.source} (whole string, Unicode {UNICODE_VERSION})"
-
-
-def ranges_to_text(ranges: Sequence[tuple[int, int]]) -> str:
-    """All characters of a set of ranges as a string (for tests and generators; can be large)."""
-    return "".join(chr(c) for lo, hi in ranges for c in range(lo, hi + 1))

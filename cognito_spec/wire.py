@@ -35,7 +35,7 @@ import cattrs
 from cognito_spec import _timestamps as _ts
 from cognito_spec._check import Violation, json_pointer
 from cognito_spec._codegen import WireTypeError, function_for
-from cognito_spec._meta import is_shape_class, members_of, struct_info
+from cognito_spec._meta import is_shape_class, members_of
 from cognito_spec.errors import DecodeError, EncodeError
 
 __all__ = [
@@ -367,8 +367,3 @@ def _is_fatal(cls: type, v: Violation) -> bool:
         if m.wire == v.path[0]:
             return attrs.fields_dict(cls)[name].default is attrs.NOTHING
     return False
-
-
-def role_of(cls: type) -> str | None:
-    info = struct_info(cls)
-    return info.role if info else None
