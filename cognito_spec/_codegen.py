@@ -51,7 +51,8 @@ Unbuilder = Callable[[Any], dict[str, Any]]
 _MEMO_MAX_LENGTH = 64
 _MEMO_SIZE = 4096
 
-_JSON_KIND = {
+#: The JSON type a shape travels as, for messages and generators.
+JSON_KIND = {
     "string": "string",
     "boolean": "boolean",
     "integer": "integer",
@@ -240,7 +241,7 @@ class _Writer:
             self.emit(indent + 1, f"for {i}, {item} in _enumerate({var}):")
             item_path = _extend(path, i)
             self.emit(indent + 2, f"if {item} is None:")
-            kind = repr(_JSON_KIND[shape.member.type])
+            kind = repr(JSON_KIND[shape.member.type])
             self.violation(indent + 3, item_path, "type", kind, item, shape.member, sens)
             self.emit(indent + 2, "else:")
             out = self.check_value(indent + 3, item, item_path, shape.member, sens, depth + 1, strings)
@@ -263,7 +264,7 @@ class _Writer:
             item_path = _extend(path, k)
             kout = self.check_value(indent + 2, k, item_path, shape.key, sens, depth + 1)
             self.emit(indent + 2, f"if {v} is None:")
-            kind = repr(_JSON_KIND[shape.value.type])
+            kind = repr(JSON_KIND[shape.value.type])
             self.violation(indent + 3, item_path, "type", kind, v, shape.value, sens)
             self.emit(indent + 2, "else:")
             vout = self.check_value(indent + 3, v, item_path, shape.value, sens, depth + 1)
@@ -392,7 +393,7 @@ class _Writer:
             self.emit(indent, f"{acc} = []")
             self.emit(indent, f"for {item} in {var}:")
             self.emit(indent + 1, f"if {item} is None:")
-            self.emit(indent + 2, f"_wrong(None, {_JSON_KIND[shape.member.type]!r}, {where})")
+            self.emit(indent + 2, f"_wrong(None, {JSON_KIND[shape.member.type]!r}, {where})")
             out = self.build_value(indent + 1, item, wire, shape.member, depth + 1)
             self.emit(indent + 1, f"{acc}.append({out})")
             return f"_tuple({acc})"
@@ -405,7 +406,7 @@ class _Writer:
             self.emit(indent, f"for {k}, {v} in {var}.items():")
             kout = self.build_value(indent + 1, k, wire, shape.key, depth + 1)
             self.emit(indent + 1, f"if {v} is None:")
-            self.emit(indent + 2, f"_wrong(None, {_JSON_KIND[shape.value.type]!r}, {where})")
+            self.emit(indent + 2, f"_wrong(None, {JSON_KIND[shape.value.type]!r}, {where})")
             vout = self.build_value(indent + 1, v, wire, shape.value, depth + 1)
             self.emit(indent + 1, f"{acc}[{kout}] = {vout}")
             return acc
@@ -727,4 +728,12 @@ def check(data: Any, cls: type, *, strict: bool = True) -> list[Violation]:
     return out
 
 
-__all__ = ["Checker", "WireTypeError", "check", "checker_for", "compile_function", "function_for"]
+__all__ = [
+    "JSON_KIND",
+    "Checker",
+    "WireTypeError",
+    "check",
+    "checker_for",
+    "compile_function",
+    "function_for",
+]

@@ -169,28 +169,6 @@ def _hmap(headers: Headers) -> dict[str, str]:
     return {k.lower(): v for k, v in reversed(headers)}
 
 
-def _check_body(body: bytes, cls: type, mode: Literal["strict", "tolerant"], reveal: bool) -> list[Violation]:
-    """:func:`cognito_spec.validate.validate` of a body, with a fast path for the common valid case.
-
-    Almost every body of a real capture is valid.  For those, parsing once, running the compiled
-    checker and the character-count duplicate test is all there is to do; anything unusual (a
-    violation, a byte-order mark, a possible duplicate key, malformed text) goes to ``validate``,
-    which then decides exactly as it always does.
-    """
-    try:
-        text = body.decode("utf-8")
-        if text[:1] != "\ufeff":
-            data = _DECODER.decode(text)
-            out: list[Violation] = []
-            cnt = [0, 0]
-            function_for(cls, "check")(data, (), out, mode == "strict", cnt)
-            if not out and keys_unique(text, cnt[0], cnt[1]):
-                return out
-    except (ValueError, RecursionError):  # invalid UTF-8, malformed JSON: validate reports them
-        pass
-    return validate(body, cls, mode=mode, reveal=reveal)
-
-
 # --------------------------------------------------------------------------------------------------
 # The fast path.  A capture of real traffic is mostly clean successes; proving one clean costs a
 # fraction of the full check when nothing has to be explained.  ``quick_valid`` answers only "valid,
@@ -420,7 +398,7 @@ class _Checker:
         # (strict), ignores members it does not know and keeps the last of repeated keys: those two
         # are warnings here.
         if len(body):
-            violations = _check_body(body, op.input, "strict", self.reveal)
+            violations = validate(body, op.input, mode="strict", reveal=self.reveal)
         else:
             violations = validate({}, op.input, mode="strict", reveal=self.reveal)
         violations = [
@@ -487,7 +465,9 @@ class _Checker:
             return
         # Tolerant: members and enum values newer than the pinned model are warnings, and a missing
         # required member is still an error (the service's promise; clients index it).
-        self.add_violations(_check_body(body, op.output, "tolerant", self.reveal), "response", request=False)
+        self.add_violations(
+            validate(body, op.output, mode="tolerant", reveal=self.reveal), "response", request=False
+        )
 
     def error(self, op: Operation | None, status: int, h: dict[str, str]) -> tuple[str | None, Any]:
         """Check an error response; returns its code (None when it names none) and its parsed body."""

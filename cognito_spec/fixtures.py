@@ -47,7 +47,7 @@ import attrs
 
 from cognito_spec import patterns
 from cognito_spec._check import ERROR_ENVELOPE_MEMBERS, Violation
-from cognito_spec._codegen import _JSON_KIND, check
+from cognito_spec._codegen import JSON_KIND, check
 from cognito_spec._meta import Member, Shape, members_of, struct_info
 from cognito_spec._timestamps import EPOCH, TIMESTAMP_MAX, TIMESTAMP_MIN, encode_timestamp
 from cognito_spec._unicode_tables import CATEGORIES
@@ -1403,8 +1403,8 @@ def _wrong_type(shape: Shape, path: Path, eff: bool) -> _Mutation:
         if shape.type == "structure":
             owner = struct_info(_target(shape))
             assert owner is not None
-            return _v(path, "type", _JSON_KIND["structure"], owner.name, False, bad)
-        return _v(path, "type", _JSON_KIND[shape.type], shape.name, eff, bad)
+            return _v(path, "type", JSON_KIND["structure"], owner.name, False, bad)
+        return _v(path, "type", JSON_KIND[shape.type], shape.name, eff, bad)
 
     return _Mutation("type", apply)
 
@@ -1412,7 +1412,7 @@ def _wrong_type(shape: Shape, path: Path, eff: bool) -> _Mutation:
 def _null_item(item: Shape, path: Path, list_sens: bool) -> _Mutation:
     def apply(g: Generator, root: dict[str, Any]) -> Violation:
         _set(path, None)(root)
-        return _v(path, "type", _JSON_KIND[item.type], item.name, list_sens)
+        return _v(path, "type", JSON_KIND[item.type], item.name, list_sens)
 
     return _Mutation("null item", apply)
 
