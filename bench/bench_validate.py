@@ -23,7 +23,7 @@ import cognito_spec as cs
 
 
 def run(rounds: int) -> int:
-    print(_common.header("bench_validate: cognito_spec.validate"))
+    print(_common.header("bench_validate: cognito_spec.validation.validate"))
     body = _common.admin_get_user_response()
     cls = cs.AdminGetUserResponse
     assert cs.validate(body, cls) == [], "the benchmark body must be valid"

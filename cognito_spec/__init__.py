@@ -10,25 +10,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from cognito_spec._check import Violation
-from cognito_spec.capture import (
-    CaptureError,
-    Exchange,
-    ReadStats,
-    open_capture,
-    read_capture,
-    write_har,
-    write_jsonl,
-)
-from cognito_spec.envelope import (
-    ACCESS_TOKEN_EXPIRED,
-    ACCESS_TOKEN_MISSING_SCOPES,
-    ACCESS_TOKEN_REVOKED,
-    INVALID_ACCESS_TOKEN,
-    TOKEN_MESSAGES,
-    parse_error,
-    render_error,
-)
+from cognito_spec.codec.converter import configure_converter, dumps, from_wire, loads, make_converter, to_wire
+from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import (
     CognitoSpecError,
     DecodeError,
@@ -38,14 +21,32 @@ from cognito_spec.errors import (
     ServiceError,
     UnknownServiceError,
 )
-from cognito_spec.exchange import ExchangeReport, Finding, examine, redact_exchange, validate_exchange
-from cognito_spec.http import content_type_ok, parse_request, render_response
 from cognito_spec.operations import AuthKind, Operation
 from cognito_spec.patterns import PatternError
+from cognito_spec.protocol.envelope import (
+    ACCESS_TOKEN_EXPIRED,
+    ACCESS_TOKEN_MISSING_SCOPES,
+    ACCESS_TOKEN_REVOKED,
+    INVALID_ACCESS_TOKEN,
+    TOKEN_MESSAGES,
+    parse_error,
+    render_error,
+)
+from cognito_spec.protocol.server import content_type_ok, parse_request, render_response
 from cognito_spec.shapes import *  # noqa: F403 - the generated classes are the public surface
 from cognito_spec.shapes import OPERATION_ROWS, STRUCTURES
 from cognito_spec.shapes import __all__ as _shape_names
-from cognito_spec.validate import (
+from cognito_spec.traffic.capture import (
+    CaptureError,
+    Exchange,
+    ReadStats,
+    open_capture,
+    read_capture,
+    write_har,
+    write_jsonl,
+)
+from cognito_spec.traffic.check import ExchangeReport, Finding, examine, redact_exchange, validate_exchange
+from cognito_spec.validation.validate import (
     REDACTED,
     ValidationItem,
     invalid_parameter,
@@ -56,7 +57,6 @@ from cognito_spec.validate import (
     validate,
     validation_message,
 )
-from cognito_spec.wire import configure_converter, dumps, from_wire, loads, make_converter, to_wire
 
 #: Every operation by name.
 OPERATIONS: Final[Mapping[str, Operation]] = MappingProxyType({op.name: op for op in OPERATION_ROWS})

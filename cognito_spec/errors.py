@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 import attrs
 
 if TYPE_CHECKING:
-    from cognito_spec._check import Violation
+    from cognito_spec.codec.violations import Violation
 
 __all__ = [
     "CognitoSpecError",

@@ -13,7 +13,7 @@ writes one file per request, response and error into ``schemas/``; the wheel shi
 
 :data:`SchemaValidator` is ``Draft202012Validator`` with a ``pattern`` keyword that understands the
 same dialect (Unicode properties, ASCII ``\\w``), used as an independent oracle in the tests.  It is
-about 40 times slower than ``json.loads``; validate with :mod:`cognito_spec.wire` on hot paths.
+about 40 times slower than ``json.loads``; validate with :mod:`cognito_spec.codec.converter` on hot paths.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from cognito_spec import patterns
-from cognito_spec._check import ERROR_ENVELOPE_MEMBERS, TIMESTAMP_MAX, TIMESTAMP_MIN
-from cognito_spec._meta import Shape, members_of, struct_info
-from cognito_spec._unicode_tables import UNICODE_VERSION
+from cognito_spec.codec.violations import ERROR_ENVELOPE_MEMBERS, TIMESTAMP_MAX, TIMESTAMP_MIN
+from cognito_spec.model import Shape, members_of, struct_info
+from cognito_spec.patterns._unicode_tables import UNICODE_VERSION
 
 __all__ = [
     "DIALECT",

@@ -3,7 +3,7 @@
 After ``pip install cognito-spec[hypothesis]`` hypothesis finds these through its entry point, so
 ``st.from_type(AdminGetUserResponse)`` works in any test suite without importing this module.
 
-The values come from :class:`cognito_spec.fixtures.Generator`, the same code the ``cognito-spec
+The values come from :class:`cognito_spec.fixtures.generator.Generator`, the same code the ``cognito-spec
 fixtures`` command runs with a seeded ``random.Random``; here every choice is a hypothesis draw, so
 failing examples shrink (towards short strings, early alphabet letters, absent optional members).
 Nothing is built with ``st.builds`` and filtered: constraints are met by construction, so there are
@@ -17,7 +17,7 @@ timestamps, and enum values the model does not list in responses; switch the las
 * :func:`from_class` -- instances of any generated class (requests, responses, structures, errors)
 * :func:`wire` -- their wire dicts; error bodies carry ``__type``
 * :func:`requests`, :func:`responses`, :func:`errors` -- by operation
-* :func:`exchanges` -- whole HTTP exchanges as :class:`cognito_spec.capture.Exchange`
+* :func:`exchanges` -- whole HTTP exchanges as :class:`cognito_spec.traffic.capture.Exchange`
 * :func:`invalid` -- ``(wire dict, Violation)`` pairs that break exactly one constraint
 """
 
@@ -32,11 +32,11 @@ from hypothesis import strategies as st
 # Hypothesis imports this module at its own import (the entry point), in every test suite of an
 # environment where cognito-spec is installed: the generator is imported on first use only.
 if TYPE_CHECKING:
-    from cognito_spec._check import Violation
-    from cognito_spec.capture import Exchange
+    from cognito_spec.codec.violations import Violation
     from cognito_spec.errors import ServiceError
-    from cognito_spec.fixtures import Generator, Options
+    from cognito_spec.fixtures.generator import Generator, Options
     from cognito_spec.operations import Operation
+    from cognito_spec.traffic.capture import Exchange
 
 __all__ = [
     "errors",
@@ -53,7 +53,7 @@ T = TypeVar("T")
 
 
 class _DrawSource:
-    """A :class:`cognito_spec.fixtures.Source` whose choices are hypothesis draws.
+    """A :class:`cognito_spec.fixtures.generator.Source` whose choices are hypothesis draws.
 
     Hypothesis holds a bounded amount of choice data per example.  After :attr:`BUDGET` draws (long
     adversarial strings) the rest of the example comes from a ``random.Random`` seeded by one more
@@ -90,7 +90,7 @@ class _DrawSource:
 
 
 def _generated(make: Callable[[Generator], T], options: Options, label: str) -> st.SearchStrategy[T]:
-    from cognito_spec.fixtures import Generator
+    from cognito_spec.fixtures.generator import Generator
 
     def strategy(draw: Callable[[st.SearchStrategy[Any]], Any]) -> T:
         return make(Generator(_DrawSource(draw), options))
@@ -100,13 +100,13 @@ def _generated(make: Callable[[Generator], T], options: Options, label: str) -> 
 
 
 def _options(adversarial: bool, unknown_enums: bool | None) -> Options:
-    from cognito_spec.fixtures import Options
+    from cognito_spec.fixtures.generator import Options
 
     return Options(adversarial=adversarial, unknown_enums=unknown_enums)
 
 
 def operation(op: str | Operation) -> Operation:
-    from cognito_spec.fixtures import operation as find
+    from cognito_spec.fixtures.generator import operation as find
 
     return find(op)
 
@@ -118,7 +118,7 @@ def from_class(
     cls: type[T], *, adversarial: bool = False, unknown_enums: bool | None = None
 ) -> st.SearchStrategy[T]:
     """Valid instances of a generated class (the strategy ``st.from_type(cls)`` resolves to)."""
-    from cognito_spec._meta import struct_info
+    from cognito_spec.model import struct_info
 
     key = (cls, adversarial, unknown_enums)
     found: st.SearchStrategy[T] | None = _CACHE.get(key)
@@ -203,7 +203,7 @@ def exchanges(
 def invalid(cls: type, *, adversarial: bool = False) -> st.SearchStrategy[tuple[dict[str, Any], Violation]]:
     """``(wire dict, violation)``: a complete valid wire dict with exactly one constraint broken.
 
-    The violation is what ``cognito_spec._codegen.check(wire, cls, strict=True)`` reports, exactly
+    The violation is what ``cognito_spec.codec.compile.check(wire, cls, strict=True)`` reports, exactly
     (path, kind, limit, shape and sensitivity).  Kinds: length below or above a limit by one,
     pattern, enum, JSON type (a ``null`` list item included), missing required member, unknown
     member, timestamp out of range, numeric range.

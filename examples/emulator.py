@@ -16,11 +16,12 @@ from cognito_spec import (
     GetUserAuthFactorsResponse,
     GetUserResponse,
     NotAuthorizedException,
+    ServiceError,
     UserNotFoundException,
+    parse_request,
+    render_error,
+    render_response,
 )
-from cognito_spec.envelope import render_error
-from cognito_spec.errors import ServiceError
-from cognito_spec.http import parse_request, render_response
 
 USERS = {"alice": [AttributeType(name="email", value="alice@example.com")]}
 TOKENS = {"alice-access-token": "alice"}  # access token -> user name

@@ -16,10 +16,11 @@ from _wire_examples import example, json_values, positions, set_at, shaped_value
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cognito_spec import OPERATIONS, AdminGetUserResponse, GetUserRequest, wire
-from cognito_spec.envelope import parse_error
+from cognito_spec import OPERATIONS, AdminGetUserResponse, GetUserRequest
+from cognito_spec.codec import converter as wire
 from cognito_spec.errors import DecodeError, ServiceError
-from cognito_spec.validate import service_error, validate
+from cognito_spec.protocol.envelope import parse_error
+from cognito_spec.validation.validate import service_error, validate
 
 IO_CLASSES = sorted(
     {cls for op in OPERATIONS.values() for cls in (op.input, op.output) if cls is not None},

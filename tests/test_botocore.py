@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import cognito_spec as cs
 from cognito_spec import strategies
-from cognito_spec._meta import Shape, members_of
-from cognito_spec.envelope import render_error
+from cognito_spec.model import Shape, members_of
+from cognito_spec.protocol.envelope import render_error
 
 MODEL = botocore.session.get_session().get_service_model("cognito-idp")
 PARSER = create_parser("json")

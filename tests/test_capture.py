@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from cognito_spec import OPERATIONS
 from cognito_spec import strategies as cst
-from cognito_spec.capture import (
+from cognito_spec.traffic.capture import (
     CaptureError,
     Exchange,
     ReadStats,
@@ -415,7 +415,7 @@ class _LazyHar(io.RawIOBase):
 
 
 def _peak_reading(n: int) -> int:
-    from cognito_spec.capture import iter_har
+    from cognito_spec.traffic.capture import iter_har
 
     tracemalloc.start()
     try:

@@ -14,8 +14,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pytest
 
 from cognito_spec import OPERATIONS
-from cognito_spec.exchange import validate_exchange
-from cognito_spec.http import CONTENT_TYPE
+from cognito_spec.protocol.server import CONTENT_TYPE
+from cognito_spec.traffic.check import validate_exchange
 
 boto3 = pytest.importorskip("boto3")
 from botocore.config import Config  # noqa: E402

@@ -18,8 +18,9 @@ from cognito_spec import (
     SerializationException,
     UserNotFoundException,
 )
-from cognito_spec._meta import struct_info
-from cognito_spec.envelope import (
+from cognito_spec.errors import ErrorResponse, ServiceError, UnknownServiceError
+from cognito_spec.model import struct_info
+from cognito_spec.protocol.envelope import (
     ACCESS_TOKEN_EXPIRED,
     ACCESS_TOKEN_MISSING_SCOPES,
     ACCESS_TOKEN_REVOKED,
@@ -30,8 +31,7 @@ from cognito_spec.envelope import (
     parse_error,
     render_error,
 )
-from cognito_spec.errors import ErrorResponse, ServiceError, UnknownServiceError
-from cognito_spec.http import CONTENT_TYPE
+from cognito_spec.protocol.server import CONTENT_TYPE
 
 ERRORS = [
     cls for cls in STRUCTURES.values() if (info := struct_info(cls)) is not None and info.role == "error"

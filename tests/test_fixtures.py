@@ -25,12 +25,12 @@ import botocore.session
 import pytest
 
 from cognito_spec import OPERATIONS, STRUCTURES, AdminGetUserResponse, DecodeError, Operation, loads, patterns
-from cognito_spec import fixtures as fx
-from cognito_spec._codegen import check
-from cognito_spec._meta import members_of
-from cognito_spec._unicode_tables import CATEGORIES
-from cognito_spec.capture import header
-from cognito_spec.exchange import validate_exchange
+from cognito_spec.codec.compile import check
+from cognito_spec.fixtures import generator as fx
+from cognito_spec.model import members_of
+from cognito_spec.patterns._unicode_tables import CATEGORIES
+from cognito_spec.traffic.capture import header
+from cognito_spec.traffic.check import validate_exchange
 
 OPS = [pytest.param(op, id=name) for name, op in OPERATIONS.items()]
 CLASSES = [pytest.param(cls, id=name) for name, cls in sorted(STRUCTURES.items())]
@@ -70,7 +70,7 @@ def test_same_seed_same_bytes_in_other_processes(options: fx.Options) -> None:
         "import sys\n"
         "sys.path.insert(0, sys.argv[1])\n"
         "from test_fixtures import _digest\n"
-        "from cognito_spec.fixtures import Options\n"
+        "from cognito_spec.fixtures.generator import Options\n"
         f"print(_digest(Options(adversarial={options.adversarial}, unknown_enums=False), 20261126))\n"
     )
     here = os.path.dirname(__file__)

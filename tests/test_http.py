@@ -22,11 +22,17 @@ from cognito_spec import (
     UserNotFoundException,
 )
 from cognito_spec import strategies as cst
+from cognito_spec.codec.converter import dumps, loads
 from cognito_spec.errors import EncodeError, ServiceError
-from cognito_spec.exchange import validate_exchange
-from cognito_spec.http import CONTENT_TYPE, content_type_ok, header_map, parse_request, render_response
-from cognito_spec.validate import service_error
-from cognito_spec.wire import dumps, loads
+from cognito_spec.protocol.server import (
+    CONTENT_TYPE,
+    content_type_ok,
+    header_map,
+    parse_request,
+    render_response,
+)
+from cognito_spec.traffic.check import validate_exchange
+from cognito_spec.validation.validate import service_error
 
 OPS = sorted(OPERATIONS.values(), key=lambda op: op.name)
 ADMIN = OPERATIONS["AdminGetUser"]

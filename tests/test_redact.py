@@ -14,8 +14,8 @@ from _wire_examples import example, positions, set_at, shape_classes, shaped_val
 from hypothesis import given
 
 from cognito_spec import AdminGetUserResponse, GetUserRequest, GetUserResponse
-from cognito_spec._meta import Shape, StructInfo, member, shape
-from cognito_spec.validate import REDACTED, redact, validate
+from cognito_spec.model import Shape, StructInfo, member, shape
+from cognito_spec.validation.validate import REDACTED, redact, validate
 
 CLASSES = shape_classes()
 

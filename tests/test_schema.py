@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import cognito_spec as cs
 from cognito_spec import schema, strategies
-from cognito_spec._meta import struct_info
+from cognito_spec.model import struct_info
 from cognito_spec.shapes import MODEL_VERSION, STRUCTURES
 
 ROOT = Path(__file__).resolve().parent.parent

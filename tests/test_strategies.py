@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 
 from cognito_spec import OPERATIONS, STRUCTURES, DecodeError, Operation, dumps, loads, to_wire
 from cognito_spec import strategies as cs
-from cognito_spec._codegen import check
-from cognito_spec._meta import struct_info
-from cognito_spec.capture import Exchange, header
+from cognito_spec.codec.compile import check
 from cognito_spec.errors import ServiceError
+from cognito_spec.model import struct_info
+from cognito_spec.traffic.capture import Exchange, header
 
 CLASSES = [pytest.param(cls, id=name) for name, cls in sorted(STRUCTURES.items())]
 OPS = [pytest.param(op, id=name) for name, op in OPERATIONS.items()]

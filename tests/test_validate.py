@@ -23,11 +23,12 @@ from _wire_examples import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cognito_spec import OPERATIONS, AdminGetUserResponse, GetUserRequest, wire
-from cognito_spec._check import Violation, json_pointer, member_path
-from cognito_spec._meta import struct_info
+from cognito_spec import OPERATIONS, AdminGetUserResponse, GetUserRequest
+from cognito_spec.codec import converter as wire
+from cognito_spec.codec.violations import Violation, json_pointer, member_path
 from cognito_spec.errors import DecodeError
-from cognito_spec.validate import validate
+from cognito_spec.model import struct_info
+from cognito_spec.validation.validate import validate
 
 CLASSES = shape_classes()
 IO_CLASSES = sorted(

@@ -19,9 +19,9 @@ from cognito_spec import (
     InvalidParameterException,
     SerializationException,
 )
-from cognito_spec._check import Violation, unanchored
+from cognito_spec.codec.violations import Violation, unanchored
 from cognito_spec.errors import MessageFormatError
-from cognito_spec.validate import (
+from cognito_spec.validation.validate import (
     MESSAGE_KINDS,
     ValidationItem,
     invalid_parameter,

@@ -21,8 +21,8 @@ CHECK = r"""
 import json, sys
 import cognito_spec as cs
 from cognito_spec import schema
-from cognito_spec._codegen import function_for
-from cognito_spec.fixtures import Generator, GenerationError, Options, RandomSource
+from cognito_spec.codec.compile import function_for
+from cognito_spec.fixtures.generator import Generator, GenerationError, Options, RandomSource
 from cognito_spec.shapes import STRUCTURES
 
 assert cs.__file__.startswith(sys.argv[1]), cs.__file__

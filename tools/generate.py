@@ -7,7 +7,7 @@ Inputs: the cognito-idp service model inside botocore (pinned in pyproject.toml)
 observed service facts in tools/overlay.toml, and the Unicode database of the pinned unicodedata2.
 Outputs (all carry a do-not-edit header naming their sources):
 
-* cognito_spec/_unicode_tables.py   code point ranges of the general categories patterns use
+* cognito_spec/patterns/_unicode_tables.py   code point ranges of the general categories patterns use
 * cognito_spec/shapes/*.py          attrs classes, open enums, shape constants, operation rows
 * schemas/*.json                    JSON Schemas, one per request, response and error
 
@@ -199,7 +199,7 @@ class Emitter:
             "from enum import StrEnum",
             "from typing import Final",
             "",
-            "from cognito_spec._meta import Shape",
+            "from cognito_spec.model import Shape",
             "",
             f'BOTOCORE_VERSION: Final = "{self.m.version}"',
             f'API_VERSION: Final = "{self.m.api_version}"',
@@ -422,7 +422,7 @@ class Emitter:
         meta = ["StructInfo", "member", "shape"]
         if "to_tuple" in text:
             meta.append("to_tuple")
-        lines.append(f"from cognito_spec._meta import {', '.join(sorted(meta))}")
+        lines.append(f"from cognito_spec.model import {', '.join(sorted(meta))}")
         if "ServiceError" in text:
             lines.append("from cognito_spec.errors import Fault, ServiceError")
         model_names = [
@@ -567,7 +567,7 @@ def unicode_module() -> str:
 
 def python_outputs(model: Model) -> Iterator[tuple[Path, str]]:
     em = Emitter(model)
-    yield ROOT / "cognito_spec/_unicode_tables.py", unicode_module()
+    yield ROOT / "cognito_spec/patterns/_unicode_tables.py", unicode_module()
     shapes = ROOT / "cognito_spec/shapes"
     yield shapes / "_model.py", em.model_module()
     yield shapes / "common.py", em.structure_module("common", "Structures shared by several operations.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-from cognito_spec._meta import Shape
+from cognito_spec.model import Shape
 
 BOTOCORE_VERSION: Final = "1.43.11"
 API_VERSION: Final = "2016-04-18"

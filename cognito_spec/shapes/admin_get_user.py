@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cognito_spec._meta import StructInfo, member, shape, to_tuple
+from cognito_spec.model import StructInfo, member, shape, to_tuple
 from cognito_spec.shapes._model import (
     ATTRIBUTE_LIST_TYPE,
     BOOLEAN_TYPE,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from cognito_spec._meta import StructInfo, member, shape
 from cognito_spec.errors import Fault, ServiceError
+from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._model import (
     INVALID_PARAMETER_EXCEPTION_REASON_CODE_TYPE,
     MESSAGE_TYPE,

@@ -1,7 +1,7 @@
 """Validation in the service's terms: violations, the InvalidParameterException message, redaction.
 
-:func:`validate` runs the checker compiled from the field metadata (:mod:`cognito_spec._codegen`,
-the same machinery as strict decoding) and returns every :class:`~cognito_spec._check.Violation`;
+:func:`validate` runs the checker compiled from the field metadata (:mod:`cognito_spec.codec.compile`,
+the same machinery as strict decoding) and returns every :class:`~cognito_spec.codec.violations.Violation`;
 bad bodies (malformed JSON, invalid UTF-8, a byte-order mark, duplicate keys, NaN) are violations
 too, never exceptions.  :func:`validation_message` writes the message the service puts in an
 ``InvalidParameterException``; :func:`parse_validation_message` reads one back.
@@ -18,7 +18,7 @@ What goes where, and why (decisions, with the evidence behind them):
 * **Unknown members and duplicate keys** are reported by :func:`validate` (errors when strict,
   warnings when tolerant) but :func:`service_error` accepts them, as the service does: an SDK newer
   than the pinned model sends members this model does not know, and the service's JSON reader keeps
-  the last value of a repeated key, as Python's does.  :func:`cognito_spec.http.parse_request`
+  the last value of a repeated key, as Python's does.  :func:`cognito_spec.protocol.server.parse_request`
   applies the same rules.
 * **Order of the items**: sorted by member path, and for one member in the order not-null, length
   (minimum, maximum), pattern, enum, range.  The service's SignUp answer lists ``password`` before
@@ -43,11 +43,11 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from cognito_spec import wire
-from cognito_spec._check import Violation, ViolationKind, member_path
-from cognito_spec._codegen import function_for
-from cognito_spec._meta import Shape, is_shape_class, members_of
+from cognito_spec.codec import converter as wire
+from cognito_spec.codec.compile import function_for
+from cognito_spec.codec.violations import Violation, ViolationKind, member_path
 from cognito_spec.errors import DecodeError, MessageFormatError, ServiceError
+from cognito_spec.model import Shape, is_shape_class, members_of
 
 __all__ = [
     "MESSAGE_KINDS",

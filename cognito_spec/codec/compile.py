@@ -3,10 +3,10 @@
 One walker over a class's members writes Python source in three modes:
 
 ``check``
-    ``check(data, path, out, strict, cnt)`` appends a :class:`~cognito_spec._check.Violation` to
+    ``check(data, path, out, strict, cnt)`` appends a :class:`~cognito_spec.codec.violations.Violation` to
     ``out`` for every broken constraint of a parsed wire value, and adds the numbers of object keys
     and of string values it visited to ``cnt[0]`` and ``cnt[1]`` (for the duplicate-key test of
-    :func:`cognito_spec.wire.keys_unique`).
+    :func:`cognito_spec.codec.converter.keys_unique`).
 ``strict``
     ``strict(data, path, out, strict, cnt)`` does both in one pass: the checks of ``check`` and the
     objects of ``build``.  Its result is only meaningful when ``out`` stayed empty.
@@ -20,7 +20,7 @@ The code is flat: nested structures are inlined up to a depth, paths are only bu
 violation is recorded, objects are made with ``object.__new__`` and slot descriptors (the values are
 already checked, so attrs' frozen ``__setattr__`` round trip buys nothing).  cattrs' own generated
 functions measured 2.8 x ``json.loads`` for the AdminGetUser response; these are what the cattrs
-converter of :mod:`cognito_spec.wire` dispatches to.  ``compile_function(cls, mode, debug=True)``
+converter of :mod:`cognito_spec.codec.converter` dispatches to.  ``compile_function(cls, mode, debug=True)``
 prints the source.
 """
 
@@ -36,10 +36,10 @@ from typing import Any, Literal
 import attrs
 
 from cognito_spec import patterns
-from cognito_spec._check import ERROR_ENVELOPE_MEMBERS, PathItem, Severity, Violation
-from cognito_spec._meta import Shape, members_of, struct_info
-from cognito_spec._timestamps import decode_timestamp, encode_timestamp, timestamp_ok
+from cognito_spec.codec.timestamps import decode_timestamp, encode_timestamp, timestamp_ok
+from cognito_spec.codec.violations import ERROR_ENVELOPE_MEMBERS, PathItem, Severity, Violation
 from cognito_spec.errors import EncodeError
+from cognito_spec.model import Shape, members_of, struct_info
 
 Mode = Literal["check", "strict", "build", "unbuild"]
 

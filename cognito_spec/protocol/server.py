@@ -3,7 +3,7 @@
 Nothing here opens a socket or knows a web framework.  An emulator hands :func:`parse_request` the
 headers and body its server received and gets the operation and the decoded request back, or an
 exception that *is* the answer the service would give: every failure raises a
-:class:`~cognito_spec.errors.ServiceError` subclass, which ``cognito_spec.envelope.render_error`` turns
+:class:`~cognito_spec.errors.ServiceError` subclass, which ``cognito_spec.protocol.envelope.render_error`` turns
 into the error response.  :func:`render_response` writes a success::
 
     try:
@@ -23,12 +23,12 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from cognito_spec._check import Violation
-from cognito_spec._codegen import function_for
-from cognito_spec._meta import struct_info
+from cognito_spec.codec.compile import function_for
+from cognito_spec.codec.converter import _DECODER, _body_text, _decode, encode_body, to_wire
+from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import EncodeError, ServiceError
+from cognito_spec.model import struct_info
 from cognito_spec.shapes import OPERATION_ROWS, UnknownOperationException
-from cognito_spec.wire import _DECODER, _body_text, _decode, encode_body, to_wire
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
@@ -111,7 +111,7 @@ def parse_request(
     """Decode a request as the service would: the operation it targets and its input object.
 
     Raises the service's own error for a request it would refuse (render it with
-    ``cognito_spec.envelope.render_error``):
+    ``cognito_spec.protocol.envelope.render_error``):
 
     * :class:`UnknownOperationException`: the ``X-Amz-Target`` header is missing or names no
       operation of the model, or the Content-Type is not awsJson1_1;
@@ -152,8 +152,8 @@ def parse_request(
     #    versions lack, and the service skips members it does not know instead of failing the call.
     #    (Duplicate keys and unknown members are reported by validate() but never refused.)
     #    Enum values are enforced on input, which is why validation runs strict.  The decisions and
-    #    their evidence live in cognito_spec.validate (service_error); this module only applies them.
-    from cognito_spec.validate import service_error, validate
+    #    their evidence live in cognito_spec.validation.validate (service_error); this module only applies them.
+    from cognito_spec.validation.validate import service_error, validate
 
     violations = validate(data, op.input, mode="strict")
     if violations:
@@ -197,7 +197,7 @@ def render_response(
     if info is None or info.role != "output":
         raise TypeError(
             f"render_response() takes an output object of the model, not {type(obj).__name__}"
-            " (errors go to cognito_spec.envelope.render_error)"
+            " (errors go to cognito_spec.protocol.envelope.render_error)"
         )
     wire = to_wire(obj)
     if check:

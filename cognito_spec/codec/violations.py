@@ -2,7 +2,7 @@
 
 For every generated class this module writes (and ``exec``s, once) a plain Python function that walks
 a wire dict and appends a :class:`Violation` for each broken constraint.  This is the machinery behind
-strict decoding, :func:`cognito_spec.validate` and the precise errors of tolerant decoding.  The
+strict decoding, :func:`cognito_spec.validation.validate` and the precise errors of tolerant decoding.  The
 generated code is flat: nested structures inside lists are inlined, paths are only built when a
 violation is recorded, and the happy path is a handful of ``type(x) is`` tests, ``len`` calls and
 compiled pattern matches.  Read :func:`compile_checker` with ``debug=True`` to see the source.
@@ -44,7 +44,7 @@ ViolationKind = Literal[
     "invalid_utf8",
 ]
 
-from cognito_spec._timestamps import TIMESTAMP_MAX, TIMESTAMP_MIN  # noqa: E402
+from cognito_spec.codec.timestamps import TIMESTAMP_MAX, TIMESTAMP_MIN  # noqa: E402
 
 PathItem = str | int
 
@@ -104,7 +104,7 @@ class Violation:
         """The broken constraint as the service's validation message words it.
 
         ``Member must not be null``, ``Member must have length greater than or equal to 1``, ... (see
-        :func:`cognito_spec.validate.validation_message`).  None for the kinds the service does not
+        :func:`cognito_spec.validation.validate.validation_message`).  None for the kinds the service does not
         report as ``InvalidParameterException`` (wrong types, unknown members, malformed bodies).
         """
         k = self.kind
@@ -130,7 +130,7 @@ class Violation:
         return self.describe()
 
     def describe(self, *, reveal: bool = False) -> str:
-        """A short human description (not the service's message format; see cognito_spec.validate)."""
+        """A short human description (not the service's message format; see cognito_spec.validation.validate)."""
         k = self.kind
         if k == "required":
             text = "required member is missing"

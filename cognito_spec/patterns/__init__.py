@@ -33,8 +33,8 @@ from typing import Literal
 
 import attrs
 
-from cognito_spec._unicode_tables import CATEGORIES, UNICODE_VERSION
 from cognito_spec.errors import CognitoSpecError
+from cognito_spec.patterns._unicode_tables import CATEGORIES, UNICODE_VERSION
 
 __all__ = [
     "UNICODE_VERSION",

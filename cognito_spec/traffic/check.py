@@ -23,7 +23,7 @@ Finding kinds (stable strings):
 kind                       severity   meaning
 =========================  =========  ===========================================================
 required, type, length_*,  error      a member breaks the input or output shape (the validation
-pattern, enum, range_*,               kinds of :class:`~cognito_spec._check.Violation`); a request
+pattern, enum, range_*,               kinds of :class:`~cognito_spec.codec.violations.Violation`); a request
 timestamp_range,                      that the response shows refused as the service refuses it
 malformed_json,                       has them as warnings
 invalid_utf8
@@ -64,15 +64,15 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from cognito_spec._check import Violation, json_pointer, member_path
-from cognito_spec._codegen import function_for
-from cognito_spec.capture import Exchange, Headers, skip_reason
-from cognito_spec.envelope import error_code
+from cognito_spec.codec.compile import function_for
+from cognito_spec.codec.converter import _DECODER, _body_text, _decode, keys_unique
+from cognito_spec.codec.violations import Violation, json_pointer, member_path
 from cognito_spec.errors import DecodeError, ServiceError
-from cognito_spec.http import CONTENT_TYPE, HeadersLike, content_type_ok
+from cognito_spec.protocol.envelope import error_code
+from cognito_spec.protocol.server import CONTENT_TYPE, HeadersLike, content_type_ok
 from cognito_spec.shapes import OPERATION_ROWS, STRUCTURES, TARGET_PREFIX, UnknownOperationException
-from cognito_spec.validate import REDACTED, redact, service_error, validate
-from cognito_spec.wire import _DECODER, _body_text, _decode, keys_unique
+from cognito_spec.traffic.capture import Exchange, Headers, skip_reason
+from cognito_spec.validation.validate import REDACTED, redact, service_error, validate
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
@@ -156,7 +156,7 @@ _ERRORS_BY_CODE: Final[dict[str, type[ServiceError]]] = {
 }
 _UUID: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _COGNITO_PREFIX: Final = TARGET_PREFIX + "."
-#: Violations of a request the service accepts (see cognito_spec.validate.service_error).
+#: Violations of a request the service accepts (see cognito_spec.validation.validate.service_error).
 _ACCEPTED_KINDS: Final = frozenset({"unknown_member", "duplicate_key"})
 
 
@@ -674,7 +674,7 @@ def validate_exchange(
 ) -> list[Finding]:
     """Every finding of one request/response pair (see the module documentation for the kinds).
 
-    Pass an :class:`~cognito_spec.capture.Exchange`, or the parts as keywords (headers as a mapping or
+    Pass an :class:`~cognito_spec.traffic.capture.Exchange`, or the parts as keywords (headers as a mapping or
     as pairs; bodies as bytes or str; ``status=None`` when no response was captured).  Sensitive
     values appear in messages only with ``reveal=True``.
     """

@@ -2,7 +2,7 @@
 
 ``validate PATH... [--format text|json] [--strict] [--jobs N] [--reveal]``
     Reads HAR 1.2 and JSON-lines captures (``-`` is standard input), streaming, and checks every
-    Cognito exchange with :func:`cognito_spec.exchange.examine`.  Output: one line (or JSON record)
+    Cognito exchange with :func:`cognito_spec.traffic.check.examine`.  Output: one line (or JSON record)
     per finding, in input order, then a summary.  A finding names its entry as ``FILE#N``: N counts
     from 0, the position in the HAR's ``log.entries`` or the line of a JSON-lines file.  Exit status 0 when every exchange is valid, 1 when
     any has an error (or, with ``--strict``, a warning), 2 when an input is unreadable or the usage
@@ -32,7 +32,8 @@ from typing import IO, Any, Final
 
 import attrs
 
-from cognito_spec.capture import (
+from cognito_spec.cli import UsageError
+from cognito_spec.traffic.capture import (
     CaptureError,
     CaptureSource,
     ReadStats,
@@ -46,8 +47,7 @@ from cognito_spec.capture import (
     rewrite_har,
     rewrite_jsonl,
 )
-from cognito_spec.cli import UsageError
-from cognito_spec.exchange import (
+from cognito_spec.traffic.check import (
     Finding,
     examine,
     quick_valid,

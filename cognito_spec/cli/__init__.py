@@ -21,7 +21,7 @@ from cognito_spec.errors import CognitoSpecError
 __all__ = ["UsageError", "main"]
 
 #: Modules contributing subcommands, in the order ``--help`` lists them.
-SUBCOMMAND_MODULES = ("cognito_spec._cli_validate", "cognito_spec._cli_fixtures")
+SUBCOMMAND_MODULES = ("cognito_spec.cli.validate", "cognito_spec.cli.fixtures")
 
 
 class UsageError(CognitoSpecError):

@@ -26,7 +26,6 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from cognito_spec._meta import is_shape_class, members_of, struct_info
 from cognito_spec.errors import (
     DecodeError,
     ErrorResponse,
@@ -34,7 +33,8 @@ from cognito_spec.errors import (
     UnknownServiceError,
     attach_response,
 )
-from cognito_spec.http import CONTENT_TYPE, header_map
+from cognito_spec.model import is_shape_class, members_of, struct_info
+from cognito_spec.protocol.server import CONTENT_TYPE, header_map
 
 __all__ = [
     "ACCESS_TOKEN_EXPIRED",
@@ -92,7 +92,7 @@ def render_error(exc: ServiceError, *, request_id: str | None = None) -> tuple[i
         request_id = str(uuid.uuid4())
     elif not _printable_ascii(request_id):
         raise ValueError("a request id must be printable ASCII")
-    from cognito_spec.wire import encode_body
+    from cognito_spec.codec.converter import encode_body
 
     code = exc.code
     body = encode_body(_body_of(exc))
@@ -107,7 +107,7 @@ def render_error(exc: ServiceError, *, request_id: str | None = None) -> tuple[i
 def _body_of(exc: ServiceError) -> dict[str, Any]:
     body: dict[str, Any] = {"__type": exc.code}
     if is_shape_class(type(exc)):
-        from cognito_spec.wire import to_wire
+        from cognito_spec.codec.converter import to_wire
 
         body.update(to_wire(exc))
     elif exc.message is not None:
@@ -227,7 +227,7 @@ def _status_of(value: object) -> int:
 def _json_object(raw: bytes) -> dict[str, Any] | None:
     if not raw.strip():
         return None
-    from cognito_spec import wire
+    from cognito_spec.codec import converter as wire
 
     try:
         data = wire._decode(wire._body_text(raw), wire._DECODER)
@@ -259,7 +259,7 @@ def _resolve_message(h: dict[str, str], data: dict[str, Any] | None) -> str | No
 
 def _build_known(cls: type[ServiceError], data: dict[str, Any] | None, message: str | None) -> ServiceError:
     """The generated error with its message and any other member that has the right wire type."""
-    from cognito_spec.wire import from_wire
+    from cognito_spec.codec.converter import from_wire
 
     fields: dict[str, Any] = {}
     for name, m in members_of(cls):

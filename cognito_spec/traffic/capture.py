@@ -385,7 +385,7 @@ def record_quick_parts(record: Any) -> QuickParts | None:
     of two strings); None for any other form, which :func:`exchange_from_record` then reads (or
     refuses).  Whatever this accepts, :func:`exchange_from_record` accepts too.
 
-    This is the CLI's fast path (``cognito_spec.exchange.quick_valid`` takes these parts): no
+    This is the CLI's fast path (``cognito_spec.traffic.check.quick_valid`` takes these parts): no
     :class:`Exchange` is built for a record that turns out valid.
     """
     if type(record) is not dict:

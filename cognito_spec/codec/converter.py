@@ -32,11 +32,11 @@ from typing import Any, Final, TypeVar
 import attrs
 import cattrs
 
-from cognito_spec import _timestamps as _ts
-from cognito_spec._check import Violation, json_pointer
-from cognito_spec._codegen import WireTypeError, function_for
-from cognito_spec._meta import is_shape_class, members_of
+from cognito_spec.codec import timestamps as _ts
+from cognito_spec.codec.compile import WireTypeError, function_for
+from cognito_spec.codec.violations import Violation, json_pointer
 from cognito_spec.errors import DecodeError, EncodeError
+from cognito_spec.model import is_shape_class, members_of
 
 __all__ = [
     "check_duplicates",
@@ -59,11 +59,11 @@ T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------------------------------
-# Timestamps (the arithmetic lives in _timestamps).
+# Timestamps (the arithmetic lives in codec.timestamps).
 
 
 def encode_timestamp(value: datetime) -> int | float:
-    """Epoch seconds of an aware datetime, truncated to milliseconds (see :mod:`._timestamps`).
+    """Epoch seconds of an aware datetime, truncated to milliseconds (see :mod:`.timestamps`).
 
     Raises :class:`EncodeError` for a naive datetime or a non-datetime.
     """
@@ -82,7 +82,7 @@ decode_timestamp = _ts.decode_timestamp
 
 
 # --------------------------------------------------------------------------------------------------
-# The converter.  The hooks are the functions _codegen compiles from the metadata; cattrs dispatches.
+# The converter.  The hooks are the functions codec.compile compiles from the metadata; cattrs dispatches.
 
 
 def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
@@ -102,7 +102,7 @@ def _unstructure_factory(cls: type) -> Callable[[Any], Any]:
 def configure_converter(conv: cattrs.BaseConverter) -> None:
     """Install the cognito_spec hook factories on ``conv``; it then (un)structures every generated class.
 
-    The hooks raise :class:`cognito_spec._codegen.WireTypeError` (a ``TypeError``) on a wrong JSON type
+    The hooks raise :class:`cognito_spec.codec.compile.WireTypeError` (a ``TypeError``) on a wrong JSON type
     and :class:`~cognito_spec.errors.EncodeError` on an object that cannot be written.
     """
     conv.register_structure_hook_factory(is_shape_class, _structure_factory)

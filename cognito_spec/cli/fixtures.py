@@ -2,7 +2,7 @@
 
 ``fixtures OPERATION [--kind request|response|error|exchange|invalid] [--count N] [--seed S]
 [--format json|jsonl|har] [--error CODE] [--adversarial] [--unknown-enums]``
-    Generated messages (see :mod:`cognito_spec.fixtures`).  The same seed and the same version of
+    Generated messages (see :mod:`cognito_spec.fixtures.generator`).  The same seed and the same version of
     cognito-spec print the same bytes, in any process; fixture ``i`` of a run does not depend on
     ``--count``.  Bodies are exactly what the service (or a client) sends.  Every ``request``,
     ``response``, ``error`` and ``exchange`` fixture passes strict validation (unless
@@ -12,7 +12,7 @@
     ``json``: one JSON array of records; ``jsonl``: one record a line.  A record has ``operation``,
     ``kind``, ``index``, ``shape``, then ``status`` and ``headers`` where they apply, and ``body``
     (the exact body text).  Invalid records add ``violation`` (``pointer``, ``path``, ``kind``,
-    ``limit``, ``shape``).  Exchange records are the JSON-lines records of :mod:`cognito_spec.capture`,
+    ``limit``, ``shape``).  Exchange records are the JSON-lines records of :mod:`cognito_spec.traffic.capture`,
     so ``cognito-spec validate`` reads ``--kind exchange --format jsonl`` output back.  ``har``: a
     HAR 1.2 document of exchanges (``--kind exchange``, or ``invalid``: invalid requests with the
     service's answer, and valid requests answered with an invalid response).
@@ -40,7 +40,7 @@ _MESSAGE_KINDS: Final = ("request", "response", "error")
 
 
 def register(subparsers: Any) -> None:
-    from cognito_spec.fixtures import KINDS
+    from cognito_spec.fixtures.generator import KINDS
 
     f = subparsers.add_parser(
         "fixtures",
@@ -120,7 +120,7 @@ def _operation_names() -> str:
 
 
 def run_fixtures(args: argparse.Namespace) -> int:
-    from cognito_spec import fixtures
+    from cognito_spec.fixtures import generator as fixtures
 
     try:
         op = fixtures.operation(args.operation)
@@ -168,8 +168,8 @@ def _compact(value: Any) -> str:
 
 
 def _write_har(produced: Iterator[Any], out: IO[str], op_name: str, args: argparse.Namespace) -> None:
-    from cognito_spec.capture import write_har
     from cognito_spec.shapes import MODEL_VERSION
+    from cognito_spec.traffic.capture import write_har
 
     version = _version()
     mode = "adversarial" if args.adversarial else "realistic"
@@ -194,7 +194,7 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def _schema_names() -> list[str]:
-    from cognito_spec._meta import struct_info
+    from cognito_spec.model import struct_info
     from cognito_spec.shapes import STRUCTURES
 
     return sorted(
