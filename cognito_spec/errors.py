@@ -1,11 +1,26 @@
-"""The error hierarchy: one root, library errors and service errors beneath it.
+"""Every exception the library raises, in one tree.
 
-``CognitoSpecError`` is the root of everything this library raises on purpose.  Below it:
+Nothing else leaves the library: a ``KeyError``, ``re.error`` or ``RecursionError`` that escaped
+would be a bug.  Each library error also derives from the built-in exception it is a kind of, so
+``except ValueError`` keeps working::
 
-* library errors (bad input to the codec, unsupported patterns, ...), which are also ``ValueError``
-  or ``TypeError`` where that is what they are;
-* ``ServiceError``, the base of the exceptions the service sends on the wire.  The modelled ones are
-  generated into :mod:`cognito_spec.shapes.errors` with their wire code, HTTP status and fault kind.
+    CognitoSpecError
+    ├── ArgumentTypeError (TypeError)      a call got the wrong kind of argument (not a shape class, ...)
+    ├── ArgumentValueError (ValueError)    a call got a value it cannot use (an unknown mode, ...)
+    ├── UnknownNameError (KeyError)        no operation, shape, schema or fixture kind of that name
+    ├── EncodeError (ValueError)           an object cannot be written to the wire (a naive datetime)
+    ├── DecodeError (ValueError)           wire data does not decode to the class; ``.violations``
+    ├── WireTypeError (TypeError)          a converter hook met a JSON value of the wrong type
+    ├── PatternError (ValueError)          a pattern uses syntax the dialect translator lacks
+    ├── MessageFormatError (ValueError)    a text is not the service's validation message
+    ├── CaptureError (ValueError)          a capture cannot be read (HAR / JSON lines); file + position
+    ├── GenerationError (ValueError)       a shape cannot be generated (a lookaround pattern)
+    ├── UsageError                         the command line was misused: exit 2, one line
+    └── ServiceError                       what the service answers on the wire
+        ├── <the generated errors>         cognito_spec.shapes.errors: code, HTTP status, fault
+        └── UnknownServiceError            an error code this model does not know; keeps the response
+
+Messages never quote a sensitive value: a capture or a body holds tokens.
 """
 
 from __future__ import annotations
@@ -19,13 +34,21 @@ if TYPE_CHECKING:
     from cognito_spec.codec.violations import Violation
 
 __all__ = [
+    "ArgumentTypeError",
+    "ArgumentValueError",
+    "CaptureError",
     "CognitoSpecError",
     "DecodeError",
     "EncodeError",
     "ErrorResponse",
+    "GenerationError",
     "MessageFormatError",
+    "PatternError",
     "ServiceError",
+    "UnknownNameError",
     "UnknownServiceError",
+    "UsageError",
+    "WireTypeError",
 ]
 
 Fault = Literal["client", "server"]
@@ -33,6 +56,21 @@ Fault = Literal["client", "server"]
 
 class CognitoSpecError(Exception):
     """Root of every exception this library raises on purpose."""
+
+
+class ArgumentTypeError(CognitoSpecError, TypeError):
+    """A function got the wrong kind of argument (for example something that is not a shape class)."""
+
+
+class ArgumentValueError(CognitoSpecError, ValueError):
+    """A function got an argument of the right type but a value it cannot use."""
+
+
+class UnknownNameError(CognitoSpecError, KeyError):
+    """No operation, shape, schema or fixture kind has that name."""
+
+    def __str__(self) -> str:  # KeyError quotes its argument with repr(); a name reads better plain
+        return str(self.args[0]) if self.args else ""
 
 
 class EncodeError(CognitoSpecError, ValueError):
@@ -58,6 +96,51 @@ class DecodeError(CognitoSpecError, ValueError):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.cls_name!r}, <{len(self.violations)} violations>)"
+
+
+class WireTypeError(CognitoSpecError, TypeError):
+    """A converter hook met a JSON value of the wrong type (``from_wire`` reports it as a DecodeError;
+    a converter set up with ``configure_converter`` raises it as is)."""
+
+
+class PatternError(CognitoSpecError, ValueError):
+    """A pattern uses syntax this dialect translator does not support."""
+
+
+class GenerationError(CognitoSpecError, ValueError):
+    """A shape cannot be generated (for example a pattern with a lookaround)."""
+
+
+class UsageError(CognitoSpecError):
+    """Bad usage or unreadable input on the command line: exit code 2 with a one-line reason."""
+
+
+class CaptureError(CognitoSpecError, ValueError):
+    """A capture cannot be read: not HAR or JSON lines, truncated, or a record of the wrong form.
+
+    The message names the file and the position (``line 12``, ``entry 3``), never the content: a
+    capture holds tokens.
+    """
+
+    def __init__(self, reason: str, *, source: str = "", position: str = "") -> None:
+        self.reason, self.source, self.position = reason, source, position
+        super().__init__(reason, source, position)
+
+    def __str__(self) -> str:
+        return ": ".join(p for p in (self.source, self.position, self.reason) if p)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keyword-only arguments: pickle (multiprocessing) needs help
+        return (_rebuild_capture_error, (self.reason, self.source, self.position))
+
+    def at(self, *, source: str | None = None, position: str | None = None) -> CaptureError:
+        """A copy with the file name or position filled in where it was unknown."""
+        return CaptureError(
+            self.reason, source=self.source or source or "", position=self.position or position or ""
+        )
+
+
+def _rebuild_capture_error(reason: str, source: str, position: str) -> CaptureError:
+    return CaptureError(reason, source=source, position=position)
 
 
 class ServiceError(CognitoSpecError):

@@ -13,6 +13,8 @@ from typing import Any, Literal, TypeVar, dataclass_transform
 
 import attrs
 
+from cognito_spec.errors import ArgumentTypeError
+
 __all__ = [
     "META_KEY",
     "Member",
@@ -153,4 +155,4 @@ def to_tuple(value: Iterable[T] | None) -> tuple[T, ...] | None:
         return value
     if isinstance(value, list):
         return tuple(value)
-    raise TypeError(f"expected a list or tuple, got {type(value).__name__}")
+    raise ArgumentTypeError(f"expected a list or tuple, got {type(value).__name__}")

@@ -31,6 +31,7 @@ from jsonschema.exceptions import ValidationError
 
 from cognito_spec import patterns
 from cognito_spec.codec.violations import ERROR_ENVELOPE_MEMBERS, TIMESTAMP_MAX, TIMESTAMP_MIN
+from cognito_spec.errors import ArgumentTypeError, UnknownNameError
 from cognito_spec.model import Shape, members_of, struct_info
 from cognito_spec.patterns._unicode_tables import UNICODE_VERSION
 
@@ -103,7 +104,7 @@ def _shape_schema(shape: Shape, defs: dict[str, Any]) -> dict[str, Any]:
         if shape.length_max is not None:
             out["maxProperties"] = shape.length_max
     elif t == "structure":
-        from cognito_spec.shapes import STRUCTURES
+        from cognito_spec.operations import STRUCTURES
 
         name = shape.target or shape.name
         if name not in defs:
@@ -120,7 +121,7 @@ def _shape_schema(shape: Shape, defs: dict[str, Any]) -> dict[str, Any]:
 def _structure_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     info = struct_info(cls)
     if info is None:
-        raise TypeError(f"{cls!r} is not a cognito_spec shape class")
+        raise ArgumentTypeError(f"{cls!r} is not a cognito_spec shape class")
     properties: dict[str, Any] = {}
     required: list[str] = []
     for _, m in members_of(cls):
@@ -148,7 +149,7 @@ def json_schema(cls: type) -> dict[str, Any]:
     """The JSON Schema of a generated class: a pure function of the class and its metadata."""
     info = struct_info(cls)
     if info is None:
-        raise TypeError(f"{cls!r} is not a cognito_spec shape class")
+        raise ArgumentTypeError(f"{cls!r} is not a cognito_spec shape class")
     defs: dict[str, Any] = {}
     body = _structure_schema(cls, defs)
     doc: dict[str, Any] = {
@@ -167,7 +168,7 @@ def json_schema(cls: type) -> dict[str, Any]:
 
 def all_schemas() -> dict[str, dict[str, Any]]:
     """Every request, response and error schema by shape name, in a stable order."""
-    from cognito_spec.shapes import STRUCTURES
+    from cognito_spec.operations import STRUCTURES
 
     out: dict[str, dict[str, Any]] = {}
     for name, cls in sorted(STRUCTURES.items()):
@@ -187,13 +188,13 @@ def _schema_files() -> Iterator[Path]:
 def load_schema(name: str) -> dict[str, Any]:
     """A shipped schema file by shape name (``AdminGetUserResponse``)."""
     if not name.isidentifier():
-        raise KeyError(name)
+        raise UnknownNameError(name)
     for folder in _schema_files():
         path = folder / f"{name}.json"
         if path.is_file():
             data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
             return data
-    raise KeyError(name)
+    raise UnknownNameError(name)
 
 
 def _pattern(

@@ -118,13 +118,14 @@ def from_class(
     cls: type[T], *, adversarial: bool = False, unknown_enums: bool | None = None
 ) -> st.SearchStrategy[T]:
     """Valid instances of a generated class (the strategy ``st.from_type(cls)`` resolves to)."""
+    from cognito_spec.errors import ArgumentTypeError
     from cognito_spec.model import struct_info
 
     key = (cls, adversarial, unknown_enums)
     found: st.SearchStrategy[T] | None = _CACHE.get(key)
     if found is None:
         if struct_info(cls) is None:
-            raise TypeError(f"{cls!r} is not a cognito_spec shape class")
+            raise ArgumentTypeError(f"{cls!r} is not a cognito_spec shape class")
         opts = _options(adversarial, unknown_enums)
         found = _CACHE[key] = _generated(lambda g: g.instance(cls), opts, cls.__name__)
     return found
@@ -168,7 +169,7 @@ def errors(
 
 def operations() -> st.SearchStrategy[Operation]:
     """Any operation of the model."""
-    from cognito_spec import OPERATIONS
+    from cognito_spec.operations import OPERATIONS
 
     return st.sampled_from(tuple(OPERATIONS.values()))
 
@@ -221,7 +222,7 @@ def _hypothesis_setup_hook() -> None:
 
     Strategies are built lazily, so this costs an import of the generated classes and nothing more.
     """
-    from cognito_spec.shapes import STRUCTURES
+    from cognito_spec.operations import STRUCTURES
 
     for cls in STRUCTURES.values():
         st.register_type_strategy(cls, _for_type)

@@ -16,9 +16,8 @@ from typing import Any
 
 import pytest
 
-from cognito_spec import OPERATIONS, STRUCTURES, DecodeError, Operation, loads
+from cognito_spec import MODEL_VERSION, OPERATIONS, STRUCTURES, DecodeError, Operation, loads
 from cognito_spec.cli import main
-from cognito_spec.shapes import MODEL_VERSION
 from cognito_spec.traffic.capture import header
 
 OPS = [pytest.param(op, id=name) for name, op in OPERATIONS.items()]

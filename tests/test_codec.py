@@ -18,11 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cognito_spec as cs
-from cognito_spec import strategies
+from cognito_spec import STRUCTURES, strategies
 from cognito_spec.codec.converter import decode_timestamp, encode_timestamp
 from cognito_spec.codec.timestamps import TIMESTAMP_MAX, TIMESTAMP_MIN, format_ms
 from cognito_spec.model import struct_info
-from cognito_spec.shapes import STRUCTURES
 
 CLASSES = [STRUCTURES[n] for n in sorted(STRUCTURES)]
 IDS = [c.__name__ for c in CLASSES]

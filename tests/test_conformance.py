@@ -14,8 +14,8 @@ import pytest
 from botocore import xform_name
 
 import cognito_spec
+from cognito_spec import BOTOCORE_VERSION, STRUCTURES
 from cognito_spec.model import META_KEY, Shape, members_of, struct_info
-from cognito_spec.shapes import BOTOCORE_VERSION, STRUCTURES
 
 MODEL = botocore.session.get_session().get_service_model("cognito-idp")
 

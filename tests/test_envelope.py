@@ -20,13 +20,13 @@ from cognito_spec import (
 )
 from cognito_spec.errors import ErrorResponse, ServiceError, UnknownServiceError
 from cognito_spec.model import struct_info
+from cognito_spec.operations import error_class
 from cognito_spec.protocol.envelope import (
     ACCESS_TOKEN_EXPIRED,
     ACCESS_TOKEN_MISSING_SCOPES,
     ACCESS_TOKEN_REVOKED,
     INVALID_ACCESS_TOKEN,
     TOKEN_MESSAGES,
-    error_class,
     error_code,
     parse_error,
     render_error,

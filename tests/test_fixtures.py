@@ -222,7 +222,7 @@ def _category(ch: str) -> str:
 
 
 def test_adversarial_strings_visit_every_category_their_pattern_allows() -> None:
-    from cognito_spec.shapes._model import ATTRIBUTE_VALUE_TYPE, USERNAME_TYPE
+    from cognito_spec.shapes._constants import ATTRIBUTE_VALUE_TYPE, USERNAME_TYPE
 
     g = fx.Generator(fx.RandomSource(3), fx.Options(adversarial=True))
     usernames = [g.string(USERNAME_TYPE) for _ in range(400)]

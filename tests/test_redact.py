@@ -156,9 +156,10 @@ class Outer:
 
 
 def test_lists_maps_and_structures_under_sensitive_members(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cognito_spec import shapes
+    from cognito_spec import operations
 
-    monkeypatch.setitem(shapes.STRUCTURES, "Inner", Inner)
+    known = operations.structure
+    monkeypatch.setattr(operations, "structure", lambda name: Inner if name == "Inner" else known(name))
     body = {
         "Secrets": ["a", None, "b"],
         "Meta": {"k1": "v1", "k2": "v2"},

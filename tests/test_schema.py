@@ -11,9 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cognito_spec as cs
-from cognito_spec import schema, strategies
+from cognito_spec import MODEL_VERSION, STRUCTURES, schema, strategies
 from cognito_spec.model import struct_info
-from cognito_spec.shapes import MODEL_VERSION, STRUCTURES
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP_LEVEL = sorted(

@@ -23,7 +23,7 @@ import cognito_spec as cs
 from cognito_spec import schema
 from cognito_spec.codec.compile import function_for
 from cognito_spec.fixtures.generator import Generator, GenerationError, Options, RandomSource
-from cognito_spec.shapes import STRUCTURES
+from cognito_spec import STRUCTURES
 
 assert cs.__file__.startswith(sys.argv[1]), cs.__file__
 report = {"operations": len(cs.OPERATIONS), "classes": len(STRUCTURES), "round_trips": 0, "skipped": []}

@@ -8,7 +8,8 @@ observed service facts in tools/overlay.toml, and the Unicode database of the pi
 Outputs (all carry a do-not-edit header naming their sources):
 
 * cognito_spec/patterns/_unicode_tables.py   code point ranges of the general categories patterns use
-* cognito_spec/shapes/*.py          attrs classes, open enums, shape constants, operation rows
+* cognito_spec/shapes/*.py          a lazy index, versions, open enums, shape constants, operation
+                                    rows, and the attrs classes (common, errors, one module per operation)
 * schemas/*.json                    JSON Schemas, one per request, response and error
 
 To cover more of the API, add operation names to OPERATIONS; nothing else changes.
@@ -191,24 +192,34 @@ class Emitter:
                 args.append(f"{k}={const_name(d[k]['shape'])}")
         return f"Shape({', '.join(args)})"
 
-    def model_module(self) -> str:
+    def version_module(self) -> str:
+        return (
+            "\n".join(
+                [
+                    HEADER.format(
+                        what="Which model the generated files come from.", source=self.m.model_label
+                    ),
+                    "from typing import Final",
+                    "",
+                    f'BOTOCORE_VERSION: Final = "{self.m.version}"',
+                    f'API_VERSION: Final = "{self.m.api_version}"',
+                    f'MODEL_VERSION: Final = "{self.m.model_label}"',
+                    f'TARGET_PREFIX: Final = "{self.m.target_prefix}"',
+                ]
+            )
+            + "\n"
+        )
+
+    def enums(self) -> list[str]:
+        return sorted(n for n in self.closure if self.is_enum(n))
+
+    def enums_module(self) -> str:
         lines = [
-            HEADER.format(what="Shape constants and open enums of the model.", source=self.m.model_label),
-            "from __future__ import annotations",
-            "",
+            HEADER.format(what="Open enums of the model.", source=self.m.model_label),
             "from enum import StrEnum",
-            "from typing import Final",
-            "",
-            "from cognito_spec.model import Shape",
-            "",
-            f'BOTOCORE_VERSION: Final = "{self.m.version}"',
-            f'API_VERSION: Final = "{self.m.api_version}"',
-            f'MODEL_VERSION: Final = "{self.m.model_label}"',
-            f'TARGET_PREFIX: Final = "{self.m.target_prefix}"',
             "",
         ]
-        enums = [n for n in self.closure if self.is_enum(n)]
-        for name in sorted(enums):
+        for name in self.enums():
             lines += ["", f"class {name}(StrEnum):"]
             lines.append(
                 f'    """Known values of ``{name}``. The enum is open: unknown strings decode as plain str.'
@@ -220,6 +231,22 @@ class Emitter:
             for value in self.m.shapes[name]["enum"]:
                 lines.append(f"    {enum_member_name(value)} = {value!r}")
             lines.append("")
+        lines.append(f"__all__ = {self.enums()!r}")
+        return "\n".join(lines) + "\n"
+
+    def constants_module(self) -> str:
+        lines = [
+            HEADER.format(
+                what="Shape constants: every shape's constraints, as data.", source=self.m.model_label
+            ),
+            "from __future__ import annotations",
+            "",
+            "from typing import Final",
+            "",
+            "from cognito_spec.model import Shape",
+        ]
+        if self.enums():
+            lines.append(self.import_line("cognito_spec.shapes._enums", self.enums()))
         lines += ["", "# Shapes in dependency order: members before the collections that hold them.", ""]
         for name in self.ordered_shapes():
             lines.append(f"{const_name(name)}: Final = {self.shape_expr(name)}")
@@ -425,11 +452,12 @@ class Emitter:
         lines.append(f"from cognito_spec.model import {', '.join(sorted(meta))}")
         if "ServiceError" in text:
             lines.append("from cognito_spec.errors import Fault, ServiceError")
-        model_names = [
-            *sorted(n for n in needs if n not in own and (n.isupper() or self.is_enum(n))),
-            "MODEL_VERSION",
-        ]
-        lines.append(self.import_line("cognito_spec.shapes._model", sorted(set(model_names))))
+        constants = sorted({n for n in needs if n not in own and n.isupper()})
+        enums = sorted({n for n in needs if n not in own and not n.isupper() and self.is_enum(n)})
+        lines.append(self.import_line("cognito_spec.shapes._constants", constants))
+        if enums:
+            lines.append(self.import_line("cognito_spec.shapes._enums", enums))
+        lines.append("from cognito_spec.shapes._version import MODEL_VERSION")
         common = sorted(n for n in needs if n not in own and self.owner.get(n) == "common")
         if common and module != "common":
             lines.append(self.import_line("cognito_spec.shapes.common", common))
@@ -447,62 +475,113 @@ class Emitter:
             return one
         return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
 
+    def class_modules(self) -> dict[str, str]:
+        """Every generated class name and the module that defines it."""
+        out: dict[str, str] = {}
+        modules = ["common", "errors"] + [module_name(op["name"]) for op in self.m.ops]
+        for mod in modules:
+            names = [n for n in self.closure if self.owner.get(n) == mod]
+            if mod == "errors":
+                names = sorted(names) + self.extra_names("errors")
+            for n in names:
+                out[n] = mod
+        return out
+
     def init_module(self) -> str:
+        """The lazy index: a name is imported from its module the first time it is asked for."""
+        versions = ["API_VERSION", "BOTOCORE_VERSION", "MODEL_VERSION", "TARGET_PREFIX"]
+        classes = self.class_modules()
+        where = {**classes, **dict.fromkeys(self.enums(), "_enums")}
         lines = [
             HEADER.format(
-                what="Every generated class, and the operation rows of the registry.",
+                what=(
+                    "The index of every generated name, imported lazily.\n\n"
+                    "Importing this package imports no operation module: a class is imported from its module the\n"
+                    "first time it is asked for (a module ``__getattr__``, PEP 562). The registry\n"
+                    "(:mod:`cognito_spec.operations`) builds its look-ups from the names below."
+                ),
                 source=self.m.model_label,
             ),
             "from __future__ import annotations",
             "",
+            "import importlib",
+            "from typing import TYPE_CHECKING, Any, Final",
+            "",
+            self.import_line("cognito_spec.shapes._version", versions),
+            "",
+            "if TYPE_CHECKING:",
+        ]
+        by_module: dict[str, list[str]] = {}
+        for name, mod in where.items():
+            by_module.setdefault(mod, []).append(name)
+        for mod in sorted(by_module):
+            lines.append(
+                "    "
+                + self.import_line(f"cognito_spec.shapes.{mod}", sorted(by_module[mod])).replace(
+                    "\n", "\n    "
+                )
+            )
+        lines += [
+            "",
+            "#: The module (below this package) of every generated class and enum, by name.",
+            "MODULE_OF: Final[dict[str, str]] = {",
+            *(f"    {n!r}: {m!r}," for n, m in where.items()),
+            "}",
+            "",
+            "#: Shape names of every generated structure and error class.",
+            "STRUCTURE_NAMES: Final[tuple[str, ...]] = (",
+            *(f"    {n!r}," for n in classes),
+            ")",
+            "",
+            "",
+            "def __getattr__(name: str) -> Any:",
+            "    module = MODULE_OF.get(name)",
+            "    if module is None:",
+            '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
+            '    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)',
+            "    globals()[name] = value",
+            "    return value",
+            "",
+            "",
+            "def __dir__() -> list[str]:",
+            "    return sorted({*globals(), *MODULE_OF})",
+            "",
+            "",
+            f"__all__ = {sorted([*versions, *where, 'MODULE_OF', 'STRUCTURE_NAMES'])!r}",
+        ]
+        return "\n".join(lines) + "\n"
+
+    def rows_module(self) -> str:
+        """The operation rows as plain data (the registry makes them Operation records on first use)."""
+        lines = [
+            HEADER.format(
+                what=(
+                    "The operations of the model, in model order, as data.\n\n"
+                    "Each row: name, input shape, output shape (or None), error codes (the model's, then the\n"
+                    "service-level ones), auth kind, API reference page. cognito_spec.operations reads them."
+                ),
+                source=self.m.model_label,
+            ),
             "from typing import Final",
             "",
-            "from cognito_spec.operations import Operation",
+            "OPERATION_ROWS: Final[tuple[tuple[str, str, str | None, tuple[str, ...], str, str], ...]] = (",
         ]
-        exports: list[str] = []
-        enums = sorted(n for n in self.closure if self.is_enum(n))
-        lines.append(
-            self.import_line(
-                "cognito_spec.shapes._model",
-                ["API_VERSION", "BOTOCORE_VERSION", "MODEL_VERSION", "TARGET_PREFIX", *enums],
-            )
-        )
-        exports += ["API_VERSION", "BOTOCORE_VERSION", "MODEL_VERSION", "TARGET_PREFIX", *enums]
-        modules = ["common", "errors"] + [module_name(op["name"]) for op in self.m.ops]
-        structures: list[str] = []
-        for mod in sorted(modules):
-            names = [n for n in self.closure if self.owner.get(n) == mod]
-            if mod == "errors":
-                names = sorted(names) + self.extra_names("errors")
-            if names:
-                lines.append(self.import_line(f"cognito_spec.shapes.{mod}", sorted(names)))
-                structures += names
-        exports += structures
-        lines += ["", "#: Every generated structure and error class by shape name."]
-        lines.append("STRUCTURES: Final[dict[str, type]] = {")
-        for n in structures:
-            lines.append(f"    {n!r}: {n},")
-        lines.append("}")
-        lines += ["", "#: The operations of this model, in model order.", "OPERATION_ROWS: Final = ("]
         extra = self.m.overlay.get("extra_errors", {})
         for op in self.m.ops:
             errors = [e["shape"] for e in op.get("errors", [])]
             errors += [c for c, f in extra.items() if f["operations"] == "*" or op["name"] in f["operations"]]
-            auth = self.auth_kind(op)
+            output = op["output"]["shape"] if "output" in op else None
             lines += [
-                "    Operation(",
-                f"        name={op['name']!r},",
-                f"        target=TARGET_PREFIX + {'.' + op['name']!r},",
-                f"        input={op['input']['shape']},",
-                f"        output={op['output']['shape'] if 'output' in op else None},",
-                f"        errors=({', '.join(errors)},),",
-                f"        auth={auth!r},",
-                f"        documentation_url={API_REFERENCE + '/API_' + op['name'] + '.html'!r},",
+                "    (",
+                f"        {op['name']!r},",
+                f"        {op['input']['shape']!r},",
+                f"        {output!r},",
+                f"        ({''.join(repr(e) + ', ' for e in errors)}),",
+                f"        {self.auth_kind(op)!r},",
+                f"        {API_REFERENCE + '/API_' + op['name'] + '.html'!r},",
                 "    ),",
             ]
         lines.append(")")
-        lines.append("")
-        lines.append(f"__all__ = {[*exports, 'OPERATION_ROWS', 'STRUCTURES']!r}")
         return "\n".join(lines) + "\n"
 
     def auth_kind(self, op: dict[str, Any]) -> str:
@@ -569,7 +648,10 @@ def python_outputs(model: Model) -> Iterator[tuple[Path, str]]:
     em = Emitter(model)
     yield ROOT / "cognito_spec/patterns/_unicode_tables.py", unicode_module()
     shapes = ROOT / "cognito_spec/shapes"
-    yield shapes / "_model.py", em.model_module()
+    yield shapes / "_version.py", em.version_module()
+    yield shapes / "_enums.py", em.enums_module()
+    yield shapes / "_constants.py", em.constants_module()
+    yield shapes / "_rows.py", em.rows_module()
     yield shapes / "common.py", em.structure_module("common", "Structures shared by several operations.")
     yield shapes / "errors.py", em.structure_module("errors", "The service's error shapes, as exceptions.")
     for op in model.ops:

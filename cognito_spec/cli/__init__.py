@@ -16,16 +16,12 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cognito_spec.errors import CognitoSpecError
+from cognito_spec.errors import UsageError
 
 __all__ = ["UsageError", "main"]
 
 #: Modules contributing subcommands, in the order ``--help`` lists them.
 SUBCOMMAND_MODULES = ("cognito_spec.cli.validate", "cognito_spec.cli.fixtures")
-
-
-class UsageError(CognitoSpecError):
-    """Bad usage or unreadable input: exit code 2 with a one-line reason."""
 
 
 class _Parser(argparse.ArgumentParser):

@@ -32,7 +32,7 @@ import sys
 from collections.abc import Iterator
 from typing import IO, Any, Final
 
-from cognito_spec.cli import UsageError
+from cognito_spec.errors import UsageError
 
 __all__ = ["register"]
 
@@ -114,7 +114,7 @@ def _version() -> str:
 
 
 def _operation_names() -> str:
-    from cognito_spec import OPERATIONS
+    from cognito_spec.operations import OPERATIONS
 
     return ", ".join(OPERATIONS)
 
@@ -195,7 +195,7 @@ def run_schema(args: argparse.Namespace) -> int:
 
 def _schema_names() -> list[str]:
     from cognito_spec.model import struct_info
-    from cognito_spec.shapes import STRUCTURES
+    from cognito_spec.operations import STRUCTURES
 
     return sorted(
         name
@@ -205,7 +205,7 @@ def _schema_names() -> list[str]:
 
 
 def run_operations(args: argparse.Namespace) -> int:
-    from cognito_spec import OPERATIONS
+    from cognito_spec.operations import OPERATIONS
 
     if args.format == "json":
         rows = [

@@ -32,7 +32,7 @@ from typing import IO, Any, Final
 
 import attrs
 
-from cognito_spec.cli import UsageError
+from cognito_spec.errors import UsageError
 from cognito_spec.traffic.capture import (
     CaptureError,
     CaptureSource,

@@ -38,7 +38,7 @@ import attrs
 from cognito_spec import patterns
 from cognito_spec.codec.timestamps import decode_timestamp, encode_timestamp, timestamp_ok
 from cognito_spec.codec.violations import ERROR_ENVELOPE_MEMBERS, PathItem, Severity, Violation
-from cognito_spec.errors import EncodeError
+from cognito_spec.errors import ArgumentTypeError, EncodeError, WireTypeError
 from cognito_spec.model import Shape, members_of, struct_info
 
 Mode = Literal["check", "strict", "build", "unbuild"]
@@ -556,9 +556,9 @@ def _extend(path: str, item: str) -> str:
 
 
 def _target(shape: Shape) -> type:
-    from cognito_spec.shapes import STRUCTURES
+    from cognito_spec.operations import structure
 
-    return STRUCTURES[shape.target or shape.name]
+    return structure(shape.target or shape.name)
 
 
 def _struct_shape(cls: type) -> Shape:
@@ -569,10 +569,6 @@ def _struct_shape(cls: type) -> Shape:
 
 # --------------------------------------------------------------------------------------------------
 # Helpers the generated code calls on its slow paths.
-
-
-class WireTypeError(TypeError):
-    """Raised by builders on a wrong JSON type; wire.from_wire turns it into a DecodeError."""
 
 
 def _wrong(value: object, expected: str, where: str) -> None:
@@ -672,7 +668,7 @@ class _Lazy:
 def compile_function(cls: type, mode: Mode, *, debug: bool = False) -> Callable[..., Any]:
     """Write and compile the ``mode`` function of a generated class (use :func:`function_for`)."""
     if struct_info(cls) is None:
-        raise TypeError(f"{cls!r} is not a cognito_spec shape class")
+        raise ArgumentTypeError(f"{cls!r} is not a cognito_spec shape class")
     w = _Writer(mode)
     if mode in ("check", "strict"):
         # nk and ns count the object keys and string values seen, for wire.keys_unique.

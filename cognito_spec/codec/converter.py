@@ -33,9 +33,9 @@ import attrs
 import cattrs
 
 from cognito_spec.codec import timestamps as _ts
-from cognito_spec.codec.compile import WireTypeError, function_for
+from cognito_spec.codec.compile import function_for
 from cognito_spec.codec.violations import Violation, json_pointer
-from cognito_spec.errors import DecodeError, EncodeError
+from cognito_spec.errors import ArgumentTypeError, DecodeError, EncodeError, WireTypeError
 from cognito_spec.model import is_shape_class, members_of
 
 __all__ = [
@@ -164,7 +164,7 @@ def _body_text(body: bytes | bytearray | memoryview | str) -> str:
                 "JSON body",
                 [Violation((), "invalid_utf8", None, detail=f"invalid UTF-8 at byte {exc.start}")],
             ) from None
-    raise TypeError(f"a body is bytes or str, not {type(body).__name__}")
+    raise ArgumentTypeError(f"a body is bytes or str, not {type(body).__name__}")
 
 
 def _decode(text: str, decoder: json.JSONDecoder) -> Any:
@@ -257,7 +257,7 @@ def to_wire(obj: Any) -> dict[str, Any]:
     unbuild = _UNBUILDERS.get(type(obj))
     if unbuild is None:
         if not is_shape_class(type(obj)):
-            raise TypeError(f"to_wire() takes a cognito_spec shape object, not {type(obj).__name__}")
+            raise ArgumentTypeError(f"to_wire() takes a cognito_spec shape object, not {type(obj).__name__}")
         unbuild = _UNBUILDERS[type(obj)] = function_for(type(obj), "unbuild")
     out: dict[str, Any] = unbuild(obj)
     return out

@@ -33,7 +33,7 @@ from typing import Literal
 
 import attrs
 
-from cognito_spec.errors import CognitoSpecError
+from cognito_spec.errors import PatternError
 from cognito_spec.patterns._unicode_tables import CATEGORIES, UNICODE_VERSION
 
 __all__ = [
@@ -51,10 +51,6 @@ Dialect = Literal["java", "ecma"]
 Ranges = tuple[tuple[int, int], ...]
 
 MAX_CODE_POINT = 0x10FFFF
-
-
-class PatternError(CognitoSpecError, ValueError):
-    """A pattern uses syntax this dialect translator does not support."""
 
 
 # --------------------------------------------------------------------------------------------------

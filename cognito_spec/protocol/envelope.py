@@ -27,13 +27,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from cognito_spec.errors import (
+    ArgumentTypeError,
+    ArgumentValueError,
     DecodeError,
     ErrorResponse,
     ServiceError,
     UnknownServiceError,
     attach_response,
 )
-from cognito_spec.model import is_shape_class, members_of, struct_info
+from cognito_spec.model import is_shape_class, members_of
+from cognito_spec.operations import error_class
 from cognito_spec.protocol.server import CONTENT_TYPE, header_map
 
 __all__ = [
@@ -43,7 +46,6 @@ __all__ = [
     "INVALID_ACCESS_TOKEN",
     "TOKEN_MESSAGES",
     "Headers",
-    "error_class",
     "error_code",
     "parse_error",
     "render_error",
@@ -87,11 +89,11 @@ def render_error(exc: ServiceError, *, request_id: str | None = None) -> tuple[i
     request id that is not a printable ASCII header value.
     """
     if not isinstance(exc, ServiceError):
-        raise TypeError(f"render_error() takes a ServiceError, not {type(exc).__name__}")
+        raise ArgumentTypeError(f"render_error() takes a ServiceError, not {type(exc).__name__}")
     if request_id is None:
         request_id = str(uuid.uuid4())
     elif not _printable_ascii(request_id):
-        raise ValueError("a request id must be printable ASCII")
+        raise ArgumentValueError("a request id must be printable ASCII")
     from cognito_spec.codec.converter import encode_body
 
     code = exc.code
@@ -138,17 +140,6 @@ def error_code(raw: str) -> str:
     """
     head = raw.split(":", 1)[0]
     return head.split("#", 1)[1] if "#" in head else head
-
-
-def error_class(code: str) -> type[ServiceError] | None:
-    """The generated error class of a bare wire code, or None when the model does not know it."""
-    from cognito_spec.shapes import STRUCTURES
-
-    cls = STRUCTURES.get(code)
-    if cls is None or not isinstance(cls, type) or not issubclass(cls, ServiceError):
-        return None
-    info = struct_info(cls)
-    return cls if info is not None and info.role == "error" else None
 
 
 def parse_error(

@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any, Final
 from cognito_spec.codec.compile import function_for
 from cognito_spec.codec.converter import _DECODER, _body_text, _decode, encode_body, to_wire
 from cognito_spec.codec.violations import Violation
-from cognito_spec.errors import EncodeError, ServiceError
+from cognito_spec.errors import ArgumentTypeError, EncodeError, ServiceError
 from cognito_spec.model import struct_info
-from cognito_spec.shapes import OPERATION_ROWS, UnknownOperationException
+from cognito_spec.operations import operation_for_target
+from cognito_spec.shapes import UnknownOperationException
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
@@ -51,9 +52,6 @@ HeadersLike = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]]
 
 #: A request id: a fresh UUID per response, as the service sends.
 RequestId = str
-
-# Dispatch is a plain table: the X-Amz-Target value names exactly one operation.
-_BY_TARGET: Final[Mapping[str, Operation]] = {op.target: op for op in OPERATION_ROWS}
 
 
 def _text(value: str | bytes) -> str:
@@ -126,7 +124,8 @@ def parse_request(
     #    ("AWSCognitoIdentityProviderService.GetUser"): no case folding, no prefix matching.  A request
     #    without the header, or naming an operation that does not exist, cannot be routed at all; the
     #    service's front end answers that with UnknownOperationException before any body is read.
-    op = _BY_TARGET.get(h.get("x-amz-target", ""))
+    # Dispatch is the registry's table: the X-Amz-Target value names exactly one operation.
+    op = operation_for_target(h.get("x-amz-target", ""))
     if op is None:
         raise _unknown_operation()
 
@@ -195,7 +194,7 @@ def render_response(
     """
     info = struct_info(type(obj))
     if info is None or info.role != "output":
-        raise TypeError(
+        raise ArgumentTypeError(
             f"render_response() takes an output object of the model, not {type(obj).__name__}"
             " (errors go to cognito_spec.protocol.envelope.render_error)"
         )

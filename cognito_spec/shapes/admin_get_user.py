@@ -8,19 +8,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from cognito_spec.model import StructInfo, member, shape, to_tuple
-from cognito_spec.shapes._model import (
+from cognito_spec.shapes._constants import (
     ATTRIBUTE_LIST_TYPE,
     BOOLEAN_TYPE,
     DATE_TYPE,
     MFA_OPTION_LIST_TYPE,
-    MODEL_VERSION,
     STRING_TYPE,
     USER_MFA_SETTING_LIST_TYPE,
     USER_POOL_ID_TYPE,
     USER_STATUS_TYPE,
     USERNAME_TYPE,
-    UserStatusType,
 )
+from cognito_spec.shapes._enums import UserStatusType
+from cognito_spec.shapes._version import MODEL_VERSION
 from cognito_spec.shapes.common import AttributeType, MFAOptionType
 
 __all__ = ["AdminGetUserRequest", "AdminGetUserResponse"]

@@ -9,11 +9,8 @@ from typing import ClassVar
 
 from cognito_spec.errors import Fault, ServiceError
 from cognito_spec.model import StructInfo, member, shape
-from cognito_spec.shapes._model import (
-    INVALID_PARAMETER_EXCEPTION_REASON_CODE_TYPE,
-    MESSAGE_TYPE,
-    MODEL_VERSION,
-)
+from cognito_spec.shapes._constants import INVALID_PARAMETER_EXCEPTION_REASON_CODE_TYPE, MESSAGE_TYPE
+from cognito_spec.shapes._version import MODEL_VERSION
 
 __all__ = [
     "ForbiddenException",

@@ -44,7 +44,7 @@ from typing import IO, Any, Final, Literal
 
 import attrs
 
-from cognito_spec.errors import CognitoSpecError
+from cognito_spec.errors import CaptureError
 
 __all__ = [
     "CaptureError",
@@ -252,34 +252,6 @@ _BOM: Final = b"\xef\xbb\xbf"
 _FIRST_KEY: Final = re.compile(rb'\A\s*\{\s*"((?:[^"\\\\]|\\\\.)*)"\s*:')
 
 
-class CaptureError(CognitoSpecError, ValueError):
-    """A capture cannot be read: not HAR or JSON lines, truncated, or a record of the wrong form.
-
-    The message names the file and the position (``line 12``, ``entry 3``), never the content: a
-    capture holds tokens.
-    """
-
-    def __init__(self, reason: str, *, source: str = "", position: str = "") -> None:
-        self.reason, self.source, self.position = reason, source, position
-        super().__init__(reason, source, position)
-
-    def __str__(self) -> str:
-        return ": ".join(p for p in (self.source, self.position, self.reason) if p)
-
-    def __reduce__(self) -> tuple[Any, ...]:  # keyword-only arguments: pickle (multiprocessing) needs help
-        return (_rebuild_capture_error, (self.reason, self.source, self.position))
-
-    def at(self, *, source: str | None = None, position: str | None = None) -> CaptureError:
-        """A copy with the file name or position filled in where it was unknown."""
-        return CaptureError(
-            self.reason, source=self.source or source or "", position=self.position or position or ""
-        )
-
-
-def _rebuild_capture_error(reason: str, source: str, position: str) -> CaptureError:
-    return CaptureError(reason, source=source, position=position)
-
-
 @attrs.define
 class ReadStats:
     """What a reader saw: entries read, and the ones it skipped by reason.
@@ -300,9 +272,9 @@ class ReadStats:
 
 
 def _cognito_targets() -> tuple[str, Any]:
-    from cognito_spec.shapes import OPERATION_ROWS, TARGET_PREFIX
+    from cognito_spec.operations import OPERATIONS_BY_TARGET, TARGET_PREFIX
 
-    return TARGET_PREFIX + ".", frozenset(op.target for op in OPERATION_ROWS)
+    return TARGET_PREFIX + ".", OPERATIONS_BY_TARGET
 
 
 _PREFIX, _TARGETS = _cognito_targets()

@@ -68,9 +68,10 @@ from cognito_spec.codec.compile import function_for
 from cognito_spec.codec.converter import _DECODER, _body_text, _decode, keys_unique
 from cognito_spec.codec.violations import Violation, json_pointer, member_path
 from cognito_spec.errors import DecodeError, ServiceError
+from cognito_spec.operations import OPERATIONS, TARGET_PREFIX, error_class, operation_for_target
 from cognito_spec.protocol.envelope import error_code
 from cognito_spec.protocol.server import CONTENT_TYPE, HeadersLike, content_type_ok
-from cognito_spec.shapes import OPERATION_ROWS, STRUCTURES, TARGET_PREFIX, UnknownOperationException
+from cognito_spec.shapes import UnknownOperationException
 from cognito_spec.traffic.capture import Exchange, Headers, skip_reason
 from cognito_spec.validation.validate import REDACTED, redact, service_error, validate
 
@@ -150,10 +151,6 @@ class ExchangeReport:
         return self.errors == 0
 
 
-_BY_TARGET: Final[dict[str, Operation]] = {op.target: op for op in OPERATION_ROWS}
-_ERRORS_BY_CODE: Final[dict[str, type[ServiceError]]] = {
-    cls.code: cls for cls in STRUCTURES.values() if isinstance(cls, type) and issubclass(cls, ServiceError)
-}
 _UUID: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _COGNITO_PREFIX: Final = TARGET_PREFIX + "."
 #: Violations of a request the service accepts (see cognito_spec.validation.validate.service_error).
@@ -224,7 +221,7 @@ _QUICK: dict[str, _Quick] = {}
 def _quick_table() -> dict[str, _Quick]:
     # Built on first use, not at import: compiling the checkers is work a library import should not do.
     if not _QUICK:
-        for op in OPERATION_ROWS:
+        for op in OPERATIONS.values():
             if op.output is not None:
                 _QUICK[op.target] = _Quick(
                     op.name,
@@ -360,7 +357,7 @@ class _Checker:
                 request=True,
             )
         target = h.get("x-amz-target")
-        op = _BY_TARGET.get(target) if target is not None else None
+        op = operation_for_target(target) if target is not None else None
         if op is None:
             what = (
                 "no X-Amz-Target header"
@@ -507,11 +504,11 @@ class _Checker:
         code = body_code or header_code
         if code is None:
             return None, data
-        cls = op.error_for_code(code) if op is not None else _ERRORS_BY_CODE.get(code)
+        cls = op.error_for_code(code) if op is not None else error_class(code)
         if cls is None:
             what = (
                 f"{code} is not an error {op.name} returns"
-                if op is not None and code in _ERRORS_BY_CODE
+                if op is not None and error_class(code) is not None
                 else f"unknown error code {_short(code)}"
             )
             self.add("error", "undeclared_error", "response", what)
@@ -648,7 +645,7 @@ def examine(ex: Exchange, *, reveal: bool = False) -> ExchangeReport:
     target = rh.get("x-amz-target")
     if target is not None:
         target = rh["x-amz-target"] = target.strip()
-    if target is not None and target not in _BY_TARGET and target.startswith(_COGNITO_PREFIX):
+    if target is not None and operation_for_target(target) is None and target.startswith(_COGNITO_PREFIX):
         name = target[len(_COGNITO_PREFIX) :][:64]
         f = Finding(
             "warning",
@@ -736,7 +733,7 @@ def _response_class(ex: Exchange, op: Operation | None) -> type | None:
         except DecodeError:
             parsed = None
         code = _code_of(parsed.get("__type")) if type(parsed) is dict else None
-    return _ERRORS_BY_CODE.get(code or "")
+    return error_class(code or "")
 
 
 def _mask_headers(headers: Headers) -> Headers:
@@ -761,7 +758,7 @@ def redact_exchange(ex: Exchange) -> Exchange:
     if skip_reason(ex) in ("preflight", "not_cognito"):
         return masked if masked != ex else ex
     target = _hmap(ex.request_headers).get("x-amz-target")
-    op = _BY_TARGET.get(target.strip()) if target is not None else None
+    op = operation_for_target(target.strip()) if target is not None else None
     return attrs.evolve(
         masked,
         request_body=_redact_body(ex.request_body, op.input if op is not None else None),

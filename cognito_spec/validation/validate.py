@@ -46,7 +46,13 @@ import attrs
 from cognito_spec.codec import converter as wire
 from cognito_spec.codec.compile import function_for
 from cognito_spec.codec.violations import Violation, ViolationKind, member_path
-from cognito_spec.errors import DecodeError, MessageFormatError, ServiceError
+from cognito_spec.errors import (
+    ArgumentTypeError,
+    ArgumentValueError,
+    DecodeError,
+    MessageFormatError,
+    ServiceError,
+)
 from cognito_spec.model import Shape, is_shape_class, members_of
 
 __all__ = [
@@ -108,9 +114,9 @@ def validate(data: Any, cls: type, *, mode: Mode = "strict", reveal: bool = Fals
     ``{}``), so describing it stays truthful about the type and silent about the content.
     """
     if mode not in ("strict", "tolerant"):
-        raise ValueError(f"mode is 'strict' or 'tolerant', not {mode!r}")
+        raise ArgumentValueError(f"mode is 'strict' or 'tolerant', not {mode!r}")
     if not is_shape_class(cls):
-        raise TypeError(f"validate() takes a cognito_spec shape class, not {cls!r}")
+        raise ArgumentTypeError(f"validate() takes a cognito_spec shape class, not {cls!r}")
     strict = mode == "strict"
     text: str | None = None
     if isinstance(data, _BYTES):
@@ -178,7 +184,7 @@ class ValidationItem:
         """The item the service writes for ``v``; raises ValueError for a kind it does not report."""
         constraint = v.constraint
         if constraint is None:
-            raise ValueError(f"the service does not report {v.kind!r} violations as InvalidParameter")
+            raise ArgumentValueError(f"the service does not report {v.kind!r} violations as InvalidParameter")
         null = v.kind == "required"
         value = None if null or v.sensitive else _value_text(v.value)
         return cls(member_path(v.path), constraint, value, null)
@@ -437,7 +443,7 @@ def redact(data: Any, cls: type, *, mask: str = REDACTED) -> Any:
     at a position that is not sensitive.  ``data`` itself is never modified.
     """
     if not is_shape_class(cls):
-        raise TypeError(f"redact() takes a cognito_spec shape class, not {cls!r}")
+        raise ArgumentTypeError(f"redact() takes a cognito_spec shape class, not {cls!r}")
     return _redact_struct(data, cls, False, mask)
 
 
@@ -456,9 +462,9 @@ def _redact_value(value: Any, shape: Shape, hide: bool, mask: str) -> Any:
     hide = hide or shape.sensitive
     t = shape.type
     if t == "structure" and type(value) is dict:
-        from cognito_spec.shapes import STRUCTURES
+        from cognito_spec.operations import structure
 
-        return _redact_struct(value, STRUCTURES[shape.target or shape.name], hide, mask)
+        return _redact_struct(value, structure(shape.target or shape.name), hide, mask)
     if t == "list" and type(value) is list and shape.member is not None:
         item = shape.member
         return [None if x is None else _redact_value(x, item, hide, mask) for x in value]
