@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -155,3 +157,38 @@ def test_every_sensitive_member_is_marked_in_its_schema(cls: type) -> None:
             m.wire for _, m in members_of(STRUCTURES[name]) if m.sensitive and m.shape.type != "structure"
         }
         assert marked == expected, name
+
+
+# --------------------------------------------------------------------------------------------------
+# Why stock python-jsonschema is not enough: it applies ``pattern`` with Python's ``re``.
+
+
+def test_stock_jsonschema_refuses_the_schemas_with_unicode_properties_and_ours_reads_them() -> None:
+    shipped = {name: schema.load_schema(name) for name in IDS}
+    with_properties = {name for name, doc in shipped.items() if "\\p{" in json.dumps(doc)}
+    refused = set()
+    for name, doc in shipped.items():
+        try:
+            jsonschema.Draft202012Validator.check_schema(doc)  # `re` cannot compile \p{L}
+        except jsonschema.SchemaError:
+            refused.add(name)
+        schema.check_schema(doc)  # the dialect-aware check accepts every file
+    assert refused == with_properties
+    assert len(refused) == 4
+    stock = jsonschema.Draft202012Validator(shipped["AdminGetUserRequest"])
+    with pytest.raises(re.error):
+        stock.is_valid({"UserPoolId": "us-east-1_AbC", "Username": "alice"})
+
+
+def test_stock_jsonschema_lets_a_trailing_newline_through_dollar_and_ours_does_not() -> None:
+    pool_id = schema.load_schema("AdminGetUserRequest")["properties"]["UserPoolId"]
+    assert pool_id["pattern"] == "^(?:[0-9A-Z_a-z\\-]+_[0-9a-zA-Z]+)$"  # no \p: stock `re` compiles it
+    # In Python `$` also matches just before a final "\n"; in ECMA-262 (and for the service) it is
+    # the end of the string.
+    assert jsonschema.Draft202012Validator(pool_id).is_valid("us-east-1_AbC\n")
+    assert not schema.SchemaValidator(pool_id).is_valid("us-east-1_AbC\n")
+    assert schema.SchemaValidator(pool_id).is_valid("us-east-1_AbC")
+    with pytest.raises(cs.DecodeError):
+        cs.from_wire(
+            {"UserPoolId": "us-east-1_AbC\n", "Username": "alice"}, cs.AdminGetUserRequest, strict=True
+        )
