@@ -11,6 +11,13 @@ writes one file per request, response and error into ``schemas/``; the wheel shi
 * ``null`` allowed for optional members, because the codec reads a received ``null`` as absent;
 * error schemas also allow the protocol's ``__type`` member.
 
+Facts that are not validation keywords (the model and Unicode versions at the root, ``x-sensitive``
+and ``x-timestamp-format`` on members) are written as a JSON object in the node's ``$comment``,
+read back by :func:`annotations_of`.  ``$comment`` because it is the one keyword a strict validator must
+accept anywhere and ignore: ajv's default strict mode refuses every unknown keyword (``x-*``
+included), and a vocabulary of our own would need a custom meta-schema that every user registers
+before compiling, so the files would no longer work with default options.
+
 :data:`SchemaValidator` is ``Draft202012Validator`` with a ``pattern`` keyword that understands the
 same dialect (Unicode properties, ASCII ``\\w``), used as an independent oracle in the tests.  It is
 about 40 times slower than ``json.loads``; validate with :mod:`cognito_spec.codec.converter` on hot paths.
@@ -20,7 +27,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -39,6 +46,7 @@ __all__ = [
     "DIALECT",
     "SchemaValidator",
     "all_schemas",
+    "annotations_of",
     "check_schema",
     "json_schema",
     "load_schema",
@@ -51,6 +59,23 @@ DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
 def schema_id(name: str) -> str:
     return f"urn:cognito-spec:schema:{name}"
+
+
+def annotations_of(node: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts a schema node carries besides validation keywords, by name (see the module docs).
+
+    ``{"x-sensitive": True}`` on a sensitive member, ``{"x-timestamp-format": "epoch-seconds"}`` on a
+    timestamp, ``{"x-model-version": ..., "x-unicode-version": ...}`` at the root; ``{}`` elsewhere.
+    """
+    comment = node.get("$comment")
+    if comment is None:
+        return {}
+    facts: dict[str, Any] = json.loads(comment)
+    return facts
+
+
+def _annotate(node: dict[str, Any], name: str, value: object) -> None:
+    node["$comment"] = json.dumps({**annotations_of(node), name: value}, ensure_ascii=False)
 
 
 def _shape_schema(shape: Shape, defs: dict[str, Any]) -> dict[str, Any]:
@@ -81,8 +106,8 @@ def _shape_schema(shape: Shape, defs: dict[str, Any]) -> dict[str, Any]:
             "type": "number",
             "minimum": TIMESTAMP_MIN,
             "exclusiveMaximum": TIMESTAMP_MAX,
-            "x-timestamp-format": "epoch-seconds",
         }
+        _annotate(out, "x-timestamp-format", "epoch-seconds")
     elif t == "blob":
         out = {"type": "string", "contentEncoding": "base64"}
     elif t == "list":
@@ -114,7 +139,7 @@ def _shape_schema(shape: Shape, defs: dict[str, Any]) -> dict[str, Any]:
     else:  # pragma: no cover
         raise AssertionError(t)
     if shape.sensitive:
-        out["x-sensitive"] = True
+        _annotate(out, "x-sensitive", True)
     return out
 
 
@@ -127,7 +152,7 @@ def _structure_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     for _, m in members_of(cls):
         prop = _shape_schema(m.shape, defs)
         if m.sensitive and "$ref" not in prop:
-            prop["x-sensitive"] = True
+            _annotate(prop, "x-sensitive", True)
         if m.required:
             required.append(m.wire)
         elif "type" in prop:
@@ -157,8 +182,9 @@ def json_schema(cls: type) -> dict[str, Any]:
         "$id": schema_id(info.name),
         "title": info.name,
         "description": f"{info.role} shape {info.name} of cognito-idp; reference: {info.documentation_url}",
-        "x-model-version": info.model_version,
-        "x-unicode-version": UNICODE_VERSION,
+        "$comment": json.dumps(
+            {"x-model-version": info.model_version, "x-unicode-version": UNICODE_VERSION}, ensure_ascii=False
+        ),
         **body,
     }
     if defs:

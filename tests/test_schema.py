@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cognito_spec as cs
 from cognito_spec import MODEL_VERSION, STRUCTURES, schema, strategies
-from cognito_spec.model import struct_info
+from cognito_spec.model import members_of, struct_info
+from cognito_spec.patterns._unicode_tables import UNICODE_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP_LEVEL = sorted(
@@ -44,8 +47,18 @@ def test_schema_metadata(cls: type) -> None:
     doc = cs.json_schema(cls)
     assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert doc["$id"] == f"urn:cognito-spec:schema:{cls.__name__}"
-    assert doc["x-model-version"] == MODEL_VERSION
+    assert schema.annotations_of(doc) == {
+        "x-model-version": MODEL_VERSION,
+        "x-unicode-version": UNICODE_VERSION,
+    }
     schema.check_schema(doc)
+
+
+@pytest.mark.parametrize("cls", TOP_LEVEL, ids=IDS)
+def test_facts_beyond_validation_are_comments_not_unknown_keywords(cls: type) -> None:
+    """Strict validators (ajv's default) refuse unknown keywords; ``$comment`` they must accept."""
+    keywords = {key for node in walk(cs.json_schema(cls)) for key in node if key.startswith("x-")}
+    assert keywords == set()
 
 
 def walk(node: Any) -> list[dict[str, Any]]:
@@ -76,8 +89,11 @@ def test_schema_facts_for_one_class() -> None:
     assert doc["required"] == ["Username"]
     assert props["Username"]["pattern"] == "^(?:[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+)$"
     assert (props["Username"]["minLength"], props["Username"]["maxLength"]) == (1, 128)
-    assert props["Username"]["x-sensitive"] is True
+    assert schema.annotations_of(props["Username"]) == {"x-sensitive": True}
+    assert props["Username"]["$comment"] == '{"x-sensitive": true}'  # JSON text: readable anywhere
+    assert schema.annotations_of(props["UserStatus"]) == {}
     assert props["UserCreateDate"]["type"] == ["number", "null"]
+    assert schema.annotations_of(props["UserCreateDate"]) == {"x-timestamp-format": "epoch-seconds"}
     assert props["UserStatus"]["enum"][:2] == ["UNCONFIRMED", "CONFIRMED"]
     assert props["UserAttributes"]["items"] == {"$ref": "#/$defs/AttributeType"}
     pool = cs.json_schema(cs.AdminGetUserRequest)["properties"]["UserPoolId"]["pattern"]
@@ -123,3 +139,55 @@ def test_the_oracle_reads_the_pattern_dialect() -> None:
     assert not validator.is_valid({"UserPoolId": "us-east-1_AbC", "Username": "alice\n"})
     (error,) = validator.iter_errors({"UserPoolId": "us-east-1_AbC", "Username": "secret name"})
     assert "secret name" not in error.message  # the oracle does not quote values either
+
+
+@pytest.mark.parametrize("cls", TOP_LEVEL, ids=IDS)
+def test_every_sensitive_member_is_marked_in_its_schema(cls: type) -> None:
+    doc = schema.json_schema(cls)
+    objects = {cls.__name__: doc, **doc.get("$defs", {})}
+    for name, node in objects.items():
+        marked = {
+            wire
+            for wire, prop in node["properties"].items()
+            if any(schema.annotations_of(n).get("x-sensitive") for n in [prop, *prop.get("anyOf", [])])
+        }
+        # A structure is a $ref; its own sensitive members carry the marks.
+        expected = {
+            m.wire for _, m in members_of(STRUCTURES[name]) if m.sensitive and m.shape.type != "structure"
+        }
+        assert marked == expected, name
+
+
+# --------------------------------------------------------------------------------------------------
+# Why stock python-jsonschema is not enough: it applies ``pattern`` with Python's ``re``.
+
+
+def test_stock_jsonschema_refuses_the_schemas_with_unicode_properties_and_ours_reads_them() -> None:
+    shipped = {name: schema.load_schema(name) for name in IDS}
+    with_properties = {name for name, doc in shipped.items() if "\\p{" in json.dumps(doc)}
+    refused = set()
+    for name, doc in shipped.items():
+        try:
+            jsonschema.Draft202012Validator.check_schema(doc)  # `re` cannot compile \p{L}
+        except jsonschema.SchemaError:
+            refused.add(name)
+        schema.check_schema(doc)  # the dialect-aware check accepts every file
+    assert refused == with_properties
+    assert len(refused) == 4
+    stock = jsonschema.Draft202012Validator(shipped["AdminGetUserRequest"])
+    with pytest.raises(re.error):
+        stock.is_valid({"UserPoolId": "us-east-1_AbC", "Username": "alice"})
+
+
+def test_stock_jsonschema_lets_a_trailing_newline_through_dollar_and_ours_does_not() -> None:
+    pool_id = schema.load_schema("AdminGetUserRequest")["properties"]["UserPoolId"]
+    assert pool_id["pattern"] == "^(?:[0-9A-Z_a-z\\-]+_[0-9a-zA-Z]+)$"  # no \p: stock `re` compiles it
+    # In Python `$` also matches just before a final "\n"; in ECMA-262 (and for the service) it is
+    # the end of the string.
+    assert jsonschema.Draft202012Validator(pool_id).is_valid("us-east-1_AbC\n")
+    assert not schema.SchemaValidator(pool_id).is_valid("us-east-1_AbC\n")
+    assert schema.SchemaValidator(pool_id).is_valid("us-east-1_AbC")
+    with pytest.raises(cs.DecodeError):
+        cs.from_wire(
+            {"UserPoolId": "us-east-1_AbC\n", "Username": "alice"}, cs.AdminGetUserRequest, strict=True
+        )
