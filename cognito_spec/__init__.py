@@ -13,197 +13,74 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from cognito_spec.codec.converter import (
-        configure_converter as configure_converter,
+        configure_converter,
+        dumps,
+        from_wire,
+        loads,
+        make_converter,
+        to_wire,
     )
-    from cognito_spec.codec.converter import (
-        dumps as dumps,
-    )
-    from cognito_spec.codec.converter import (
-        from_wire as from_wire,
-    )
-    from cognito_spec.codec.converter import (
-        loads as loads,
-    )
-    from cognito_spec.codec.converter import (
-        make_converter as make_converter,
-    )
-    from cognito_spec.codec.converter import (
-        to_wire as to_wire,
-    )
-    from cognito_spec.codec.violations import (
-        Violation as Violation,
-    )
+    from cognito_spec.codec.violations import Violation
     from cognito_spec.errors import (
-        ArgumentTypeError as ArgumentTypeError,
-    )
-    from cognito_spec.errors import (
-        ArgumentValueError as ArgumentValueError,
-    )
-    from cognito_spec.errors import (
-        CaptureError as CaptureError,
-    )
-    from cognito_spec.errors import (
-        CognitoSpecError as CognitoSpecError,
-    )
-    from cognito_spec.errors import (
-        DecodeError as DecodeError,
-    )
-    from cognito_spec.errors import (
-        EncodeError as EncodeError,
-    )
-    from cognito_spec.errors import (
-        ErrorResponse as ErrorResponse,
-    )
-    from cognito_spec.errors import (
-        GenerationError as GenerationError,
-    )
-    from cognito_spec.errors import (
-        MessageFormatError as MessageFormatError,
-    )
-    from cognito_spec.errors import (
-        PatternError as PatternError,
-    )
-    from cognito_spec.errors import (
-        ServiceError as ServiceError,
-    )
-    from cognito_spec.errors import (
-        UnknownNameError as UnknownNameError,
-    )
-    from cognito_spec.errors import (
-        UnknownServiceError as UnknownServiceError,
-    )
-    from cognito_spec.errors import (
-        UsageError as UsageError,
-    )
-    from cognito_spec.errors import (
-        WireTypeError as WireTypeError,
+        ArgumentTypeError,
+        ArgumentValueError,
+        CaptureError,
+        CognitoSpecError,
+        DecodeError,
+        EncodeError,
+        ErrorResponse,
+        GenerationError,
+        MessageFormatError,
+        PatternError,
+        ServiceError,
+        UnknownNameError,
+        UnknownServiceError,
+        UsageError,
+        WireTypeError,
     )
     from cognito_spec.operations import (
-        OPERATIONS as OPERATIONS,
-    )
-    from cognito_spec.operations import (
-        OPERATIONS_BY_TARGET as OPERATIONS_BY_TARGET,
-    )
-    from cognito_spec.operations import (
-        STRUCTURES as STRUCTURES,
-    )
-    from cognito_spec.operations import (
-        AuthKind as AuthKind,
-    )
-    from cognito_spec.operations import (
-        Operation as Operation,
-    )
-    from cognito_spec.operations import (
-        error_class as error_class,
-    )
-    from cognito_spec.operations import (
-        operation as operation,
-    )
-    from cognito_spec.operations import (
-        structure as structure,
+        OPERATIONS,
+        OPERATIONS_BY_TARGET,
+        STRUCTURES,
+        AuthKind,
+        Operation,
+        error_class,
+        operation,
+        structure,
     )
     from cognito_spec.protocol.envelope import (
-        ACCESS_TOKEN_EXPIRED as ACCESS_TOKEN_EXPIRED,
+        ACCESS_TOKEN_EXPIRED,
+        ACCESS_TOKEN_MISSING_SCOPES,
+        ACCESS_TOKEN_REVOKED,
+        INVALID_ACCESS_TOKEN,
+        TOKEN_MESSAGES,
+        parse_error,
+        render_error,
     )
-    from cognito_spec.protocol.envelope import (
-        ACCESS_TOKEN_MISSING_SCOPES as ACCESS_TOKEN_MISSING_SCOPES,
-    )
-    from cognito_spec.protocol.envelope import (
-        ACCESS_TOKEN_REVOKED as ACCESS_TOKEN_REVOKED,
-    )
-    from cognito_spec.protocol.envelope import (
-        INVALID_ACCESS_TOKEN as INVALID_ACCESS_TOKEN,
-    )
-    from cognito_spec.protocol.envelope import (
-        TOKEN_MESSAGES as TOKEN_MESSAGES,
-    )
-    from cognito_spec.protocol.envelope import (
-        parse_error as parse_error,
-    )
-    from cognito_spec.protocol.envelope import (
-        render_error as render_error,
-    )
-    from cognito_spec.protocol.server import (
-        content_type_ok as content_type_ok,
-    )
-    from cognito_spec.protocol.server import (
-        parse_request as parse_request,
-    )
-    from cognito_spec.protocol.server import (
-        render_response as render_response,
-    )
-    from cognito_spec.schema import (
-        json_schema as json_schema,
-    )
+    from cognito_spec.protocol.server import content_type_ok, parse_request, render_response
+    from cognito_spec.schema import json_schema
     from cognito_spec.shapes import *  # noqa: F403 - type checkers see every generated class
-    from cognito_spec.shapes import (
-        API_VERSION as API_VERSION,
-    )
-    from cognito_spec.shapes import (
-        BOTOCORE_VERSION as BOTOCORE_VERSION,
-    )
-    from cognito_spec.shapes import (
-        MODEL_VERSION as MODEL_VERSION,
-    )
+    from cognito_spec.shapes import API_VERSION, BOTOCORE_VERSION, MODEL_VERSION
     from cognito_spec.traffic.capture import (
-        Exchange as Exchange,
+        Exchange,
+        ReadStats,
+        open_capture,
+        read_capture,
+        write_har,
+        write_jsonl,
     )
-    from cognito_spec.traffic.capture import (
-        ReadStats as ReadStats,
-    )
-    from cognito_spec.traffic.capture import (
-        open_capture as open_capture,
-    )
-    from cognito_spec.traffic.capture import (
-        read_capture as read_capture,
-    )
-    from cognito_spec.traffic.capture import (
-        write_har as write_har,
-    )
-    from cognito_spec.traffic.capture import (
-        write_jsonl as write_jsonl,
-    )
-    from cognito_spec.traffic.check import (
-        ExchangeReport as ExchangeReport,
-    )
-    from cognito_spec.traffic.check import (
-        Finding as Finding,
-    )
-    from cognito_spec.traffic.check import (
-        examine as examine,
-    )
-    from cognito_spec.traffic.check import (
-        redact_exchange as redact_exchange,
-    )
-    from cognito_spec.traffic.check import (
-        validate_exchange as validate_exchange,
-    )
+    from cognito_spec.traffic.check import ExchangeReport, Finding, examine, validate_exchange
+    from cognito_spec.traffic.redact import redact_exchange
     from cognito_spec.validation.validate import (
-        REDACTED as REDACTED,
-    )
-    from cognito_spec.validation.validate import (
-        ValidationItem as ValidationItem,
-    )
-    from cognito_spec.validation.validate import (
-        invalid_parameter as invalid_parameter,
-    )
-    from cognito_spec.validation.validate import (
-        message_items as message_items,
-    )
-    from cognito_spec.validation.validate import (
-        parse_validation_message as parse_validation_message,
-    )
-    from cognito_spec.validation.validate import (
-        redact as redact,
-    )
-    from cognito_spec.validation.validate import (
-        service_error as service_error,
-    )
-    from cognito_spec.validation.validate import (
-        validate as validate,
-    )
-    from cognito_spec.validation.validate import (
-        validation_message as validation_message,
+        REDACTED,
+        ValidationItem,
+        invalid_parameter,
+        message_items,
+        parse_validation_message,
+        redact,
+        service_error,
+        validate,
+        validation_message,
     )
 
 #: Where each name of the root lives (the layer that owns it).
@@ -261,7 +138,7 @@ _HOMES: Final[dict[str, str]] = {
     "parse_validation_message": "cognito_spec.validation.validate",
     "read_capture": "cognito_spec.traffic.capture",
     "redact": "cognito_spec.validation.validate",
-    "redact_exchange": "cognito_spec.traffic.check",
+    "redact_exchange": "cognito_spec.traffic.redact",
     "render_error": "cognito_spec.protocol.envelope",
     "render_response": "cognito_spec.protocol.server",
     "service_error": "cognito_spec.validation.validate",

@@ -159,6 +159,11 @@ class ServiceError(CognitoSpecError):
     message_member: ClassVar[str] = "message"
     message: str | None
 
+    if TYPE_CHECKING:
+        # The generated subclasses' constructors (attrs): the message positionally or by name, and
+        # their other members by name.  Declared here so ``cls(message)`` type-checks for any error class.
+        def __init__(self, message: str | None = None, /, **members: Any) -> None: ...
+
     def __str__(self) -> str:
         return f"{self.code}: {self.message}" if self.message else self.code
 
@@ -218,7 +223,7 @@ class UnknownServiceError(ServiceError):
     def __init__(
         self, code: str, message: str | None = None, *, status: int = 400, body: bytes = b""
     ) -> None:
-        super().__init__(code, message)
+        Exception.__init__(self, code, message)
         self._code = code
         self.message = message
         self.status = status

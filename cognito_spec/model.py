@@ -93,18 +93,20 @@ def member(
     sensitive: bool = False,
     default: Any = attrs.NOTHING,
     converter: Callable[[Any], Any] | None = None,
+    kw_only: bool = True,
 ) -> Any:
     """An attrs field for a model member.
 
     Generated code passes ``default=None`` for every member except the required members of input
     shapes, which stay mandatory constructor arguments.  (Passing it explicitly is what tells type
     checkers, through ``dataclass_transform``, which arguments are optional.)  Sensitive members are
-    shown as ``<redacted>`` in ``repr``.
+    shown as ``<redacted>`` in ``repr``.  Members are keyword-only, except the message of an error
+    (``kw_only=False``), which an exception takes positionally as well.
     """
     hidden = sensitive or shape.sensitive
     meta = {META_KEY: Member(wire=wire, shape=shape, required=required, sensitive=hidden)}
     kwargs: dict[str, Any] = {
-        "kw_only": True,
+        "kw_only": kw_only,
         "metadata": meta,
         "repr": _redacted if hidden else True,
         "default": default,
@@ -122,7 +124,8 @@ def shape(info: StructInfo) -> Callable[[type[T]], type[T]]:
         cls.__cognito__ = info  # type: ignore[attr-defined]
         # Errors too compare by value (attrs' auto_exc would make them compare by identity, as
         # exceptions usually do): a decoded error equals the one that was encoded.
-        return attrs.define(cls, frozen=True, slots=True, kw_only=True, auto_exc=False, eq=True)
+        # Each member says whether it is keyword-only (see member()).
+        return attrs.define(cls, frozen=True, slots=True, kw_only=False, auto_exc=False, eq=True)
 
     return wrap
 

@@ -23,17 +23,15 @@ from cognito_spec.traffic.capture import (
     Exchange,
     ReadStats,
     exchange_from_record,
-    har_quick_parts,
     iter_exchanges,
     open_capture,
     read_capture,
-    record_quick_parts,
-    rewrite_har,
-    rewrite_jsonl,
     skip_reason,
     write_har,
     write_jsonl,
 )
+from cognito_spec.traffic.fast import har_quick_parts, record_quick_parts
+from cognito_spec.traffic.rewrite import rewrite_har, rewrite_jsonl
 
 GET_USER = OPERATIONS["GetUser"]
 TOKEN = "eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"

@@ -104,7 +104,8 @@ def test_members_match_the_model(name: str) -> None:
         # Required input members are mandatory in the constructor; every other member defaults to None.
         mandatory = fields[attr].default is attrs.NOTHING
         assert mandatory == (wire in required and info.role == "input"), f"{name}.{wire}: default"
-        assert fields[attr].kw_only
+        # Keyword-only, except an error's message, which exceptions take positionally too.
+        assert fields[attr].kw_only == (not (info.role == "error" and wire == "message"))
         assert META_KEY in fields[attr].metadata
 
 

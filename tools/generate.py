@@ -328,8 +328,15 @@ class Emitter:
             facts.update(self.m.overlay.get("errors", {}).get(name, {}))
             lines += self.error_class_vars(name, facts, modelled=True, message_member="message")
         required = set(d.get("required", []))
-        for wire, ref in d.get("members", {}).items():
-            lines.append(self.member_line(wire, ref, wire in required, role, needs))
+        members = d.get("members", {})
+        if is_error and "message" in members:
+            # Errors take their message positionally too, as every Python exception does.
+            members = {"message": members["message"], **members}
+        for wire, ref in members.items():
+            line = self.member_line(wire, ref, wire in required, role, needs)
+            if is_error and wire == "message":
+                line = line[:-1] + ", kw_only=False)"
+            lines.append(line)
         return "\n".join(lines), needs
 
     def error_class_vars(
@@ -424,7 +431,7 @@ class Emitter:
             f'    """The ``{code}`` error, which the service sends although the model lists it nowhere."""',
             "",
             *self.error_class_vars(code, facts, modelled=False, message_member=msg),
-            f"    message: str | None = member({msg!r}, MESSAGE_TYPE, default=None)",
+            f"    message: str | None = member({msg!r}, MESSAGE_TYPE, default=None, kw_only=False)",
         ]
         return "\n".join(lines)
 

@@ -38,21 +38,18 @@ from cognito_spec.traffic.capture import (
     CaptureSource,
     ReadStats,
     har_exchange,
-    har_quick_parts,
     iter_exchanges,
     iter_har_entries,
     iter_jsonl_lines,
     open_capture,
-    record_quick_parts,
-    rewrite_har,
-    rewrite_jsonl,
 )
 from cognito_spec.traffic.check import (
     Finding,
     examine,
-    quick_valid,
-    redact_exchange,
 )
+from cognito_spec.traffic.fast import har_quick_parts, quick_valid, record_quick_parts
+from cognito_spec.traffic.redact import redact_exchange
+from cognito_spec.traffic.rewrite import rewrite_har, rewrite_jsonl
 
 __all__ = ["register"]
 

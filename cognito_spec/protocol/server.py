@@ -165,11 +165,8 @@ def parse_request(
 
 
 def _unknown_operation() -> ServiceError:
-    # The generated classes take their members as keywords, which the type checker cannot see
-    # through the ``shape`` decorator; the service sends this error without a message.
-    make: Any = UnknownOperationException
-    err: ServiceError = make(message=None)
-    return err
+    # The service sends this error without a message.
+    return UnknownOperationException()
 
 
 def render_response(

@@ -47,7 +47,7 @@ class ForbiddenException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
 
 
 @shape(
@@ -68,7 +68,7 @@ class InternalErrorException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
 
 
 @shape(
@@ -89,7 +89,7 @@ class InvalidParameterException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
     reason_code: str | None = member("reasonCode", INVALID_PARAMETER_EXCEPTION_REASON_CODE_TYPE, default=None)
 
 
@@ -111,7 +111,7 @@ class NotAuthorizedException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
 
 
 @shape(
@@ -132,7 +132,7 @@ class PasswordResetRequiredException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
 
 
 @shape(
@@ -153,7 +153,7 @@ class ResourceNotFoundException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
 
 
 @shape(
@@ -174,7 +174,7 @@ class TooManyRequestsException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
 
 
 @shape(
@@ -195,7 +195,7 @@ class UserNotConfirmedException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
 
 
 @shape(
@@ -216,7 +216,7 @@ class UserNotFoundException(ServiceError):
     modelled: ClassVar[bool] = True
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
 
 
 @shape(
@@ -237,7 +237,7 @@ class SerializationException(ServiceError):
     modelled: ClassVar[bool] = False
     message_member: ClassVar[str] = "Message"
 
-    message: str | None = member("Message", MESSAGE_TYPE, default=None)
+    message: str | None = member("Message", MESSAGE_TYPE, default=None, kw_only=False)
 
 
 @shape(
@@ -258,7 +258,7 @@ class UnrecognizedClientException(ServiceError):
     modelled: ClassVar[bool] = False
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
 
 
 @shape(
@@ -279,7 +279,7 @@ class UnknownOperationException(ServiceError):
     modelled: ClassVar[bool] = False
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
 
 
 @shape(
@@ -300,4 +300,4 @@ class OperationNotEnabledException(ServiceError):
     modelled: ClassVar[bool] = False
     message_member: ClassVar[str] = "message"
 
-    message: str | None = member("message", MESSAGE_TYPE, default=None)
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)

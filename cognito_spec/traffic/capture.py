@@ -39,7 +39,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any, Final, Literal
 
 import attrs
@@ -57,7 +57,6 @@ __all__ = [
     "exchange_from_record",
     "exchange_to_json",
     "har_exchange",
-    "har_quick_parts",
     "header",
     "iter_exchanges",
     "iter_har",
@@ -65,9 +64,6 @@ __all__ = [
     "iter_jsonl",
     "open_capture",
     "read_capture",
-    "record_quick_parts",
-    "rewrite_har",
-    "rewrite_jsonl",
     "skip_reason",
     "write_har",
     "write_jsonl",
@@ -343,99 +339,6 @@ def _pairs_of(value: Any, where: str) -> Headers:
             raise CaptureError(f"{where}.headers holds something other than [name, value] string pairs")
         out.append((item[0], item[1]))
     return tuple(out)
-
-
-_LIST_ONLY: Final = {list}
-
-#: What the quick readers return: method, request headers, request body, status, response headers,
-#: response body.  Headers map lower-cased names to their first value, stripped.
-QuickParts = tuple[str, dict[str, str], str, int, dict[str, str], str]
-
-
-def record_quick_parts(record: Any) -> QuickParts | None:
-    """The parts of a JSON-lines record in its most common form (text bodies, header pairs as lists
-    of two strings); None for any other form, which :func:`exchange_from_record` then reads (or
-    refuses).  Whatever this accepts, :func:`exchange_from_record` accepts too.
-
-    This is the CLI's fast path (``cognito_spec.traffic.check.quick_valid`` takes these parts): no
-    :class:`Exchange` is built for a record that turns out valid.
-    """
-    if type(record) is not dict:
-        return None
-    req = record.get("request")
-    resp = record.get("response")
-    if type(req) is not dict or type(resp) is not dict:
-        return None
-    started = record.get("started")
-    if type(record.get("url", "")) is not str or (started is not None and type(started) is not str):
-        return None
-    method = req.get("method", "POST")
-    status = resp.get("status")
-    qt = req.get("body")
-    rt = resp.get("body")
-    qh = req.get("headers")
-    rh = resp.get("headers")
-    if (
-        type(method) is not str
-        or type(status) is not int
-        or type(qt) is not str
-        or type(rt) is not str
-        or type(qh) is not list
-        or type(rh) is not list
-        or (qh and set(map(type, qh)) != _LIST_ONLY)
-        or (rh and set(map(type, rh)) != _LIST_ONLY)
-    ):
-        return None
-    try:
-        # Among JSON values only str has lower() and strip(): this also proves the pairs' types.
-        qd = {k.lower(): v.strip() for k, v in reversed(qh)}
-        rd = {k.lower(): v.strip() for k, v in reversed(rh)}
-    except (AttributeError, ValueError):
-        return None
-    return method, qd, qt, status, rd, rt
-
-
-def har_quick_parts(entry: Any) -> QuickParts | None:
-    """The same for a HAR entry: text bodies without ``encoding``, an integer status, header objects
-    of two strings; None otherwise (:func:`exchange_from_har_entry` then reads or refuses it)."""
-    if type(entry) is not dict:
-        return None
-    req = entry.get("request")
-    resp = entry.get("response")
-    if type(req) is not dict or type(resp) is not dict:
-        return None
-    started = entry.get("startedDateTime")
-    method = req.get("method", "")
-    if (
-        type(method) is not str
-        or type(req.get("url", "")) is not str
-        or (started is not None and type(started) is not str)
-    ):
-        return None
-    post = req.get("postData")
-    content = resp.get("content")
-    if type(post) is not dict or type(content) is not dict or post.get("encoding") or content.get("encoding"):
-        return None
-    status = resp.get("status")
-    qt = post.get("text")
-    rt = content.get("text")
-    qh = req.get("headers")
-    rh = resp.get("headers")
-    if (
-        type(status) is not int
-        or status == 0
-        or type(qt) is not str
-        or type(rt) is not str
-        or type(qh) is not list
-        or type(rh) is not list
-    ):
-        return None
-    try:
-        qd = {h["name"].lower(): h["value"].strip() for h in reversed(qh)}
-        rd = {h["name"].lower(): h["value"].strip() for h in reversed(rh)}
-    except (AttributeError, KeyError, TypeError):
-        return None
-    return method, qd, qt, status, rd, rt
 
 
 def _record_body(part: dict[str, Any], where: str) -> bytes | None:
@@ -785,162 +688,3 @@ def read_capture(
     """
     with open_capture(path, format=format) as src:
         yield from iter_exchanges(src.exchanges(), stats)
-
-
-# --------------------------------------------------------------------------------------------------
-# Rewriting (cognito-spec redact): a copy of a capture with each exchange transformed.
-
-Transform = Callable[[Exchange], Exchange]
-
-
-def _set_body(part: dict[str, Any], body: bytes | None, *, har: bool) -> None:
-    """Store a body into a JSON-lines part or a HAR content object, as the writers would."""
-    if har:
-        part.pop("encoding", None)
-        if body is None:
-            part.pop("text", None)
-            return
-        try:
-            part["text"] = body.decode("utf-8")
-        except UnicodeDecodeError:
-            part["text"], part["encoding"] = base64.b64encode(body).decode("ascii"), "base64"
-        if "size" in part:
-            part["size"] = len(body)
-        return
-    part.pop("body_base64", None)
-    part.pop("body", None)
-    part.update(_body_json(body))
-
-
-def _set_headers(old: Any, new: Headers, *, har: bool) -> Any:
-    if har:
-        return [{"name": k, "value": v} for k, v in new]
-    if type(old) is dict:
-        return dict(new)
-    return [list(h) for h in new]
-
-
-def _apply(entry: dict[str, Any], before: Exchange, after: Exchange, *, har: bool) -> None:
-    """Write what ``transform`` changed (headers, bodies) back into the entry or record, in place."""
-    req = entry["request"]
-    if after.request_headers != before.request_headers:
-        req["headers"] = _set_headers(req.get("headers"), after.request_headers, har=har)
-    if after.request_body != before.request_body:
-        if har:
-            post = req.setdefault(
-                "postData", {"mimeType": header(after.request_headers, "content-type") or ""}
-            )
-            _set_body(post, after.request_body, har=True)
-        else:
-            _set_body(req, after.request_body, har=False)
-    resp = entry.get("response")
-    if type(resp) is not dict:
-        return
-    if after.response_headers != before.response_headers:
-        resp["headers"] = _set_headers(resp.get("headers"), after.response_headers, har=har)
-    if after.response_body != before.response_body:
-        if har:
-            _set_body(resp.setdefault("content", {"size": 0, "mimeType": ""}), after.response_body, har=True)
-        else:
-            _set_body(resp, after.response_body, har=False)
-
-
-def rewrite_jsonl(src: CaptureSource, out: IO[str], transform: Transform) -> int:
-    """Copy a JSON-lines capture, each record's exchange passed through ``transform``; returns records."""
-    n = 0
-    for lineno, line in enumerate(src.stream):
-        if not line.strip():
-            continue
-        record = _record_of(line, src.name, lineno)
-        try:
-            before = exchange_from_record(record, lineno)
-        except CaptureError as exc:
-            raise exc.at(source=src.name, position=f"line {lineno + 1}") from None
-        _apply(record, before, transform(before), har=False)
-        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-        out.write("\n")
-        n += 1
-    return n
-
-
-class _EventWriter:
-    """Writes ijson parse events back out as JSON text, inserting the separators."""
-
-    def __init__(self, out: IO[str]) -> None:
-        self.out = out
-        self.first: list[bool] = []  # per open container: no member written yet
-        self.after_key = False
-
-    def _sep(self) -> None:
-        if self.after_key:
-            self.after_key = False
-        elif self.first:
-            if not self.first[-1]:
-                self.out.write(",")
-            self.first[-1] = False
-
-    def value(self, text: str) -> None:
-        self._sep()
-        self.out.write(text)
-
-    def start(self, bracket: str) -> None:
-        self._sep()
-        self.out.write(bracket)
-        self.first.append(True)
-
-    def end(self, bracket: str) -> None:
-        self.first.pop()
-        self.out.write(bracket)
-
-    def key(self, name: str) -> None:
-        self._sep()
-        self.out.write(json.dumps(name, ensure_ascii=False) + ":")
-        self.after_key = True
-
-
-def rewrite_har(src: CaptureSource, out: IO[str], transform: Transform) -> int:
-    """Copy a HAR document, streaming, each entry's exchange passed through ``transform``.
-
-    Everything outside ``log.entries`` (creator, pages, comments) is copied as it is; each entry is
-    built as an object, changed in place where the exchange changed, and written back.  Returns the
-    number of entries.
-    """
-    import ijson
-
-    w = _EventWriter(out)
-    builder: Any = None
-    n = 0
-    try:
-        for prefix, event, value in ijson.parse(src.stream, use_float=True, buf_size=_BUFFER):
-            if builder is not None:
-                builder.event(event, value)
-                if prefix == "log.entries.item" and event in ("end_map", "end_array"):
-                    entry = builder.value
-                    try:
-                        before = exchange_from_har_entry(entry, n)
-                    except CaptureError as exc:
-                        raise exc.at(source=src.name, position=f"entry {n}") from None
-                    _apply(entry, before, transform(before), har=True)
-                    w.value(json.dumps(entry, ensure_ascii=False))
-                    builder = None
-                    n += 1
-                continue
-            if prefix == "log.entries.item" and event in ("start_map", "start_array"):
-                builder = ijson.ObjectBuilder()
-                builder.event(event, value)
-            elif event == "start_map":
-                w.start("{")
-            elif event == "end_map":
-                w.end("}")
-            elif event == "start_array":
-                w.start("[")
-            elif event == "end_array":
-                w.end("]")
-            elif event == "map_key":
-                w.key(value)
-            else:
-                w.value(json.dumps(value, ensure_ascii=False))
-    except ijson.JSONError as exc:
-        raise CaptureError(_ijson_reason(exc), source=src.name, position=f"after entry {n}") from None
-    out.write("\n")
-    return n

@@ -57,23 +57,20 @@ messages unless ``reveal=True``.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from cognito_spec.codec.compile import function_for
-from cognito_spec.codec.converter import _DECODER, _body_text, _decode, keys_unique
+from cognito_spec.codec.converter import _DECODER, _body_text, _decode
 from cognito_spec.codec.violations import Violation, json_pointer, member_path
 from cognito_spec.errors import DecodeError, ServiceError
-from cognito_spec.operations import OPERATIONS, TARGET_PREFIX, error_class, operation_for_target
-from cognito_spec.protocol.envelope import error_code
+from cognito_spec.operations import TARGET_PREFIX, error_class, operation_for_target
 from cognito_spec.protocol.server import CONTENT_TYPE, HeadersLike, content_type_ok
 from cognito_spec.shapes import UnknownOperationException
-from cognito_spec.traffic.capture import Exchange, Headers, skip_reason
-from cognito_spec.validation.validate import REDACTED, redact, service_error, validate
+from cognito_spec.traffic.capture import Exchange, Headers
+from cognito_spec.traffic.fast import UUID, code_of, header_map, quick_headers, quick_valid
+from cognito_spec.validation.validate import service_error, validate
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
@@ -84,9 +81,6 @@ __all__ = [
     "Location",
     "Severity",
     "examine",
-    "quick_headers",
-    "quick_valid",
-    "redact_exchange",
     "validate_exchange",
 ]
 
@@ -151,154 +145,14 @@ class ExchangeReport:
         return self.errors == 0
 
 
-_UUID: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _COGNITO_PREFIX: Final = TARGET_PREFIX + "."
 #: Violations of a request the service accepts (see cognito_spec.validation.validate.service_error).
 _ACCEPTED_KINDS: Final = frozenset({"unknown_member", "duplicate_key"})
 
 
-def _hmap(headers: Headers) -> dict[str, str]:
-    """Lower-cased names to first values (see http.header_map; Exchange headers are already str).
-
-    Built from the reversed pairs so the first of repeated names wins, in one C-level pass: this runs
-    twice per exchange of a capture of any size.
-    """
-    return {k.lower(): v for k, v in reversed(headers)}
-
-
-# --------------------------------------------------------------------------------------------------
-# The fast path.  A capture of real traffic is mostly clean successes; proving one clean costs a
-# fraction of the full check when nothing has to be explained.  ``quick_valid`` answers only "valid,
-# with no finding at all" or "don't know": every exchange it is unsure of goes through _Checker,
-# which decides.  tests/test_exchange.py checks the two agree.
-
-
-_SCAN: Final[Any] = _DECODER.scan_once  # type: ignore[attr-defined]
-
-
-def _clean_body(text: str, check: Any, strict: bool) -> bool:
-    """True when a body text is one JSON value that breaks nothing of its shape (no warning either)."""
-    if not text.isascii():
-        if text[:1] == "\ufeff":
-            return False
-        try:
-            text.encode("utf-8")  # a lone surrogate: the bytes were not UTF-8 (invalid_utf8)
-        except UnicodeEncodeError:
-            return False
-    try:
-        # The C scanner without JSONDecoder.decode's wrapper; text around the value (white space)
-        # goes to the full path, which accepts it.
-        data, end = _SCAN(text, 0)
-    except (StopIteration, ValueError, RecursionError):
-        return False
-    if end != len(text):
-        return False
-    out: list[Violation] = []
-    cnt = [0, 0]
-    check(data, (), out, strict, cnt)
-    if out:
-        return False
-    if "\\" not in text:  # keys_unique's first rule, inlined: this runs twice per exchange
-        return text.count('"') == 2 * (cnt[0] + cnt[1])
-    return keys_unique(text, cnt[0], cnt[1])
-
-
-@attrs.frozen
-class _Quick:
-    """What the fast path needs of one operation, looked up once."""
-
-    name: str
-    check_in: Any
-    check_out: Any
-    sigv4: bool
-    #: Error code -> (checker, the status the service sends with it).
-    errors: dict[str, tuple[Any, int]]
-
-
-_QUICK: dict[str, _Quick] = {}
-
-
-def _quick_table() -> dict[str, _Quick]:
-    # Built on first use, not at import: compiling the checkers is work a library import should not do.
-    if not _QUICK:
-        for op in OPERATIONS.values():
-            if op.output is not None:
-                _QUICK[op.target] = _Quick(
-                    op.name,
-                    function_for(op.input, "check"),
-                    function_for(op.output, "check"),
-                    op.auth == "sigv4",
-                    {cls.code: (function_for(cls, "check"), cls.http_status) for cls in op.errors},
-                )
-    return _QUICK
-
-
-def quick_valid(
-    method: str,
-    request_headers: dict[str, str],
-    request_text: str,
-    status: int,
-    response_headers: dict[str, str],
-    response_text: str,
-) -> str | None:
-    """The operation's name when the exchange has no finding at all; None when it may have one.
-
-    The headers are maps of lower-cased names to first values, stripped (see :func:`quick_headers`).
-    Covers clean successes and clean errors (declared for the operation, with the service's status,
-    ``X-Amzn-ErrorType`` and ``__type`` agreeing); anything else is for the full check.
-    """
-    quick = (_QUICK or _quick_table()).get(request_headers.get("x-amz-target", ""))
-    if quick is None or method != "POST" or not request_text:
-        return None
-    if (
-        request_headers.get("content-type") != CONTENT_TYPE
-        or response_headers.get("content-type") != CONTENT_TYPE
-        or (quick.sigv4 and "authorization" not in request_headers)
-    ):
-        return None
-    rid = response_headers.get("x-amzn-requestid")
-    if rid is None or _UUID.fullmatch(rid) is None:
-        return None
-    if not _clean_body(request_text, quick.check_in, True):
-        return None
-    if status == 200:
-        return quick.name if _clean_body(response_text, quick.check_out, False) else None
-    code = _code_of(response_headers.get("x-amzn-errortype"))
-    if code is None or code not in quick.errors or f'"{code}"' not in response_text:
-        return None
-    check, http_status = quick.errors[code]
-    if status != http_status:
-        return None
-    try:
-        data, end = _SCAN(response_text, 0)
-    except (StopIteration, ValueError, RecursionError):
-        return None
-    if end != len(response_text) or type(data) is not dict or _code_of(data.get("__type")) != code:
-        return None
-    return quick.name if _clean_body(response_text, check, False) else None
-
-
-def quick_headers(pairs: Any) -> dict[str, str] | None:
-    """``(name, value)`` pairs as :func:`quick_valid` wants them, or None when they are not str pairs.
-
-    Only ``str`` has both ``lower`` and ``strip`` among JSON values, so this also proves the types.
-    """
-    try:
-        return {k.lower(): v.strip() for k, v in reversed(pairs)}
-    except (AttributeError, TypeError, ValueError):
-        return None
-
-
 def _short(text: object, limit: int = 80) -> str:
     s = repr(text)
     return s if len(s) <= limit else s[: limit - 3] + "..."
-
-
-def _code_of(value: object) -> str | None:
-    """The bare code of an ``X-Amzn-ErrorType`` or ``__type`` value (see envelope.error_code)."""
-    if not isinstance(value, str):
-        return None
-    return error_code(value).strip() or None
 
 
 class _Checker:
@@ -440,7 +294,7 @@ class _Checker:
         rid = h.get("x-amzn-requestid")
         if rid is None:
             self.add("error", "request_id", "envelope", "no x-amzn-RequestId header", "x-amzn-RequestId")
-        elif _UUID.fullmatch(rid.strip()) is None:
+        elif UUID.fullmatch(rid.strip()) is None:
             self.add(
                 "warning",
                 "request_id_format",
@@ -468,7 +322,7 @@ class _Checker:
 
     def error(self, op: Operation | None, status: int, h: dict[str, str]) -> tuple[str | None, Any]:
         """Check an error response; returns its code (None when it names none) and its parsed body."""
-        header_code = _code_of(h.get("x-amzn-errortype"))
+        header_code = code_of(h.get("x-amzn-errortype"))
         body = self.ex.response_body
         data: Any = None
         if body is None:
@@ -478,7 +332,7 @@ class _Checker:
                 data = _decode(_body_text(body), _DECODER)
             except DecodeError as exc:
                 self.add_violations(exc.violations, "response", request=False)
-        body_code = _code_of(data.get("__type")) if type(data) is dict else None
+        body_code = code_of(data.get("__type")) if type(data) is dict else None
         if header_code and body_code and header_code != body_code:
             self.add(
                 "error",
@@ -575,7 +429,7 @@ class _Checker:
         if ex.status is None:
             self.add("warning", "no_response", "response", "the capture holds no response")
         else:
-            h = _hmap(ex.response_headers)
+            h = header_map(ex.response_headers)
             status = ex.status
             self.envelope(h)
             if 200 <= status < 300:
@@ -594,11 +448,7 @@ class _Checker:
 
 
 def _make(cls: type[ServiceError], message: str | None = None) -> ServiceError:
-    # The generated classes take their members as keywords, which the type checker cannot see
-    # through the ``shape`` decorator.
-    make: Any = cls
-    err: ServiceError = make(message=message)
-    return err
+    return cls(message)
 
 
 def _pairs(headers: HeadersLike) -> Headers:
@@ -641,7 +491,7 @@ def examine(ex: Exchange, *, reveal: bool = False) -> ExchangeReport:
             name = None
         if name is not None:
             return ExchangeReport(name, ())
-    rh = _hmap(ex.request_headers)
+    rh = header_map(ex.request_headers)
     target = rh.get("x-amz-target")
     if target is not None:
         target = rh["x-amz-target"] = target.strip()
@@ -685,82 +535,3 @@ def validate_exchange(
             method,
         )
     return list(examine(exchange, reveal=reveal).findings)
-
-
-# --------------------------------------------------------------------------------------------------
-# Redaction of a whole exchange (cognito-spec redact).
-
-
-def _mask_all(value: Any) -> Any:
-    """Every string of a value masked: for bodies of operations this model does not describe."""
-    if isinstance(value, str):
-        return REDACTED
-    if isinstance(value, dict):
-        return {k: _mask_all(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mask_all(v) for v in value]
-    return value
-
-
-#: Headers whose values are credentials; :func:`redact_exchange` masks them along with the bodies.
-SENSITIVE_HEADERS: Final = frozenset(
-    {"authorization", "cookie", "set-cookie", "x-amz-security-token", "proxy-authorization"}
-)
-
-
-def _redact_body(body: bytes | None, cls: type | None) -> bytes | None:
-    if body is None or len(body) == 0:
-        return body
-    try:
-        data = _decode(_body_text(body), _DECODER)
-    except DecodeError:
-        # Unreadable JSON may still hold a token: the whole body goes.  The copy stays unreadable,
-        # so it validates with the same kind of finding.
-        return REDACTED.encode()
-    masked = redact(data, cls) if cls is not None and type(data) is dict else _mask_all(data)
-    return json.dumps(masked, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-
-
-def _response_class(ex: Exchange, op: Operation | None) -> type | None:
-    if ex.status is None:
-        return None
-    if 200 <= ex.status < 300:
-        return op.output if op is not None else None
-    code = _code_of(_hmap(ex.response_headers).get("x-amzn-errortype"))
-    if code is None and ex.response_body:
-        try:
-            parsed = _decode(_body_text(ex.response_body), _DECODER)
-        except DecodeError:
-            parsed = None
-        code = _code_of(parsed.get("__type")) if type(parsed) is dict else None
-    return error_class(code or "")
-
-
-def _mask_headers(headers: Headers) -> Headers:
-    return tuple((k, REDACTED if k.lower() in SENSITIVE_HEADERS else v) for k, v in headers)
-
-
-def redact_exchange(ex: Exchange) -> Exchange:
-    """A copy of an exchange with every sensitive member of both bodies masked, and credential headers.
-
-    Credential headers (:data:`SENSITIVE_HEADERS`) are masked in every exchange.  Bodies of covered
-    operations are masked member by member from the model (tokens, user names, attribute values
-    become ``REDACTED``, which still matches their patterns, so the copy validates like the
-    original).  Bodies of Cognito operations this model does not cover, whose sensitive members are
-    unknown here, have every string masked; so do error bodies of unknown codes.  The bodies of
-    traffic that is not Cognito's are left as they are.
-    """
-    masked = attrs.evolve(
-        ex,
-        request_headers=_mask_headers(ex.request_headers),
-        response_headers=_mask_headers(ex.response_headers),
-    )
-    if skip_reason(ex) in ("preflight", "not_cognito"):
-        return masked if masked != ex else ex
-    target = _hmap(ex.request_headers).get("x-amz-target")
-    op = operation_for_target(target.strip()) if target is not None else None
-    return attrs.evolve(
-        masked,
-        request_body=_redact_body(ex.request_body, op.input if op is not None else None),
-        response_body=_redact_body(ex.response_body, _response_class(ex, op)),
-    )

@@ -389,11 +389,7 @@ def invalid_parameter(violations: Iterable[Violation | ValidationItem]) -> Servi
 
 
 def _service(cls: type[ServiceError], message: str | None) -> ServiceError:
-    # The generated classes take their members as keywords, which mypy cannot see through the
-    # shape decorator.
-    make: Any = cls
-    exc: ServiceError = make(message=message)
-    return exc
+    return cls(message)
 
 
 def service_error(violations: Iterable[Violation]) -> ServiceError | None:

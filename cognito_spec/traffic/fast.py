@@ -1,0 +1,271 @@
+"""The one fast path of capture validation: proving a clean exchange clean, straight from a record.
+
+A capture of real traffic is mostly clean successes.  ``record_quick_parts`` and ``har_quick_parts``
+pull the parts of a JSON-lines record or a HAR entry in their most common form; ``quick_valid``
+answers only "valid, with no finding at all" or "don't know", and everything it is unsure of goes
+through the full check (:mod:`cognito_spec.traffic.check`), which decides.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from cognito_spec.codec.compile import function_for
+from cognito_spec.codec.converter import _DECODER, keys_unique
+from cognito_spec.codec.violations import Violation
+from cognito_spec.operations import OPERATIONS
+from cognito_spec.protocol.envelope import error_code
+from cognito_spec.protocol.server import CONTENT_TYPE
+from cognito_spec.traffic.capture import Headers
+
+if TYPE_CHECKING:
+    pass
+
+#: A request id as the service writes it: a UUID.
+UUID: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def code_of(value: object) -> str | None:
+    """The bare code of an ``X-Amzn-ErrorType`` or ``__type`` value (see envelope.error_code)."""
+    if not isinstance(value, str):
+        return None
+    return error_code(value).strip() or None
+
+
+def header_map(headers: Headers) -> dict[str, str]:
+    """Lower-cased names to first values (see http.header_map; Exchange headers are already str).
+
+    Built from the reversed pairs so the first of repeated names wins, in one C-level pass: this runs
+    twice per exchange of a capture of any size.
+    """
+    return {k.lower(): v for k, v in reversed(headers)}
+
+
+_LIST_ONLY: Final = {list}
+
+#: What the quick readers return: method, request headers, request body, status, response headers,
+#: response body.  Headers map lower-cased names to their first value, stripped.
+QuickParts = tuple[str, dict[str, str], str, int, dict[str, str], str]
+
+
+def record_quick_parts(record: Any) -> QuickParts | None:
+    """The parts of a JSON-lines record in its most common form (text bodies, header pairs as lists
+    of two strings); None for any other form, which :func:`exchange_from_record` then reads (or
+    refuses).  Whatever this accepts, :func:`exchange_from_record` accepts too.
+
+    This is the CLI's fast path (``cognito_spec.traffic.check.quick_valid`` takes these parts): no
+    :class:`Exchange` is built for a record that turns out valid.
+    """
+    if type(record) is not dict:
+        return None
+    req = record.get("request")
+    resp = record.get("response")
+    if type(req) is not dict or type(resp) is not dict:
+        return None
+    started = record.get("started")
+    if type(record.get("url", "")) is not str or (started is not None and type(started) is not str):
+        return None
+    method = req.get("method", "POST")
+    status = resp.get("status")
+    qt = req.get("body")
+    rt = resp.get("body")
+    qh = req.get("headers")
+    rh = resp.get("headers")
+    if (
+        type(method) is not str
+        or type(status) is not int
+        or type(qt) is not str
+        or type(rt) is not str
+        or type(qh) is not list
+        or type(rh) is not list
+        or (qh and set(map(type, qh)) != _LIST_ONLY)
+        or (rh and set(map(type, rh)) != _LIST_ONLY)
+    ):
+        return None
+    try:
+        # Among JSON values only str has lower() and strip(): this also proves the pairs' types.
+        qd = {k.lower(): v.strip() for k, v in reversed(qh)}
+        rd = {k.lower(): v.strip() for k, v in reversed(rh)}
+    except (AttributeError, ValueError):
+        return None
+    return method, qd, qt, status, rd, rt
+
+
+def har_quick_parts(entry: Any) -> QuickParts | None:
+    """The same for a HAR entry: text bodies without ``encoding``, an integer status, header objects
+    of two strings; None otherwise (:func:`exchange_from_har_entry` then reads or refuses it)."""
+    if type(entry) is not dict:
+        return None
+    req = entry.get("request")
+    resp = entry.get("response")
+    if type(req) is not dict or type(resp) is not dict:
+        return None
+    started = entry.get("startedDateTime")
+    method = req.get("method", "")
+    if (
+        type(method) is not str
+        or type(req.get("url", "")) is not str
+        or (started is not None and type(started) is not str)
+    ):
+        return None
+    post = req.get("postData")
+    content = resp.get("content")
+    if type(post) is not dict or type(content) is not dict or post.get("encoding") or content.get("encoding"):
+        return None
+    status = resp.get("status")
+    qt = post.get("text")
+    rt = content.get("text")
+    qh = req.get("headers")
+    rh = resp.get("headers")
+    if (
+        type(status) is not int
+        or status == 0
+        or type(qt) is not str
+        or type(rt) is not str
+        or type(qh) is not list
+        or type(rh) is not list
+    ):
+        return None
+    try:
+        qd = {h["name"].lower(): h["value"].strip() for h in reversed(qh)}
+        rd = {h["name"].lower(): h["value"].strip() for h in reversed(rh)}
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return method, qd, qt, status, rd, rt
+
+
+# The fast path.  A capture of real traffic is mostly clean successes; proving one clean costs a
+# fraction of the full check when nothing has to be explained.  ``quick_valid`` answers only "valid,
+# with no finding at all" or "don't know": every exchange it is unsure of goes through _Checker,
+# which decides.  tests/test_exchange.py checks the two agree.
+
+
+_SCAN: Final[Any] = _DECODER.scan_once  # type: ignore[attr-defined]
+
+
+def _clean_body(text: str, check: Any, strict: bool) -> bool:
+    """True when a body text is one JSON value that breaks nothing of its shape (no warning either)."""
+    if not text.isascii():
+        if text[:1] == "\ufeff":
+            return False
+        try:
+            text.encode("utf-8")  # a lone surrogate: the bytes were not UTF-8 (invalid_utf8)
+        except UnicodeEncodeError:
+            return False
+    try:
+        # The C scanner without JSONDecoder.decode's wrapper; text around the value (white space)
+        # goes to the full path, which accepts it.
+        data, end = _SCAN(text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return False
+    if end != len(text):
+        return False
+    out: list[Violation] = []
+    cnt = [0, 0]
+    check(data, (), out, strict, cnt)
+    if out:
+        return False
+    if "\\" not in text:  # keys_unique's first rule, inlined: this runs twice per exchange
+        return text.count('"') == 2 * (cnt[0] + cnt[1])
+    return keys_unique(text, cnt[0], cnt[1])
+
+
+@attrs.frozen
+class _Quick:
+    """What the fast path needs of one operation, looked up once."""
+
+    name: str
+    check_in: Any
+    check_out: Any
+    sigv4: bool
+    #: Error code -> (checker, the status the service sends with it).
+    errors: dict[str, tuple[Any, int]]
+
+
+_QUICK: dict[str, _Quick] = {}
+
+
+def _quick_table() -> dict[str, _Quick]:
+    # Built on first use, not at import: compiling the checkers is work a library import should not do.
+    if not _QUICK:
+        for op in OPERATIONS.values():
+            if op.output is not None:
+                _QUICK[op.target] = _Quick(
+                    op.name,
+                    function_for(op.input, "check"),
+                    function_for(op.output, "check"),
+                    op.auth == "sigv4",
+                    {cls.code: (function_for(cls, "check"), cls.http_status) for cls in op.errors},
+                )
+    return _QUICK
+
+
+def quick_valid(
+    method: str,
+    request_headers: dict[str, str],
+    request_text: str,
+    status: int,
+    response_headers: dict[str, str],
+    response_text: str,
+) -> str | None:
+    """The operation's name when the exchange has no finding at all; None when it may have one.
+
+    The headers are maps of lower-cased names to first values, stripped (see :func:`quick_headers`).
+    Covers clean successes and clean errors (declared for the operation, with the service's status,
+    ``X-Amzn-ErrorType`` and ``__type`` agreeing); anything else is for the full check.
+    """
+    quick = (_QUICK or _quick_table()).get(request_headers.get("x-amz-target", ""))
+    if quick is None or method != "POST" or not request_text:
+        return None
+    if (
+        request_headers.get("content-type") != CONTENT_TYPE
+        or response_headers.get("content-type") != CONTENT_TYPE
+        or (quick.sigv4 and "authorization" not in request_headers)
+    ):
+        return None
+    rid = response_headers.get("x-amzn-requestid")
+    if rid is None or UUID.fullmatch(rid) is None:
+        return None
+    if not _clean_body(request_text, quick.check_in, True):
+        return None
+    if status == 200:
+        return quick.name if _clean_body(response_text, quick.check_out, False) else None
+    code = code_of(response_headers.get("x-amzn-errortype"))
+    if code is None or code not in quick.errors or f'"{code}"' not in response_text:
+        return None
+    check, http_status = quick.errors[code]
+    if status != http_status:
+        return None
+    try:
+        data, end = _SCAN(response_text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return None
+    if end != len(response_text) or type(data) is not dict or code_of(data.get("__type")) != code:
+        return None
+    return quick.name if _clean_body(response_text, check, False) else None
+
+
+def quick_headers(pairs: Any) -> dict[str, str] | None:
+    """``(name, value)`` pairs as :func:`quick_valid` wants them, or None when they are not str pairs.
+
+    Only ``str`` has both ``lower`` and ``strip`` among JSON values, so this also proves the types.
+    """
+    try:
+        return {k.lower(): v.strip() for k, v in reversed(pairs)}
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+__all__ = [
+    "UUID",
+    "QuickParts",
+    "code_of",
+    "har_quick_parts",
+    "header_map",
+    "quick_headers",
+    "quick_valid",
+    "record_quick_parts",
+]
