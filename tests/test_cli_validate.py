@@ -109,7 +109,7 @@ def test_json_output_is_one_record_per_finding_and_a_summary(
     *findings, summary = records
     assert {r["type"] for r in findings} == {"finding"}
     assert set(findings[0]) == {
-        "type", "source", "index", "operation", "severity", "kind", "location", "pointer", "member_path", "header", "message",
+        "type", "source", "index", "operation", "severity", "kind", "location", "pointer", "member_path", "header", "side", "message",
     }  # fmt: skip
     assert summary == {
         "type": "summary",

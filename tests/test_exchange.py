@@ -390,7 +390,16 @@ def test_validate_exchange_takes_parts() -> None:
     f = validate_exchange(request_headers={"X-Amz-Target": ADMIN.target}, request_body=b"{}")
     assert {x.kind for x in f} >= {"content_type", "required", "no_response", "authorization"}
     record = f[0].to_json()
-    assert set(record) == {"severity", "kind", "location", "pointer", "member_path", "header", "message"}
+    assert set(record) == {
+        "severity",
+        "kind",
+        "location",
+        "pointer",
+        "member_path",
+        "header",
+        "side",
+        "message",
+    }
 
 
 # --------------------------------------------------------------------------------------------------

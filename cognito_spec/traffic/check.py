@@ -80,12 +80,20 @@ __all__ = [
     "Finding",
     "Location",
     "Severity",
+    "Side",
     "examine",
     "validate_exchange",
 ]
 
 Severity = Literal["error", "warning"]
 Location = Literal["request", "response", "envelope"]
+#: Whom a finding is about: ``client`` (the request the client sent), ``server`` (the answer the
+#: server gave, envelope included) or ``capture`` (the recording itself: a body the tool did not keep,
+#: a response it did not record).  ``--strict`` and the exit code follow it.
+Side = Literal["client", "server", "capture"]
+
+#: Finding kinds that describe the recording, not the traffic.
+CAPTURE_KINDS: Final = frozenset({"body_missing", "no_response"})
 
 
 @attrs.frozen
@@ -106,6 +114,13 @@ class Finding:
     header: str | None = None
 
     @property
+    def side(self) -> Side:
+        """Whom the finding is about (see :data:`Side`)."""
+        if self.kind in CAPTURE_KINDS:
+            return "capture"
+        return "client" if self.location == "request" else "server"
+
+    @property
     def path(self) -> str:
         """Where, in one word: the header name, the JSON pointer, or ``/`` for a whole body."""
         if self.header is not None:
@@ -121,6 +136,7 @@ class Finding:
             "pointer": self.pointer,
             "member_path": self.member_path,
             "header": self.header,
+            "side": self.side,
             "message": self.message,
         }
 
