@@ -71,13 +71,12 @@ if TYPE_CHECKING:
     )
     from cognito_spec.traffic.check import ExchangeReport, Finding, examine, validate_exchange
     from cognito_spec.traffic.redact import redact_exchange
+    from cognito_spec.validation.redact import REDACTED, redact
     from cognito_spec.validation.validate import (
-        REDACTED,
         ValidationItem,
         invalid_parameter,
         message_items,
         parse_validation_message,
-        redact,
         service_error,
         validate,
         validation_message,
@@ -109,7 +108,7 @@ _HOMES: Final[dict[str, str]] = {
     "OPERATIONS_BY_TARGET": "cognito_spec.operations",
     "Operation": "cognito_spec.operations",
     "PatternError": "cognito_spec.errors",
-    "REDACTED": "cognito_spec.validation.validate",
+    "REDACTED": "cognito_spec.validation.redact",
     "ReadStats": "cognito_spec.traffic.capture",
     "STRUCTURES": "cognito_spec.operations",
     "ServiceError": "cognito_spec.errors",
@@ -137,7 +136,7 @@ _HOMES: Final[dict[str, str]] = {
     "parse_request": "cognito_spec.protocol.server",
     "parse_validation_message": "cognito_spec.validation.validate",
     "read_capture": "cognito_spec.traffic.capture",
-    "redact": "cognito_spec.validation.validate",
+    "redact": "cognito_spec.validation.redact",
     "redact_exchange": "cognito_spec.traffic.redact",
     "render_error": "cognito_spec.protocol.envelope",
     "render_response": "cognito_spec.protocol.server",

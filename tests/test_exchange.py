@@ -18,7 +18,7 @@ from cognito_spec.traffic.capture import Exchange, Headers
 from cognito_spec.traffic.check import Finding, _Checker, examine, validate_exchange
 from cognito_spec.traffic.fast import header_map as _hmap
 from cognito_spec.traffic.redact import redact_exchange
-from cognito_spec.validation.validate import REDACTED
+from cognito_spec.validation.redact import REDACTED
 
 OPS = sorted(OPERATIONS.values(), key=lambda op: op.name)
 ADMIN, GET_USER = OPERATIONS["AdminGetUser"], OPERATIONS["GetUser"]

@@ -15,7 +15,8 @@ from hypothesis import given
 
 from cognito_spec import AdminGetUserResponse, GetUserRequest, GetUserResponse
 from cognito_spec.model import Shape, StructInfo, member, shape
-from cognito_spec.validation.validate import REDACTED, redact, validate
+from cognito_spec.validation.redact import REDACTED, redact
+from cognito_spec.validation.validate import validate
 
 CLASSES = shape_classes()
 

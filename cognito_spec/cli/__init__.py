@@ -21,7 +21,7 @@ from cognito_spec.errors import UsageError
 __all__ = ["UsageError", "main"]
 
 #: Modules contributing subcommands, in the order ``--help`` lists them.
-SUBCOMMAND_MODULES = ("cognito_spec.cli.validate", "cognito_spec.cli.fixtures")
+SUBCOMMAND_MODULES = ("cognito_spec.cli.validate", "cognito_spec.cli.redact", "cognito_spec.cli.fixtures")
 
 
 class _Parser(argparse.ArgumentParser):

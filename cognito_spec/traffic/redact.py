@@ -12,7 +12,7 @@ from cognito_spec.errors import DecodeError
 from cognito_spec.operations import error_class, operation_for_target
 from cognito_spec.traffic.capture import Exchange, Headers, skip_reason
 from cognito_spec.traffic.fast import code_of, header_map
-from cognito_spec.validation.validate import REDACTED, redact
+from cognito_spec.validation.redact import REDACTED, redact
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
