@@ -298,7 +298,10 @@ class Emitter:
         if t == "structure":
             return name
         if t == "list":
-            return f"tuple[{self.py_type(d['member']['shape'])}, ...]"
+            # Any sequence is accepted (the converter stores a tuple, so instances stay immutable and
+            # hashable); type checkers cannot see through attrs converters, so the annotation is the
+            # widest type the constructor takes.
+            return f"Sequence[{self.py_type(d['member']['shape'])}]"
         if t == "map":
             return f"Mapping[{self.py_type(d['key']['shape'])}, {self.py_type(d['value']['shape'])}]"
         raise SystemExit(f"generate.py: unsupported shape type {t} ({name})")
@@ -446,8 +449,9 @@ class Emitter:
         if "datetime" in text:
             std.append("from datetime import datetime")
         typing_names = ["ClassVar"] if "ClassVar" in text else []
-        if "Mapping[" in text:
-            std.append("from collections.abc import Mapping")
+        abc = [n for n in ("Mapping", "Sequence") if f"{n}[" in text]
+        if abc:
+            std.append(f"from collections.abc import {', '.join(abc)}")
         if typing_names:
             std.append(f"from typing import {', '.join(typing_names)}")
         lines += sorted(std)
