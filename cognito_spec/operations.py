@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 import attrs
 
-from cognito_spec.errors import UnknownNameError
+from cognito_spec.errors import ArgumentTypeError, UnknownNameError
 from cognito_spec.shapes._version import TARGET_PREFIX
 
 if TYPE_CHECKING:
@@ -175,8 +175,15 @@ class _Structures(Mapping[str, type]):
 STRUCTURES: Final[Mapping[str, type]] = _Structures()
 
 
+def _name(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise ArgumentTypeError(f"{what} is a str, not {type(value).__name__}")
+    return value
+
+
 def structure(name: str) -> type:
     """The generated class of a shape name; :class:`~cognito_spec.errors.UnknownNameError` if none."""
+    _name(name, "a shape name")
     try:
         return STRUCTURES[name]
     except KeyError:
@@ -194,12 +201,13 @@ def error_class(code: str) -> type[ServiceError] | None:
     """The error class of a wire code (``UserNotFoundException``), or None for a code the model lacks."""
     from cognito_spec.errors import ServiceError
 
-    cls = STRUCTURES.get(code)
+    cls = STRUCTURES.get(_name(code, "an error code"))
     return cls if isinstance(cls, type) and issubclass(cls, ServiceError) else None
 
 
 def operation(name: str) -> Operation:
     """An operation by name or by ``X-Amz-Target``; :class:`~cognito_spec.errors.UnknownNameError` if none."""
+    _name(name, "an operation name")
     op = OPERATIONS.get(name) or OPERATIONS_BY_TARGET.get(name)
     if op is None:
         raise UnknownNameError(f"no operation is named {name!r}")
