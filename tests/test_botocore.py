@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import botocore.session
-import pytest
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
-from hypothesis import given, settings
+from conftest import each
+from hypothesis import given
 from hypothesis import strategies as st
 
 import cognito_spec as cs
@@ -67,10 +67,10 @@ def assert_same(ours: Any, theirs: Any, where: str = "") -> None:
         assert ours == theirs, where
 
 
-@pytest.mark.parametrize("name", OPERATIONS)
-@settings(max_examples=60)
+@each(OPERATIONS)
 @given(data=st.data())
-def test_botocore_parses_our_responses_to_the_same_values(name: str, data: st.DataObject) -> None:
+def test_botocore_parses_our_responses_to_the_same_values(pick: tuple[str, ...], data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(pick), label="operation")
     op = cs.OPERATIONS[name]
     assert op.output is not None
     obj = data.draw(strategies.from_class(op.output, adversarial=True))
@@ -81,10 +81,10 @@ def test_botocore_parses_our_responses_to_the_same_values(name: str, data: st.Da
     assert_same(as_params(obj), parsed)
 
 
-@pytest.mark.parametrize("name", OPERATIONS)
-@settings(max_examples=40)
+@each(OPERATIONS)
 @given(data=st.data())
-def test_botocore_parses_our_error_bodies(name: str, data: st.DataObject) -> None:
+def test_botocore_parses_our_error_bodies(pick: tuple[str, ...], data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(pick), label="operation")
     op = cs.OPERATIONS[name]
     err = data.draw(st.sampled_from(op.errors).flatmap(lambda c: strategies.from_class(c, adversarial=True)))
     status, headers, body = render_error(err)
@@ -96,10 +96,10 @@ def test_botocore_parses_our_error_bodies(name: str, data: st.DataObject) -> Non
     assert parsed["Error"].get("Message", "") == (err.message or "")
 
 
-@pytest.mark.parametrize("name", OPERATIONS)
-@settings(max_examples=60)
+@each(OPERATIONS)
 @given(data=st.data())
-def test_we_decode_what_botocore_serialises(name: str, data: st.DataObject) -> None:
+def test_we_decode_what_botocore_serialises(pick: tuple[str, ...], data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(pick), label="operation")
     op = cs.OPERATIONS[name]
     obj = data.draw(strategies.from_class(op.input, adversarial=True))
     request = SERIALIZER.serialize_to_request(as_params(obj), MODEL.operation_model(name))
