@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +22,22 @@ def test_the_python_examples_run(tmp_path: Path) -> None:
         path = tmp_path / f"readme_block_{i}.py"
         path.write_text(block, encoding="utf-8")
         runpy.run_path(str(path), run_name="readme")
+
+
+def test_the_python_examples_pass_mypy_strict_as_user_code(tmp_path: Path) -> None:
+    """What a user copies must type-check: list arguments, schema documents, parsed requests."""
+    (tmp_path / "none.ini").write_text("[mypy]\n", encoding="utf-8")  # not the project's settings
+    files = [ROOT / "examples" / "emulator.py"]
+    for i, block in enumerate(BLOCKS):
+        path = tmp_path / f"readme_block_{i}.py"
+        path.write_text(block, encoding="utf-8")
+        files.append(path)
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.11", "--no-incremental",
+         "--config-file", str(tmp_path / "none.ini"), *map(str, files)],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:]
 
 
 def test_the_emulator_block_is_the_example_file() -> None:
