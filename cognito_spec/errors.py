@@ -15,6 +15,9 @@ would be a bug.  Each library error also derives from the built-in exception it 
     ├── MessageFormatError (ValueError)    a text is not the service's validation message
     ├── CaptureError (ValueError)          a capture cannot be read (HAR / JSON lines); file + position
     ├── GenerationError (ValueError)       a shape cannot be generated (a lookaround pattern)
+    ├── TokenFormatError (ValueError)      a token cannot be read: segments, base64url, JSON, claims
+    ├── TokenKeyError (ValueError)         a signing key or a JWKS document cannot be used
+    ├── TokensExtraMissingError (ImportError)  signing or verifying needs ``cognito-spec[tokens]``
     ├── UsageError                         the command line was misused: exit 2, one line
     └── ServiceError                       what the service answers on the wire
         ├── <the generated errors>         cognito_spec.shapes.errors: code, HTTP status, fault
@@ -45,6 +48,9 @@ __all__ = [
     "MessageFormatError",
     "PatternError",
     "ServiceError",
+    "TokenFormatError",
+    "TokenKeyError",
+    "TokensExtraMissingError",
     "UnknownNameError",
     "UnknownServiceError",
     "UsageError",
@@ -141,6 +147,41 @@ class CaptureError(CognitoSpecError, ValueError):
 
 def _rebuild_capture_error(reason: str, source: str, position: str) -> CaptureError:
     return CaptureError(reason, source=source, position=position)
+
+
+class TokenFormatError(CognitoSpecError, ValueError):
+    """A token cannot be read: not three base64url segments, JSON that is not an object, a claim
+    missing or of the wrong type, a time outside the datetime range.
+
+    ``reason`` says what is wrong; ``claim`` names the claim (or header member) concerned, when one
+    is.  Neither ever contains a value from the token.
+    """
+
+    def __init__(self, reason: str, *, claim: str | None = None) -> None:
+        self.reason = reason
+        self.claim = claim
+        super().__init__(reason, claim)
+
+    def __str__(self) -> str:
+        return f"claim {self.claim!r}: {self.reason}" if self.claim else self.reason
+
+    def __reduce__(self) -> tuple[object, ...]:  # keyword-only argument: pickle needs help
+        return (_rebuild_format_error, (self.reason, self.claim))
+
+
+def _rebuild_format_error(reason: str, claim: str | None) -> TokenFormatError:
+    return TokenFormatError(reason, claim=claim)
+
+
+class TokenKeyError(CognitoSpecError, ValueError):
+    """A signing key or a JWKS document cannot be used (not RSA, too short, not PEM, no ``kid``)."""
+
+
+class TokensExtraMissingError(CognitoSpecError, ImportError):
+    """Signing and verifying tokens needs the optional JOSE library: ``pip install 'cognito-spec[tokens]'``.
+
+    Reading a token without its key (``decode_unverified``) needs nothing extra.
+    """
 
 
 class ServiceError(CognitoSpecError):

@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
+    from cognito_spec.errors import TokenFormatError, TokenKeyError, TokensExtraMissingError
     from cognito_spec.tokens.claims import (
         ADMIN_SCOPE,
         AccessTokenClaims,
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
         looks_like_refresh_token,
         parse_token,
     )
-    from cognito_spec.tokens.errors import TokenFormatError, TokenKeyError, TokensExtraMissingError
     from cognito_spec.tokens.issue import IssuedTokens, TokenIssuer, refresh_token_shape
     from cognito_spec.tokens.judge import RevocationLookup, judge_access_token
     from cognito_spec.tokens.keys import SigningKey, VerificationKeys, jwks_document, jwks_path
@@ -45,11 +45,11 @@ _HOMES: Final[dict[str, str]] = {
     "ParsedToken": "cognito_spec.tokens.decode",
     "RevocationLookup": "cognito_spec.tokens.judge",
     "SigningKey": "cognito_spec.tokens.keys",
-    "TokenFormatError": "cognito_spec.tokens.errors",
+    "TokenFormatError": "cognito_spec.errors",
     "TokenHeader": "cognito_spec.tokens.claims",
     "TokenIssuer": "cognito_spec.tokens.issue",
-    "TokenKeyError": "cognito_spec.tokens.errors",
-    "TokensExtraMissingError": "cognito_spec.tokens.errors",
+    "TokenKeyError": "cognito_spec.errors",
+    "TokensExtraMissingError": "cognito_spec.errors",
     "VerificationKeys": "cognito_spec.tokens.keys",
     "claims_from_payload": "cognito_spec.tokens.claims",
     "decode_unverified": "cognito_spec.tokens.decode",

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Final, Literal
 
 import attrs
 
-from cognito_spec.tokens.errors import TokenFormatError
+from cognito_spec.errors import TokenFormatError
 from cognito_spec.tokens.order import service_order
 
 __all__ = [

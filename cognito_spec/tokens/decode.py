@@ -3,7 +3,7 @@
 Pure standard library (base64url and JSON), so a capture can be examined with no extra installed.
 Nothing here says a token is genuine: that is :mod:`cognito_spec.tokens.judge`'s job.
 
-Every problem is a :class:`~cognito_spec.tokens.errors.TokenFormatError` naming the segment or the
+Every problem is a :class:`~cognito_spec.errors.TokenFormatError` naming the segment or the
 claim, never quoting the token.  A refresh token (five segments, encrypted) is recognised and
 refused with its own reason: only the service can read it.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from cognito_spec.errors import ArgumentTypeError
+from cognito_spec.errors import ArgumentTypeError, TokenFormatError
 from cognito_spec.tokens.claims import (
     AccessTokenClaims,
     Claims,
@@ -22,7 +22,6 @@ from cognito_spec.tokens.claims import (
     TokenHeader,
     claims_from_payload,
 )
-from cognito_spec.tokens.errors import TokenFormatError
 from cognito_spec.tokens.wire import MAX_TOKEN_CHARS, b64url_decode, read_json_object
 
 __all__ = ["ParsedToken", "decode_unverified", "looks_like_refresh_token", "parse_token"]
@@ -91,7 +90,7 @@ def decode_unverified(token: str) -> AccessTokenClaims | IdTokenClaims:
     """The typed claims of an access or ID token, read without checking the signature.
 
     For captures, logs and tests: the claims are what the token says, not proven true.  Raises
-    :class:`~cognito_spec.tokens.errors.TokenFormatError` when the token cannot be read.
+    :class:`~cognito_spec.errors.TokenFormatError` when the token cannot be read.
     """
     return parse_token(token).claims
 

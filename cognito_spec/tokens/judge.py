@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from cognito_spec.errors import ArgumentTypeError
+from cognito_spec.errors import ArgumentTypeError, TokenFormatError
 from cognito_spec.protocol.envelope import (
     ACCESS_TOKEN_EXPIRED,
     ACCESS_TOKEN_MISSING_SCOPES,
@@ -37,7 +37,6 @@ from cognito_spec.shapes.errors import NotAuthorizedException
 from cognito_spec.tokens.claims import ADMIN_SCOPE, AccessTokenClaims, issuer_url
 from cognito_spec.tokens.clock import epoch_seconds
 from cognito_spec.tokens.decode import parse_token
-from cognito_spec.tokens.errors import TokenFormatError
 from cognito_spec.tokens.keys import VerificationKeys
 
 __all__ = ["RevocationLookup", "judge_access_token"]

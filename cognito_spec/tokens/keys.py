@@ -27,8 +27,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from cognito_spec.errors import ArgumentTypeError
-from cognito_spec.tokens.errors import TokenKeyError, TokensExtraMissingError
+from cognito_spec.errors import ArgumentTypeError, TokenKeyError, TokensExtraMissingError
 from cognito_spec.tokens.wire import b64url_decode
 
 if TYPE_CHECKING:

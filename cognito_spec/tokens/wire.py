@@ -29,8 +29,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from cognito_spec.errors import ArgumentValueError
-from cognito_spec.tokens.errors import TokenFormatError
+from cognito_spec.errors import ArgumentValueError, TokenFormatError
 
 __all__ = [
     "MAX_TOKEN_CHARS",
