@@ -81,22 +81,147 @@ def test_a_clean_capture_exits_0_with_a_summary(
     ]
 
 
-def test_findings_are_listed_in_input_order_then_summarised(
+def test_with_all_every_finding_is_listed_in_input_order_then_summarised(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write_capture(tmp_path / "faulty.jsonl", faulty_exchanges())
-    code, out, _ = run(["validate", str(path)], capsys)
+    code, out, _ = run(["validate", "--all", str(path)], capsys)
     assert code == 1
     lines = out.splitlines()
     findings = lines[:-4]
-    assert findings and all(line.startswith(f"{path}#") for line in findings)
+    assert len(findings) == 8 and all(line.startswith(f"{path}#") for line in findings)
     indexes = [int(line.split("#")[1].split()[0]) for line in findings]
     assert indexes == sorted(indexes)
-    first = findings[0].split(" ", 5)
+    first = findings[0].split(" ", 6)
     assert first[1] in OPERATIONS and first[2] in ("error", "warning")
+    assert first[3] in ("client", "server", "capture")
     assert "[malformed_json]" in out and "[json_content_type]" in out
     assert lines[-1] == "  skipped: 2 (not cognito 1; preflight 1)"
-    assert lines[-2] == "  valid: 26, invalid: 4, errors: 4, warnings: 4"
+    assert lines[-2] == "  valid: 26, invalid: 4, errors: 4, warnings: 4 (server 4)"
+
+
+def _finding_lines(out: str) -> list[str]:
+    return [line.strip() for line in out.splitlines() if "#" in line.strip().split(" ", 1)[0]]
+
+
+def test_the_example_report_groups_repeated_findings_and_puts_errors_first(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["validate", str(EXAMPLE)], capsys)
+    assert code == 1
+    har = str(EXAMPLE)
+    lines = out.splitlines()
+    # The findings the README points at come first, each on one line of its own.
+    assert lines[:4] == [
+        f"{har}#8 AdminGetUser error client request /UserPoolId [pattern]: must fully match"
+        " [\\w-]+_[0-9a-zA-Z]+: 'not a pool id!'",
+        f"{har}#8 AdminGetUser error server response / [rejection_expected]: the service answers this"
+        " request with InvalidParameterException, not ResourceNotFoundException",
+        f"{har}#11 GetUser error client request / [malformed_json]: Expecting value at line 1 column 17 (char 16)",
+        f"{har}#11 GetUser error server response / [rejection_expected]: the service answers this"
+        " request with SerializationException, not NotAuthorizedException",
+    ]
+    # Seven request ids that are not UUIDs: a count and the first three.
+    start = lines.index("[request_id_format] 7 findings alike, the first 3:")
+    assert [line.split(" ", 3)[2] for line in lines[start + 1 : start + 4]] == [
+        f"{har}#5",
+        f"{har}#6",
+        f"{har}#7",
+    ]
+    assert lines[start + 4] == "  ... and 4 more like these (--all lists every finding)"
+    assert sum("[request_id_format]:" in line for line in lines) == 3
+    assert sum("[json_content_type]:" in line for line in lines) == 3
+    assert "[json_content_type] 5 findings alike, the first 3:" in lines
+    # The client's request the server refused as the service does: a client-side warning, last.
+    assert lines[-5] == (
+        f"{har}#14 GetUserAuthFactors warning client request /AccessToken [required]: required member is missing"
+    )
+    assert lines[-2] == "  valid: 8, invalid: 2, errors: 4, warnings: 13 (server 12, client 1)"
+
+
+def test_all_lists_every_finding_as_json_does(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["validate", "--all", str(EXAMPLE)], capsys)
+    assert code == 1
+    text = _finding_lines(out)
+    code, out, _ = run(["validate", "--format", "json", str(EXAMPLE)], capsys)
+    records = [json.loads(line) for line in out.splitlines()][:-1]
+    assert len(text) == len(records) == 17
+    assert sum(r["kind"] == "request_id_format" for r in records) == 7
+    assert [line.split(" ", 1)[0] for line in text] == [f"{EXAMPLE}#{r['index']}" for r in records]
+    assert [line.split(" ")[3] for line in text] == [r["side"] for r in records]
+
+
+def test_findings_differing_only_in_per_exchange_details_form_one_group(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exs = clean_exchanges(4)
+    exs = [replace_header(ex, "x-amzn-RequestId", f"req-{i}") for i, ex in enumerate(exs)]
+    path = write_capture(tmp_path / "ids.jsonl", exs)
+    code, out, _ = run(["validate", str(path)], capsys)
+    assert code == 0
+    assert out.splitlines()[0] == "[request_id_format] 12 findings alike, the first 3:"
+    assert "  ... and 9 more like these (--all lists every finding)" in out.splitlines()
+    assert len(_finding_lines(out)) == 3
+    code, out, _ = run(["validate", "--all", str(path)], capsys)
+    assert len(_finding_lines(out)) == 12
+
+
+def _no_bodies(exs: list[Exchange]) -> list[Exchange]:
+    """What a browser's export keeps of some exchanges: no response body, or no response."""
+    return [
+        attrs.evolve(ex, response_body=None)
+        if i % 2
+        else attrs.evolve(ex, status=None, response_headers=(), response_body=None)
+        for i, ex in enumerate(exs)
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".har"])
+def test_capture_artefacts_never_fail_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    path = write_capture(tmp_path / f"devtools{suffix}", _no_bodies(clean_exchanges(2)))
+    code, out, _ = run(["validate", "--strict", "--all", str(path)], capsys)
+    lines = _finding_lines(out)
+    assert code == 0, out
+    assert lines and all(line.split(" ")[2:4] == ["warning", "capture"] for line in lines)
+    assert {line.rsplit("[", 1)[1].split("]")[0] for line in lines} == {"body_missing", "no_response"}
+    assert "invalid: 0" in out
+
+
+def test_requests_the_server_refused_correctly_are_client_warnings_that_pass_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rejected = [f.exchange for f in generate("AdminGetUser", "invalid", count=20, seed=1)][0::2]
+    path = write_capture(tmp_path / "rejected.jsonl", [ex for ex in rejected if ex is not None])
+    code, out, _ = run(["validate", "--strict", "--all", str(path)], capsys)
+    lines = _finding_lines(out)
+    assert code == 0, out
+    assert lines and all(line.split(" ")[2:4] == ["warning", "client"] for line in lines)
+
+
+def test_server_warnings_fail_strict_and_json_records_name_the_side(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exs = _no_bodies(clean_exchanges(1))  # capture-side warnings, and one about the server:
+    exs.append(replace_header(clean_exchanges(1)[0], "Content-Type", "application/json"))
+    path = write_capture(tmp_path / "mixed.jsonl", exs)
+    assert run(["validate", str(path)], capsys)[0] == 0
+    code, out, _ = run(["validate", "--strict", "--format", "json", str(path)], capsys)
+    *findings, summary = (json.loads(line) for line in out.splitlines())
+    assert code == 1
+    assert summary["invalid"] == 1
+    assert summary["warnings_by_side"] == {"capture": 3, "client": 0, "server": 1}
+    assert [r["side"] for r in findings if r["kind"] == "json_content_type"] == ["server"]
+
+
+def test_help_states_the_exit_code_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["validate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Exit status: 0" in text
+    assert "--strict" in text and "server" in text and "client" in text and "capture" in text
+    assert "--all" in text
 
 
 def test_json_output_is_one_record_per_finding_and_a_summary(
@@ -123,6 +248,7 @@ def test_json_output_is_one_record_per_finding_and_a_summary(
         "invalid": 4,
         "errors": 4,
         "warnings": 4,
+        "warnings_by_side": {"capture": 0, "client": 0, "server": 4},
         "skipped": {"not_cognito": 1, "preflight": 1},
         "uncovered_operations": {},
     }
@@ -183,18 +309,22 @@ def test_unreadable_input_and_bad_usage_exit_2_with_one_line(
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".har"])
-@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("fmt", [["--format", "text"], ["--all"], ["--format", "json"]])
 def test_jobs_give_identical_output(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, suffix: str, fmt: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
+    fmt: list[str],
 ) -> None:
     # Small batches, so that many are in flight and any reordering would show.
     monkeypatch.setattr(_cli_validate, "JSONL_BATCH_BYTES", 4096)
     monkeypatch.setattr(_cli_validate, "HAR_BATCH_ENTRIES", 3)
     path = write_capture(tmp_path / f"mixed{suffix}", faulty_exchanges() * 3)
-    one = run(["validate", "--format", fmt, "--jobs", "1", str(path)], capsys)
-    three = run(["validate", "--format", fmt, "--jobs", "3", str(path)], capsys)
+    one = run(["validate", *fmt, "--jobs", "1", str(path)], capsys)
+    three = run(["validate", *fmt, "--jobs", "3", str(path)], capsys)
     assert one == three
-    assert one[0] == 1 and one[1].count("\n") > 20
+    assert one[0] == 1 and one[1].count("\n") > (10 if fmt == ["--format", "text"] else 20)
 
 
 def test_an_unreadable_batch_fails_the_same_way_with_jobs(

@@ -1,16 +1,18 @@
-"""``cognito-spec validate`` and ``cognito-spec redact``: captured traffic against the model.
+"""``cognito-spec validate``: captured traffic against the model.
 
-``validate PATH... [--format text|json] [--strict] [--jobs N] [--reveal]``
+``validate PATH... [--format text|json] [--all] [--strict] [--jobs N] [--reveal]``
     Reads HAR 1.2 and JSON-lines captures (``-`` is standard input), streaming, and checks every
-    Cognito exchange with :func:`cognito_spec.traffic.check.examine`.  Output: one line (or JSON record)
-    per finding, in input order, then a summary.  A finding names its entry as ``FILE#N``: N counts
-    from 0, the position in the HAR's ``log.entries`` or the line of a JSON-lines file.  Exit status 0 when every exchange is valid, 1 when
-    any has an error (or, with ``--strict``, a warning), 2 when an input is unreadable or the usage
-    is wrong.  Messages are redacted unless ``--reveal``.
+    Cognito exchange with :func:`cognito_spec.traffic.check.examine`.  A finding names its entry as
+    ``FILE#N``: N counts from 0, the position in the HAR's ``log.entries`` or the line of a
+    JSON-lines file.  The text report groups findings that say the same thing (a count and the first
+    few, see :mod:`cognito_spec.cli.report`); ``--all`` lists every finding, one line each, in input
+    order; ``--format json`` writes one record per finding, in input order.  Then a summary.
+    Messages are redacted unless ``--reveal``.
 
-``redact IN OUT``
-    Copies a capture with every sensitive member of the request and response bodies masked (and
-    credential headers), in the input's format.  ``-`` is standard input or output.
+    The exit status is :data:`EXIT_RULE`: an error fails the run; with ``--strict`` so does a
+    warning about the server's answer (``Finding.side == "server"``); a warning about the client's
+    request (an invalid request the server refused as the service does) or about the capture itself
+    (a body or a response the recording did not keep, as Chrome's DevTools exports do) never does.
 
 How ``--jobs`` keeps the output identical: the input is cut into batches in the main process (JSON
 lines: blocks of whole lines, as bytes; HAR: runs of parsed entries), each batch is validated as a
@@ -32,6 +34,7 @@ from typing import IO, Any, Final
 
 import attrs
 
+from cognito_spec.cli.report import GroupedReport, finding_line
 from cognito_spec.errors import UsageError
 from cognito_spec.traffic.capture import (
     CaptureError,
@@ -49,7 +52,16 @@ from cognito_spec.traffic.check import (
 )
 from cognito_spec.traffic.fast import har_quick_parts, quick_valid, record_quick_parts
 
-__all__ = ["register"]
+__all__ = ["EXIT_RULE", "fails_strict", "register"]
+
+#: The exit status, in the words of ``--help`` (and of the README).
+EXIT_RULE: Final = (
+    "Exit status: 0 when no finding fails the run, 1 when one does, 2 when an input is unreadable or"
+    " the usage is wrong. An error always fails the run. With --strict, a warning about the server's"
+    " answer (side server: a fidelity note) fails it too. A warning about the client's request"
+    " (side client: e.g. an invalid request the server refused as the service does) or about the"
+    " capture itself (side capture: a body or response the recording did not keep) never does."
+)
 
 #: The C scanner of a default decoder: what json.loads runs, without its wrappers.
 _RECORD_SCAN: Final[Any] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
@@ -69,18 +81,32 @@ def register(subparsers: Any) -> None:
         "validate",
         help="check captured traffic (HAR or JSON lines) against the model",
         description="Check every Cognito exchange of HAR 1.2 or JSON-lines captures against the model"
-        " and the service's behaviour. Exit status: 0 all valid, 1 findings, 2 unreadable input.",
+        " and the service's behaviour. " + EXIT_RULE,
     )
     p.epilog = (
-        "Each finding is one line: FILE#N OPERATION SEVERITY LOCATION PATH [KIND]: MESSAGE, where N counts"
-        " entries from 0 (HAR log.entries, or lines of a JSON-lines file)."
+        "Each finding is one line: FILE#N OPERATION SEVERITY SIDE LOCATION PATH [KIND]: MESSAGE, where N"
+        " counts entries from 0 (HAR log.entries, or lines of a JSON-lines file) and SIDE is whom the"
+        " finding is about (client, server, capture). Findings alike (same kind, messages differing only"
+        " in values) are grouped: a count and the first few; --all lists every one."
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="capture file; - reads standard input")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
-    p.add_argument("--strict", action="store_true", help="warnings (fidelity notes) also fail the run")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="text: list every finding, one line each, in input order (default: group findings alike)",
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="warnings about the server's answer also fail the run"
+    )
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (0: one per CPU)")
     p.add_argument("--reveal", action="store_true", help="show sensitive values in messages")
     p.set_defaults(func=run_validate)
+
+
+def fails_strict(f: Finding) -> bool:
+    """Whether a warning fails the run under ``--strict``: only one about the server's answer."""
+    return f.severity == "warning" and f.side == "server"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -108,9 +134,10 @@ class _Tally:
     operations: Counter[str] = attrs.field(factory=Counter)
     valid: int = 0
     invalid: int = 0
-    strict_invalid: int = 0  # exchanges with warnings but no errors (invalid under --strict)
+    strict_invalid: int = 0  # exchanges with no errors but a server warning (invalid under --strict)
     errors: int = 0
     warnings: int = 0
+    warnings_by_side: Counter[str] = attrs.field(factory=Counter)
 
     def merge(self, other: _Tally) -> None:
         self.read.merge(other.read)
@@ -120,6 +147,7 @@ class _Tally:
         self.strict_invalid += other.strict_invalid
         self.errors += other.errors
         self.warnings += other.warnings
+        self.warnings_by_side.update(other.warnings_by_side)
 
 
 #: (index, operation, findings) of each exchange with findings, in order.
@@ -238,11 +266,13 @@ def _examine_all(exchanges: Any, reveal: bool, tally: _Tally, reported: _Reporte
             errors = report.errors
             tally.errors += errors
             tally.warnings += len(report.findings) - errors
+            tally.warnings_by_side.update(f.side for f in report.findings if f.severity == "warning")
             if errors:
                 tally.invalid += 1
             else:
                 tally.valid += 1
-                tally.strict_invalid += 1
+                if any(fails_strict(f) for f in report.findings):
+                    tally.strict_invalid += 1
         else:
             tally.valid += 1
 
@@ -382,10 +412,6 @@ class _Progress:
             self.drawn = False
 
 
-def _text_line(source: str, index: int, operation: str | None, f: Finding) -> str:
-    return f"{source}#{index} {operation or '-'} {f.severity} {f.location} {f.path} [{f.kind}]: {f.message}"
-
-
 def _json_line(source: str, index: int, operation: str | None, f: Finding) -> str:
     record = {"type": "finding", "source": source, "index": index, "operation": operation, **f.to_json()}
     return json.dumps(record, sort_keys=True, ensure_ascii=False)
@@ -408,6 +434,7 @@ def _summary(tally: _Tally, sources: list[str], strict: bool) -> dict[str, Any]:
         "invalid": invalid,
         "errors": tally.errors,
         "warnings": tally.warnings,
+        "warnings_by_side": {side: tally.warnings_by_side[side] for side in ("capture", "client", "server")},
         "skipped": dict(sorted(tally.read.skipped.items())),
         "uncovered_operations": dict(sorted(tally.read.uncovered.items())),
     }
@@ -417,11 +444,17 @@ def _counts(items: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in items.items())
 
 
+def _sides(by_side: dict[str, int]) -> str:
+    parts = [f"{side} {by_side[side]}" for side in ("server", "client", "capture") if by_side.get(side)]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def _summary_text(s: dict[str, Any]) -> str:
     lines = [
         f"Summary ({s['model']}{', strict' if s['strict'] else ''})",
         f"  exchanges: {s['exchanges']}" + (f" ({_counts(s['operations'])})" if s["operations"] else ""),
-        f"  valid: {s['valid']}, invalid: {s['invalid']}, errors: {s['errors']}, warnings: {s['warnings']}",
+        f"  valid: {s['valid']}, invalid: {s['invalid']}, errors: {s['errors']}, warnings: {s['warnings']}"
+        + _sides(s["warnings_by_side"]),
     ]
     skipped = sum(s["skipped"].values())
     line = f"  skipped: {skipped}"
@@ -444,7 +477,11 @@ def run_validate(args: argparse.Namespace) -> int:
     if args.paths.count("-") > 1:
         raise UsageError("standard input (-) can be read only once")
     out = sys.stdout
-    emit: Callable[[str, int, str | None, Finding], str] = _json_line if args.format == "json" else _text_line
+    emit: Callable[[str, int, str | None, Finding], str] = (
+        _json_line if args.format == "json" else finding_line
+    )
+    # The text report groups findings alike (printed at the end); JSON and --all stream every one.
+    grouped = GroupedReport() if args.format == "text" and not args.all else None
     total = _Tally()
     progress = _Progress(sys.stderr.isatty())
     # Everything loaded so far (modules, compiled checkers) lives to the end: keep it out of the
@@ -459,7 +496,11 @@ def run_validate(args: argparse.Namespace) -> int:
                 handed_out = [0]
                 line = 0  # JSON lines: lines of the batches already reported
                 for result in _results(src, args.reveal, jobs, handed_out):
-                    if result.reported:
+                    if grouped is not None:
+                        for i, op, fs in result.reported:
+                            for f in fs:
+                                grouped.add(src.name, i + line, op, f)
+                    elif result.reported:
                         progress.clear()
                         out.write(
                             "".join(
@@ -478,12 +519,17 @@ def run_validate(args: argparse.Namespace) -> int:
                     progress.update(src, handed_out[0], total.valid + total.invalid)
                 progress.clear()
     except CaptureError as exc:
+        # What was checked before the unreadable part is reported, then the reason.
         progress.clear()
+        if grouped is not None:
+            out.write("".join(line + "\n" for line in grouped.lines()))
         out.flush()
         raise UsageError(str(exc)) from None
     finally:
         gc.unfreeze()
     summary = _summary(total, [_display_name(p) for p in args.paths], args.strict)
+    if grouped is not None:
+        out.write("".join(line + "\n" for line in grouped.lines()))
     if args.format == "json":
         out.write(json.dumps(summary, sort_keys=True, ensure_ascii=False) + "\n")
     else:
