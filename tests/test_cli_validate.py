@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,7 @@ from cognito_spec import OPERATIONS
 from cognito_spec.cli import main
 from cognito_spec.cli import validate as _cli_validate
 from cognito_spec.fixtures.generator import generate
-from cognito_spec.traffic.capture import Exchange, write_har, write_jsonl
+from cognito_spec.traffic.capture import Exchange, exchange_to_json, write_har, write_jsonl
 from cognito_spec.validation.redact import REDACTED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -319,7 +322,7 @@ def test_jobs_give_identical_output(
 ) -> None:
     # Small batches, so that many are in flight and any reordering would show.
     monkeypatch.setattr(_cli_validate, "JSONL_BATCH_BYTES", 4096)
-    monkeypatch.setattr(_cli_validate, "HAR_BATCH_ENTRIES", 3)
+    monkeypatch.setattr(_cli_validate, "PARALLEL_MIN_BYTES", 0)
     path = write_capture(tmp_path / f"mixed{suffix}", faulty_exchanges() * 3)
     one = run(["validate", *fmt, "--jobs", "1", str(path)], capsys)
     three = run(["validate", *fmt, "--jobs", "3", str(path)], capsys)
@@ -331,6 +334,7 @@ def test_an_unreadable_batch_fails_the_same_way_with_jobs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_cli_validate, "JSONL_BATCH_BYTES", 2048)
+    monkeypatch.setattr(_cli_validate, "PARALLEL_MIN_BYTES", 0)
     path = write_capture(tmp_path / "c.jsonl", faulty_exchanges())
     with path.open("a") as fp:
         fp.write('{"request": 5}\n')
@@ -345,7 +349,6 @@ def test_an_unreadable_batch_fails_the_same_way_with_jobs(
 def test_an_unreadable_har_reports_what_came_before_alike_with_jobs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
-    monkeypatch.setattr(_cli_validate, "HAR_BATCH_ENTRIES", 4)
     path = write_capture(tmp_path / "c.har", faulty_exchanges())
     text = path.read_text()
     if damage == "truncated":
@@ -360,6 +363,44 @@ def test_an_unreadable_har_reports_what_came_before_alike_with_jobs(
     assert one == two
     code, out, err = one
     assert code == 2 and out.count("\n") >= 3 and ("after entry" in err or "entry 20" in err)
+
+
+def test_standard_input_gives_identical_output_with_jobs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In process for the first 8 KiB, then in workers: the seam must not show.
+    monkeypatch.setattr(_cli_validate, "JSONL_BATCH_BYTES", 2048)
+    monkeypatch.setattr(_cli_validate, "PARALLEL_MIN_BYTES", 8192)
+    data = write_capture(tmp_path / "c.jsonl", faulty_exchanges() * 2).read_bytes()
+    assert len(data) > 4 * 8192
+    outputs = []
+    for jobs in ("1", "2"):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        outputs.append(run(["validate", "--all", "--jobs", jobs, "-"], capsys))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == 1 and outputs[0][1].count("\n") == 20
+
+
+MIB = 1 << 20
+
+
+@pytest.mark.parametrize(
+    ("fmt", "size", "requested", "cpus", "workers"),
+    [
+        ("jsonl", 50 * 150, 1000, 2, 1),  # 50 lines: no workers at all
+        ("jsonl", 3 * MIB, 2, 2, 1),  # below PARALLEL_MIN_BYTES
+        ("jsonl", 300 * MIB, 1000, 2, 2),  # never more than the CPUs
+        ("jsonl", 300 * MIB, 3, 8, 3),
+        ("jsonl", 5 * MIB, 64, 64, 5),  # never more than the batches
+        ("jsonl", 300 * MIB, 1, 8, 1),
+        ("jsonl", None, 4, 2, 2),  # standard input: workers once it is large
+        ("har", 300 * MIB, 2, 2, 1),  # a HAR: parsing is the work, in one process
+    ],
+)
+def test_workers_are_capped_at_the_work_there_is_and_the_cpus(
+    fmt: str, size: int | None, requested: int, cpus: int, workers: int
+) -> None:
+    assert _cli_validate.workers_for(fmt, size, requested, cpus) == workers
 
 
 # --------------------------------------------------------------------------------------------------
@@ -495,3 +536,61 @@ def test_version_names_the_pinned_model_and_unicode(capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert "botocore 1.43.11" in out
     assert "Unicode 17.0.0" in out
+
+
+# --------------------------------------------------------------------------------------------------
+# Ctrl-C, and how many workers
+
+
+def _large_capture(path: Path, lines: int) -> Path:
+    """A JSON-lines capture of ``lines`` exchanges, most of them clean, written quickly (by repetition)."""
+    records = [json.dumps(exchange_to_json(ex)) + "\n" for ex in faulty_exchanges()]
+    block = "".join(records)
+    with path.open("w", encoding="utf-8") as fp:
+        for _ in range(lines // len(records)):
+            fp.write(block)
+    return path
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.extend(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to see the workers")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_is_one_line_and_exit_130_in_every_process(tmp_path: Path, jobs: str) -> None:
+    path = _large_capture(tmp_path / "large.jsonl", 40_000)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cognito_spec", "validate", "--jobs", jobs, str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        start_new_session=True,  # its own process group, as a shell gives a foreground job
+    )
+    try:
+        deadline = time.monotonic() + 30
+        # At work: with --jobs 2 the workers exist; with --jobs 1 the run has read past its imports.
+        while time.monotonic() < deadline and proc.poll() is None:
+            if (len(_children(proc.pid)) >= 2) if jobs == "2" else _has_opened(proc.pid, path):
+                break
+            time.sleep(0.02)
+        time.sleep(0.3)
+        assert proc.poll() is None, "finished before it could be interrupted: make the file larger"
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    text = err.decode()
+    assert "Traceback" not in text
+    assert (proc.returncode, text) == (130, "cognito-spec: interrupted\n")
+
+
+def _has_opened(pid: int, path: Path) -> bool:
+    try:
+        return any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False

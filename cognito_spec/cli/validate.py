@@ -14,10 +14,21 @@
     request (an invalid request the server refused as the service does) or about the capture itself
     (a body or a response the recording did not keep, as Chrome's DevTools exports do) never does.
 
-How ``--jobs`` keeps the output identical: the input is cut into batches in the main process (JSON
-lines: blocks of whole lines, as bytes; HAR: runs of parsed entries), each batch is validated as a
-unit, and the results are printed in batch order.  ``--jobs 1`` runs the very same batches in
-process.  At most a few batches per worker are in flight, so memory stays flat with any input size.
+How ``--jobs`` works, and when it does not: a regular JSON-lines file is cut into byte ranges of
+whole lines (:data:`JSONL_BATCH_BYTES`) which the workers read and validate themselves; the main
+process only finds the boundaries and prints the results in range order, so the output, order
+included, is the one of ``--jobs 1``, which runs the very same batches in process.  At most a few
+batches per worker are in flight, so memory stays flat with any input size.  Standard input is read
+by the main process, which hands the blocks over once :data:`PARALLEL_MIN_BYTES` have come.
+
+``--jobs N`` must never be slower than ``--jobs 1`` by design, so some inputs stay in one process
+(:func:`workers_for`): a HAR (one JSON document: parsing it is most of the work and cannot be split,
+and shipping parsed entries to workers cost more than checking them; measured 2 x the CPU time of
+``--jobs 1``), an input smaller than :data:`PARALLEL_MIN_BYTES` (starting workers costs more than it
+saves), and never more workers than CPUs or than batches.
+
+Ctrl-C: the workers ignore SIGINT (it reaches the whole foreground process group); the main process
+gets ``KeyboardInterrupt``, terminates them, and ``cognito-spec`` prints one line and exits 130.
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ import argparse
 import gc
 import json
 import os
+import signal
 import sys
 import time
 from collections import Counter, deque
@@ -65,9 +77,11 @@ EXIT_RULE: Final = (
 
 #: The C scanner of a default decoder: what json.loads runs, without its wrappers.
 _RECORD_SCAN: Final[Any] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-#: Bytes of JSON lines per batch, and parsed HAR entries per batch.
+#: Bytes of JSON lines per batch.
 JSONL_BATCH_BYTES: Final = 1 << 20
-HAR_BATCH_ENTRIES: Final = 16
+#: Inputs smaller than this run in one process whatever ``--jobs`` says (and standard input runs in
+#: process until this much has come): starting two workers takes longer than validating it.
+PARALLEL_MIN_BYTES: Final = 4 << 20
 #: Batches in flight per worker process (bounds memory while keeping the workers busy).
 IN_FLIGHT_PER_JOB: Final = 3
 #: The progress bar appears for inputs of at least this size (or of unknown size) ...
@@ -115,15 +129,13 @@ def fails_strict(f: Finding) -> bool:
 
 @attrs.frozen
 class _Batch:
-    """One unit of work: whole JSON lines (as bytes, or as a byte range of a regular file, which the
-    worker reads itself), or parsed HAR entries with the index of the first."""
+    """One unit of work: whole JSON lines, as bytes or as a byte range of a regular file, which the
+    worker reads itself."""
 
     source: str
     reveal: bool
     lines: bytes | None = None
     span: tuple[str, int, int] | None = None  # (path, start, end)
-    entries: tuple[Any, ...] = ()
-    first_entry: int = 0
 
 
 @attrs.define
@@ -175,9 +187,6 @@ def _work(batch: _Batch) -> _Result:
     parsed record or entry, without building an Exchange; every other one takes the full path
     (``examine``), which decides, and explains.
     """
-    if batch.lines is None and batch.span is None:
-        (result,) = _har_results(batch.entries, batch.first_entry, batch.source, batch.reveal, None)
-        return result
     tally = _Tally()
     reported: _Reported = []
     read, operations, quick = tally.read, tally.operations, quick_valid
@@ -214,10 +223,8 @@ def _work(batch: _Batch) -> _Result:
     return _Result(reported, tally, len(lines))
 
 
-def _har_results(
-    entries: Iterable[Any], first: int, source: str, reveal: bool, every: int | None
-) -> Iterator[_Result]:
-    """Validate HAR entries as they come; a result every ``every`` entries (None: one at the end).
+def _har_results(entries: Iterable[Any], source: str, reveal: bool, every: int) -> Iterator[_Result]:
+    """Validate HAR entries as they come; a result every ``every`` entries.
 
     Each entry is dropped as soon as it is checked: entries kept alive in numbers get promoted
     through the collector's generations and make every collection slower.
@@ -225,9 +232,9 @@ def _har_results(
     tally = _Tally()
     reported: _Reported = []
     read, operations, quick = tally.read, tally.operations, quick_valid
-    index = first - 1
+    index = -1
     try:
-        for index, entry in enumerate(entries, first):
+        for index, entry in enumerate(entries):
             parts = har_quick_parts(entry)
             name = quick(*parts) if parts is not None else None
             if name is not None:
@@ -236,7 +243,7 @@ def _har_results(
                 tally.valid += 1
             else:
                 _examine_all((har_exchange(entry, index, source),), reveal, tally, reported)
-            if every is not None and (index - first + 1) % every == 0:
+            if (index + 1) % every == 0:
                 yield _Result(reported, tally)
                 tally = _Tally()
                 reported = []
@@ -245,7 +252,7 @@ def _har_results(
         # What was checked before the unreadable part is reported first, as with batches.
         yield _Result(reported, tally, failure=exc)
         return
-    if every is None or (index - first + 1) % every != 0:
+    if (index + 1) % every != 0:
         yield _Result(reported, tally)
 
 
@@ -278,8 +285,8 @@ def _examine_all(exchanges: Any, reveal: bool, tally: _Tally, reported: _Reporte
 
 
 def _batches(src: CaptureSource, reveal: bool, progress: list[int]) -> Iterator[_Batch]:
-    """The batches of a capture, in order; ``progress[0]`` follows the bytes handed out."""
-    if src.format == "jsonl" and src.path is not None and src.size is not None:
+    """The batches of a JSON-lines capture, in order; ``progress[0]`` follows the bytes handed out."""
+    if src.path is not None and src.size is not None:
         # A regular file: only the batch boundaries are found here (a few bytes read around each);
         # the workers read their ranges themselves, so the main process copies nothing.
         with open(src.path, "rb") as fp:
@@ -289,38 +296,19 @@ def _batches(src: CaptureSource, reveal: bool, progress: list[int]) -> Iterator[
                 yield _Batch(src.name, reveal, span=(src.path, pos, end))
                 progress[0] = pos = end
         return
-    if src.format == "jsonl":
-        carry = b""
-        while True:
-            block = src.stream.read(JSONL_BATCH_BYTES)
-            if not block:
-                break
-            data = carry + block if carry else block
-            cut = data.rfind(b"\n") + 1
-            carry = data[cut:]
-            if cut:
-                yield _Batch(src.name, reveal, data[:cut])
-            progress[0] = src.consumed
-        if carry:
-            yield _Batch(src.name, reveal, carry)
-        return
-    pending: list[Any] = []
-    first = 0
-    try:
-        for entry in iter_har_entries(src.stream, source=src.name):
-            pending.append(entry)
-            if len(pending) >= HAR_BATCH_ENTRIES:
-                yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
-                first += len(pending)
-                pending = []
-                progress[0] = src.consumed
-    except CaptureError:
-        # The entries read before the unreadable part are still checked and reported.
-        if pending:
-            yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
-        raise
-    if pending:
-        yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
+    carry = b""
+    while True:
+        block = src.stream.read(JSONL_BATCH_BYTES)
+        if not block:
+            break
+        data = carry + block if carry else block
+        cut = data.rfind(b"\n") + 1
+        carry = data[cut:]
+        if cut:
+            yield _Batch(src.name, reveal, data[:cut])
+        progress[0] = src.consumed
+    if carry:
+        yield _Batch(src.name, reveal, carry)
 
 
 def _line_boundary(fp: IO[bytes], target: int, size: int) -> int:
@@ -339,30 +327,77 @@ def _line_boundary(fp: IO[bytes], target: int, size: int) -> int:
         pos += len(chunk)
 
 
-def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -> Iterator[_Result]:
-    """Results in input order, computed in process or by ``jobs`` workers."""
-    if jobs <= 1 and src.format == "har":
-        # In process, a HAR needs no batches: entries go from the parser to the check one by one.
-        for result in _har_results(iter_har_entries(src.stream, source=src.name), 0, src.name, reveal, 1024):
-            progress[0] = src.consumed
-            yield result
-        return
-    batches = _batches(src, reveal, progress)
-    if jobs <= 1:
-        for batch in batches:
-            yield _work(batch)
-        return
+def cpu_count() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - platforms without affinity
+
+
+def workers_for(fmt: str, size: int | None, requested: int, cpus: int) -> int:
+    """How many worker processes validate a capture (1: none, in process); see the module docstring.
+
+    ``size`` is None for standard input, which starts in process and gets workers once it has shown
+    itself large (:func:`_results`)."""
+    if requested <= 1 or fmt != "jsonl":
+        return 1
+    n = min(requested, cpus)
+    if size is not None:
+        if size < PARALLEL_MIN_BYTES:
+            return 1
+        n = min(n, -(-size // JSONL_BATCH_BYTES))
+    return max(n, 1)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool(jobs: int) -> Any:
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
     # fork shares the already compiled checkers with the workers; spawn re-imports (other platforms).
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ctx.Pool(jobs) as pool:
+    # Ctrl-C sends SIGINT to the whole foreground process group: the workers ignore it, and only the
+    # main process answers (it terminates them).  Ignored here while forking too, so that no worker
+    # can get one before its initializer runs.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return ctx.Pool(jobs, initializer=_ignore_sigint)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -> Iterator[_Result]:
+    """Results in input order, computed in process or by up to ``jobs`` workers."""
+    if src.format == "har":
+        # In process, a HAR needs no batches: entries go from the parser to the check one by one.
+        for result in _har_results(iter_har_entries(src.stream, source=src.name), src.name, reveal, 1024):
+            progress[0] = src.consumed
+            yield result
+        return
+    batches = _batches(src, reveal, progress)
+    workers = workers_for(src.format, src.size, jobs, cpu_count())
+    if workers > 1 and src.size is None:
+        # Standard input: in process until it has shown itself large enough to be worth the workers.
+        for batch in batches:
+            yield _work(batch)
+            if src.consumed >= PARALLEL_MIN_BYTES:
+                break
+        else:
+            return
+    if workers <= 1:
+        for batch in batches:
+            yield _work(batch)
+        return
+    pool = _pool(workers)
+    try:
         in_flight: deque[Any] = deque()
         try:
             for batch in batches:
                 in_flight.append(pool.apply_async(_work, (batch,)))
-                if len(in_flight) >= jobs * IN_FLIGHT_PER_JOB:
+                if len(in_flight) >= workers * IN_FLIGHT_PER_JOB:
                     yield in_flight.popleft().get()
         except CaptureError:
             # Reading failed: the batches already handed out are reported first, in order, as they
@@ -372,6 +407,10 @@ def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -
             raise
         while in_flight:
             yield in_flight.popleft().get()
+    finally:
+        # Done, interrupted (Ctrl-C, a closed pipe) or failed: the workers stop now.
+        pool.terminate()
+        pool.join()
 
 
 # --------------------------------------------------------------------------------------------------
