@@ -594,3 +594,99 @@ def _has_opened(pid: int, path: Path) -> bool:
         return any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
     except OSError:
         return False
+
+
+# --------------------------------------------------------------------------------------------------
+# Whatever goes wrong: one line a user can act on, never a traceback (in real processes)
+
+
+def _cli(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cognito_spec", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        **kwargs,
+    )
+
+
+def _one_line(err: str, *words: str) -> None:
+    assert "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith("cognito-spec: "), err
+    for word in words:
+        assert word in err, err
+
+
+def test_closed_standard_input_is_named() -> None:
+    script = f"exec {sys.executable} -m cognito_spec validate - <&-"
+    proc = subprocess.run(["sh", "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert proc.returncode == 2
+    _one_line(proc.stderr, "standard input is closed")
+
+
+def test_closed_standard_output_is_named() -> None:
+    script = f"exec {sys.executable} -m cognito_spec validate {EXAMPLE} >&-"
+    proc = subprocess.run(["sh", "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert proc.returncode == 2
+    _one_line(proc.stderr, "standard output is closed")
+
+
+def test_an_output_encoding_that_cannot_write_a_character_is_named(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    args = ["fixtures", "AdminGetUser", "--kind", "response", "--adversarial", "--count", "20", "--seed", "1"]
+    proc = _cli(args, env=env)
+    assert proc.returncode == 2
+    _one_line(proc.stderr, "standard output", "ascii", "U+", "PYTHONIOENCODING=utf-8")
+    # A report quoting a revealed value, likewise.
+    path = write_capture(tmp_path / "s.jsonl", _with_secret("zoë-" + "z" * 130))
+    proc = _cli(["validate", "--reveal", str(path)], env=env)
+    assert proc.returncode == 2
+    _one_line(proc.stderr, "U+00EB")
+
+
+def test_a_reader_that_goes_away_is_named_and_the_run_does_not_claim_success() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cognito_spec", "fixtures", "GetUser", "--count", "3000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()  # what `| head -1` does: one line, then the pipe closes
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 2
+    _one_line(err, "standard output was closed")
+
+
+_INJECT = """
+import sys
+import cognito_spec.cli.fixtures as fixtures
+
+def boom(args):
+    raise {exc}
+
+fixtures.run_operations = boom
+from cognito_spec.cli import main
+sys.exit(main(["operations"]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("exc", "code", "words"),
+    [
+        ("MemoryError()", 2, ["out of memory"]),
+        ("RecursionError('maximum recursion depth exceeded')", 2, ["nested too deeply"]),
+        # A bug: its type and where, never its message (it may quote a secret).
+        ("KeyError('secret-user-name')", 70, ["internal error", "a bug", "KeyError", "COGNITO_SPEC_DEBUG=1"]),
+        ("AttributeError('secret-user-name')", 70, ["internal error", "AttributeError"]),
+    ],
+)
+def test_unexpected_exceptions_are_one_line(exc: str, code: int, words: list[str]) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _INJECT.format(exc=exc)], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert proc.returncode == code
+    _one_line(proc.stderr, *words)
+    assert "secret-user-name" not in proc.stderr
