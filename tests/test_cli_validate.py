@@ -527,15 +527,48 @@ def test_the_example_har_validates_with_moto_findings(capsys: pytest.CaptureFixt
     )
 
 
-def test_version_names_the_pinned_model_and_unicode(capsys: pytest.CaptureFixture[str]) -> None:
-    from cognito_spec.cli import main
+_VERSION_IMPORTS = """
+import sys
+from cognito_spec.cli import main
+try:
+    main(["--version"])
+except SystemExit as exit:
+    assert exit.code in (0, None), exit.code
+print(" ".join(sorted(sys.modules)))
+"""
 
-    with pytest.raises(SystemExit) as info:
-        main(["--version"])
-    assert info.value.code == 0
+
+def test_version_imports_only_what_it_prints() -> None:
+    # The start-up budget (bench/bench_import.py): no codec, no checks, no attrs, no argparse.
+    proc = subprocess.run(
+        [sys.executable, "-c", _VERSION_IMPORTS], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    version, modules = proc.stdout.splitlines()
+    assert (
+        version.startswith("cognito-spec ") and "botocore 1.43.11" in version and "Unicode 17.0.0" in version
+    )
+    loaded = set(modules.split())
+    heavy = {"attr", "attrs", "cattrs", "argparse", "json", "cognito_spec.codec", "cognito_spec.traffic"}
+    assert loaded & heavy == set()
+    assert not any(m.startswith(("cognito_spec.traffic", "cognito_spec.fixtures")) for m in loaded)
+
+
+def test_version_names_the_pinned_model_and_unicode(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    from cognito_spec.patterns import UNICODE_VERSION
+    from cognito_spec.shapes import MODEL_VERSION
+
+    assert main(["--version"]) == 0
     out = capsys.readouterr().out
-    assert "botocore 1.43.11" in out
-    assert "Unicode 17.0.0" in out
+    assert out.startswith(f"cognito-spec {version('cognito-spec')}; ") and out.count("\n") == 1
+    assert f"model {MODEL_VERSION}; Unicode {UNICODE_VERSION}" in out
+    assert "botocore 1.43.11" in out and "Unicode 17.0.0" in out
+    # Through the parser (an option before the subcommand), the same line.
+    with pytest.raises(SystemExit) as info:
+        main(["--version", "validate"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == out
 
 
 # --------------------------------------------------------------------------------------------------

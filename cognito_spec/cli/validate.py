@@ -113,7 +113,14 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--strict", action="store_true", help="warnings about the server's answer also fail the run"
     )
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (0: one per CPU)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes for JSON lines of 4 MiB or more (0: one per CPU; at most one per CPU);"
+        " a HAR is parsed in one process, where workers would only cost",
+    )
     p.add_argument("--reveal", action="store_true", help="show sensitive values in messages")
     p.set_defaults(func=run_validate)
 
