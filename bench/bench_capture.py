@@ -1,8 +1,8 @@
 """Benchmark of ``cognito-spec validate`` on large captures, against same-run baselines.
 
-    python bench/bench_capture.py [--small] [--repeats N] [--keep DIR]
+    python bench/bench_capture.py [--small] [--repeats N] [--exchanges N] [--keep DIR]
 
-Generates a JSON-lines capture of 100,000 mixed exchanges (GetUser, AdminGetUser and
+Generates a JSON-lines capture of mixed exchanges (30,000 by default; GetUser, AdminGetUser and
 GetUserAuthFactors; 5 % errors; 1.2 KB access tokens) and a HAR of the same traffic, in a temporary
 directory (never in the repository), then measures, each run in a fresh subprocess:
 
@@ -10,12 +10,17 @@ directory (never in the repository), then measures, each run in a fresh subproce
 * ``cognito-spec validate`` of the JSON-lines file (target: at most 3 x the baseline, peak RSS at most
   64 MiB);
 * ``cognito-spec validate`` of the HAR (target: at most 4 x the same baseline);
-* ``--jobs 2`` against ``--jobs 1`` (target: at least 1.6 x faster).
+* ``--jobs 2`` against ``--jobs 1``, on both files.  Targets: the work is split, not duplicated (CPU
+  time of all processes at most 1.15 x ``--jobs 1``); on JSON lines at least 1.6 x faster (wall),
+  on a HAR not slower (wall, within 10 % noise) -- the wall targets judged only when the machine is
+  idle enough to show them (load average below half the CPUs at the start): on a machine whose CPUs
+  are already busy a second process cannot run in parallel, and wall figures say nothing about
+  ``--jobs``.
 
 Runs are interleaved (baseline, candidates, baseline, ...) and the medians are compared, so machine
 noise hits both sides alike.  Times are of the work itself, after imports; peak memory is the
 subprocess's maximum resident set size (``resource.getrusage``), interpreter included.  ``--small``
-uses 10,000 exchanges and fewer repeats for a quick check.
+uses 10,000 exchanges and fewer repeats for a quick check.  Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -212,7 +217,9 @@ def _child(mode: str, path: str, jobs: int) -> None:
         from cognito_spec import cli
 
         # Import everything the run needs before the clock starts (the subcommands, the checkers).
-        cli.build_parser()
+        from cognito_spec.cli.parser import build_parser
+
+        build_parser()
         out = open(os.devnull, "w")  # noqa: SIM115 - closed below
         real, sys.stdout = sys.stdout, out
         c0 = time.process_time()
@@ -224,10 +231,17 @@ def _child(mode: str, path: str, jobs: int) -> None:
         out.close()
         n = code
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, joined by now
     print(
         json.dumps(
-            {"seconds": seconds, "cpu": cpu, "maxrss_kib": rss, "children_maxrss_kib": kids, "result": n}
+            {
+                "seconds": seconds,
+                "cpu": cpu,
+                "cpu_children": children.ru_utime + children.ru_stime,
+                "maxrss_kib": rss,
+                "children_maxrss_kib": children.ru_maxrss,
+                "result": n,
+            }
         )
     )
 
@@ -243,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark cognito-spec validate against json.loads.")
     parser.add_argument("--small", action="store_true", help="10,000 exchanges and 3 repeats")
     parser.add_argument("--repeats", type=int, default=None, help="interleaved rounds (default 5, small 3)")
-    parser.add_argument("--exchanges", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--exchanges", type=int, default=None, help="exchanges (default 30,000)")
     parser.add_argument(
         "--keep", type=Path, default=None, help="write the captures here instead of a temp dir"
     )
@@ -253,52 +267,67 @@ def main(argv: list[str] | None = None) -> int:
         mode, path, jobs = args.child
         _child(mode, path, int(jobs))
         return 0
-    n = args.exchanges or (10_000 if args.small else 100_000)
+    n = args.exchanges or (10_000 if args.small else 30_000)
     repeats = args.repeats or (3 if args.small else 5)
     with tempfile.TemporaryDirectory(prefix="cognito-spec-bench-") as tmp:
         directory = args.keep or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
-        jsonl, har = write_files(directory, n)
+        jsonl, har = directory / "capture.jsonl", directory / "capture.har"
+        if not (args.keep and jsonl.exists() and har.exists()):
+            jsonl, har = write_files(directory, n)
         print(
             f"{n:,} exchanges; JSON lines {jsonl.stat().st_size / 2**20:.1f} MiB, HAR {har.stat().st_size / 2**20:.1f} MiB"
         )
-        print(
-            f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {repeats} interleaved rounds, medians\n"
-        )
-        print(f"load average at start: {os.getloadavg()[0]:.1f}")
-        runs: dict[str, list[dict[str, Any]]] = {k: [] for k in ("baseline", "jsonl", "har", "jobs2")}
+        cpus = os.cpu_count() or 1
+        print(f"{cpus} CPUs, Python {sys.version.split()[0]}, {repeats} interleaved rounds, medians\n")
+        load_start = os.getloadavg()[0]
+        print(f"load average at start: {load_start:.1f}")
+        keys = ("baseline", "jsonl", "jsonl2", "har", "har2")
+        runs: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
         for _ in range(repeats):
             runs["baseline"].append(measure("baseline", jsonl))
             runs["jsonl"].append(measure("validate", jsonl, 1))
+            runs["jsonl2"].append(measure("validate", jsonl, 2))
             runs["har"].append(measure("validate", har, 1))
-            runs["jobs2"].append(measure("validate", jsonl, 2))
+            runs["har2"].append(measure("validate", har, 2))
         wall = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
-        cpu = {k: statistics.median(r["cpu"] for r in v) for k, v in runs.items()}
+        # CPU time of the run: the main process and its workers.
+        cpu = {k: statistics.median(r["cpu"] + r["cpu_children"] for r in v) for k, v in runs.items()}
         rss = {k: max(r["maxrss_kib"] for r in v) / 1024 for k, v in runs.items()}
         rows = [
-            ("json.loads every line (baseline)", "baseline", None),
-            ("validate JSON lines, --jobs 1", "jsonl", 3.0),
-            ("validate HAR, --jobs 1", "har", 4.0),
-            ("validate JSON lines, --jobs 2", "jobs2", None),
+            ("json.loads every line (baseline)", "baseline", "", None),
+            ("validate JSON lines, --jobs 1", "jsonl", "<= 3", None),
+            ("validate JSON lines, --jobs 2", "jsonl2", "", "jsonl"),
+            ("validate HAR, --jobs 1", "har", "<= 4", None),
+            ("validate HAR, --jobs 2", "har2", "", "har"),
         ]
-        print(f"{'run':<34} {'wall s':>7} {'x base':>7} {'cpu s':>7} {'x base':>7} {'target':>7}  peak RSS")
-        for name, key, target in rows:
-            t = f"<= {target:g}" if target else ""
-            cpu_s = (
-                f"{cpu[key]:7.3f} {cpu[key] / cpu['baseline']:7.2f}"
-                if key != "jobs2"
-                else f"{'-':>7} {'-':>7}"
+        print(
+            f"{'run':<34} {'wall s':>7} {'x base':>7} {'cpu s':>7} {'x base':>7} {'target':>7}"
+            f" {'vs jobs 1':>17}  peak RSS"
+        )
+        for name, key, target, one in rows:
+            vs = (
+                f"wall {wall[one] / wall[key]:4.2f}x cpu {cpu[key] / cpu[one]:4.2f}x"
+                if one is not None
+                else ""
             )
             print(
-                f"{name:<34} {wall[key]:7.3f} {wall[key] / wall['baseline']:7.2f} {cpu_s} {t:>7}"
-                f"  {rss[key]:.1f} MiB{' (main process)' if key == 'jobs2' else ''}"
+                f"{name:<34} {wall[key]:7.3f} {wall[key] / wall['baseline']:7.2f} {cpu[key]:7.3f}"
+                f" {cpu[key] / cpu['baseline']:7.2f} {target:>7} {vs:>17}  {rss[key]:.1f} MiB"
+                + (" (main process)" if one is not None else "")
             )
-        speedup = wall["jsonl"] / wall["jobs2"]
-        print(f"\n--jobs 2 speed-up over --jobs 1 (wall): {speedup:.2f} x (target >= 1.6)")
+        speedup = wall["jsonl"] / wall["jsonl2"]
+        idle = load_start < cpus / 2
+        print(
+            f"\n--jobs 2 on JSON lines: {speedup:.2f} x faster (wall; target >= 1.6"
+            + ("" if idle else f", not judged: load average {load_start:.1f} on {cpus} CPUs")
+            + f"), CPU {cpu['jsonl2'] / cpu['jsonl']:.2f} x --jobs 1 (target <= 1.15)"
+        )
+        print(f"--jobs 2 on the HAR: {wall['har'] / wall['har2']:.2f} x (runs in one process by design)")
         print(f"peak RSS of validate JSON lines: {rss['jsonl']:.1f} MiB (target <= 64)")
         print(
             f"per exchange: baseline {wall['baseline'] / n * 1e6:.1f} us, validate {wall['jsonl'] / n * 1e6:.1f} us"
-            f" (wall); load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+            f" (wall); load average now {os.getloadavg()[0]:.1f} on {cpus} CPUs"
         )
         print(
             "(wall ratios are the targets; cpu ratios are the same runs' process time, steadier when other"
@@ -308,8 +337,12 @@ def main(argv: list[str] | None = None) -> int:
             "JSON lines <= 3 x": wall["jsonl"] <= 3 * wall["baseline"],
             "HAR <= 4 x": wall["har"] <= 4 * wall["baseline"],
             "peak RSS <= 64 MiB": rss["jsonl"] <= 64,
-            "--jobs 2 >= 1.6 x": speedup >= 1.6,
+            "--jobs 2 CPU <= 1.15 x on JSON lines": cpu["jsonl2"] <= 1.15 * cpu["jsonl"],
+            "--jobs 2 CPU <= 1.15 x on a HAR": cpu["har2"] <= 1.15 * cpu["har"],
         }
+        if idle:
+            checks["--jobs 2 >= 1.6 x on JSON lines"] = speedup >= 1.6
+            checks["--jobs 2 not slower on a HAR"] = wall["har2"] <= 1.10 * wall["har"]
         missed = [k for k, ok in checks.items() if not ok]
         if args.small:
             print(
@@ -317,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
                 " exchanges; the targets are for the full run)"
             )
         print("\nall targets met" if not missed else "\nmissed: " + ", ".join(missed))
-    return 0
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

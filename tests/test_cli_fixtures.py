@@ -198,8 +198,38 @@ def test_operations_lists_targets_auth_and_errors(capsys: pytest.CaptureFixture[
     for r in rows:
         op = OPERATIONS[r["name"]]
         assert (r["target"], r["auth"]) == (op.target, op.auth)
+        assert (r["input"], r["output"]) == (op.input.__name__, op.output.__name__ if op.output else None)
         assert [e["code"] for e in r["errors"]] == [e.code for e in op.errors]
         assert [e["status"] for e in r["errors"]] == [e.http_status for e in op.errors]
+
+
+_OPERATIONS_IMPORTS = """
+import sys
+from cognito_spec.cli import main
+assert main(["operations", "--format", "{fmt}"]) == 0
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_operations_lists_every_operation_once_without_importing_their_classes(fmt: str) -> None:
+    # As the API widens to every operation, the listing stays one look at the registry: names,
+    # targets, auth and errors, not ~150 operation modules.
+    proc = subprocess.run(
+        [sys.executable, "-c", _OPERATIONS_IMPORTS.format(fmt=fmt)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    *listing, modules = proc.stdout.splitlines()
+    if fmt == "json":
+        names = [row["name"] for row in json.loads("\n".join(listing))]
+    else:
+        names = [line.split()[0] for line in listing if not line.startswith(" ")]
+    assert names == list(OPERATIONS)
+    operation_modules = {op.input.__module__ for op in OPERATIONS.values()}
+    assert operation_modules & set(modules.split()) == set()
 
 
 # --------------------------------------------------------------------------------------------------

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,7 @@ from cognito_spec import OPERATIONS
 from cognito_spec.cli import main
 from cognito_spec.cli import validate as _cli_validate
 from cognito_spec.fixtures.generator import generate
-from cognito_spec.traffic.capture import Exchange, write_har, write_jsonl
+from cognito_spec.traffic.capture import Exchange, exchange_to_json, write_har, write_jsonl
 from cognito_spec.validation.redact import REDACTED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,22 +84,147 @@ def test_a_clean_capture_exits_0_with_a_summary(
     ]
 
 
-def test_findings_are_listed_in_input_order_then_summarised(
+def test_with_all_every_finding_is_listed_in_input_order_then_summarised(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write_capture(tmp_path / "faulty.jsonl", faulty_exchanges())
-    code, out, _ = run(["validate", str(path)], capsys)
+    code, out, _ = run(["validate", "--all", str(path)], capsys)
     assert code == 1
     lines = out.splitlines()
     findings = lines[:-4]
-    assert findings and all(line.startswith(f"{path}#") for line in findings)
+    assert len(findings) == 8 and all(line.startswith(f"{path}#") for line in findings)
     indexes = [int(line.split("#")[1].split()[0]) for line in findings]
     assert indexes == sorted(indexes)
-    first = findings[0].split(" ", 5)
+    first = findings[0].split(" ", 6)
     assert first[1] in OPERATIONS and first[2] in ("error", "warning")
+    assert first[3] in ("client", "server", "capture")
     assert "[malformed_json]" in out and "[json_content_type]" in out
     assert lines[-1] == "  skipped: 2 (not cognito 1; preflight 1)"
-    assert lines[-2] == "  valid: 26, invalid: 4, errors: 4, warnings: 4"
+    assert lines[-2] == "  valid: 26, invalid: 4, errors: 4, warnings: 4 (server 4)"
+
+
+def _finding_lines(out: str) -> list[str]:
+    return [line.strip() for line in out.splitlines() if "#" in line.strip().split(" ", 1)[0]]
+
+
+def test_the_example_report_groups_repeated_findings_and_puts_errors_first(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["validate", str(EXAMPLE)], capsys)
+    assert code == 1
+    har = str(EXAMPLE)
+    lines = out.splitlines()
+    # The findings the README points at come first, each on one line of its own.
+    assert lines[:4] == [
+        f"{har}#8 AdminGetUser error client request /UserPoolId [pattern]: must fully match"
+        " [\\w-]+_[0-9a-zA-Z]+: 'not a pool id!'",
+        f"{har}#8 AdminGetUser error server response / [rejection_expected]: the service answers this"
+        " request with InvalidParameterException, not ResourceNotFoundException",
+        f"{har}#11 GetUser error client request / [malformed_json]: Expecting value at line 1 column 17 (char 16)",
+        f"{har}#11 GetUser error server response / [rejection_expected]: the service answers this"
+        " request with SerializationException, not NotAuthorizedException",
+    ]
+    # Seven request ids that are not UUIDs: a count and the first three.
+    start = lines.index("[request_id_format] 7 findings alike, the first 3:")
+    assert [line.split(" ", 3)[2] for line in lines[start + 1 : start + 4]] == [
+        f"{har}#5",
+        f"{har}#6",
+        f"{har}#7",
+    ]
+    assert lines[start + 4] == "  ... and 4 more like these (--all lists every finding)"
+    assert sum("[request_id_format]:" in line for line in lines) == 3
+    assert sum("[json_content_type]:" in line for line in lines) == 3
+    assert "[json_content_type] 5 findings alike, the first 3:" in lines
+    # The client's request the server refused as the service does: a client-side warning, last.
+    assert lines[-5] == (
+        f"{har}#14 GetUserAuthFactors warning client request /AccessToken [required]: required member is missing"
+    )
+    assert lines[-2] == "  valid: 8, invalid: 2, errors: 4, warnings: 13 (server 12, client 1)"
+
+
+def test_all_lists_every_finding_as_json_does(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["validate", "--all", str(EXAMPLE)], capsys)
+    assert code == 1
+    text = _finding_lines(out)
+    code, out, _ = run(["validate", "--format", "json", str(EXAMPLE)], capsys)
+    records = [json.loads(line) for line in out.splitlines()][:-1]
+    assert len(text) == len(records) == 17
+    assert sum(r["kind"] == "request_id_format" for r in records) == 7
+    assert [line.split(" ", 1)[0] for line in text] == [f"{EXAMPLE}#{r['index']}" for r in records]
+    assert [line.split(" ")[3] for line in text] == [r["side"] for r in records]
+
+
+def test_findings_differing_only_in_per_exchange_details_form_one_group(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exs = clean_exchanges(4)
+    exs = [replace_header(ex, "x-amzn-RequestId", f"req-{i}") for i, ex in enumerate(exs)]
+    path = write_capture(tmp_path / "ids.jsonl", exs)
+    code, out, _ = run(["validate", str(path)], capsys)
+    assert code == 0
+    assert out.splitlines()[0] == "[request_id_format] 12 findings alike, the first 3:"
+    assert "  ... and 9 more like these (--all lists every finding)" in out.splitlines()
+    assert len(_finding_lines(out)) == 3
+    code, out, _ = run(["validate", "--all", str(path)], capsys)
+    assert len(_finding_lines(out)) == 12
+
+
+def _no_bodies(exs: list[Exchange]) -> list[Exchange]:
+    """What a browser's export keeps of some exchanges: no response body, or no response."""
+    return [
+        attrs.evolve(ex, response_body=None)
+        if i % 2
+        else attrs.evolve(ex, status=None, response_headers=(), response_body=None)
+        for i, ex in enumerate(exs)
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".har"])
+def test_capture_artefacts_never_fail_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    path = write_capture(tmp_path / f"devtools{suffix}", _no_bodies(clean_exchanges(2)))
+    code, out, _ = run(["validate", "--strict", "--all", str(path)], capsys)
+    lines = _finding_lines(out)
+    assert code == 0, out
+    assert lines and all(line.split(" ")[2:4] == ["warning", "capture"] for line in lines)
+    assert {line.rsplit("[", 1)[1].split("]")[0] for line in lines} == {"body_missing", "no_response"}
+    assert "invalid: 0" in out
+
+
+def test_requests_the_server_refused_correctly_are_client_warnings_that_pass_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rejected = [f.exchange for f in generate("AdminGetUser", "invalid", count=20, seed=1)][0::2]
+    path = write_capture(tmp_path / "rejected.jsonl", [ex for ex in rejected if ex is not None])
+    code, out, _ = run(["validate", "--strict", "--all", str(path)], capsys)
+    lines = _finding_lines(out)
+    assert code == 0, out
+    assert lines and all(line.split(" ")[2:4] == ["warning", "client"] for line in lines)
+
+
+def test_server_warnings_fail_strict_and_json_records_name_the_side(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exs = _no_bodies(clean_exchanges(1))  # capture-side warnings, and one about the server:
+    exs.append(replace_header(clean_exchanges(1)[0], "Content-Type", "application/json"))
+    path = write_capture(tmp_path / "mixed.jsonl", exs)
+    assert run(["validate", str(path)], capsys)[0] == 0
+    code, out, _ = run(["validate", "--strict", "--format", "json", str(path)], capsys)
+    *findings, summary = (json.loads(line) for line in out.splitlines())
+    assert code == 1
+    assert summary["invalid"] == 1
+    assert summary["warnings_by_side"] == {"capture": 3, "client": 0, "server": 1}
+    assert [r["side"] for r in findings if r["kind"] == "json_content_type"] == ["server"]
+
+
+def test_help_states_the_exit_code_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["validate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Exit status: 0" in text
+    assert "--strict" in text and "server" in text and "client" in text and "capture" in text
+    assert "--all" in text
 
 
 def test_json_output_is_one_record_per_finding_and_a_summary(
@@ -123,6 +251,7 @@ def test_json_output_is_one_record_per_finding_and_a_summary(
         "invalid": 4,
         "errors": 4,
         "warnings": 4,
+        "warnings_by_side": {"capture": 0, "client": 0, "server": 4},
         "skipped": {"not_cognito": 1, "preflight": 1},
         "uncovered_operations": {},
     }
@@ -183,24 +312,29 @@ def test_unreadable_input_and_bad_usage_exit_2_with_one_line(
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".har"])
-@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("fmt", [["--format", "text"], ["--all"], ["--format", "json"]])
 def test_jobs_give_identical_output(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, suffix: str, fmt: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
+    fmt: list[str],
 ) -> None:
     # Small batches, so that many are in flight and any reordering would show.
     monkeypatch.setattr(_cli_validate, "JSONL_BATCH_BYTES", 4096)
-    monkeypatch.setattr(_cli_validate, "HAR_BATCH_ENTRIES", 3)
+    monkeypatch.setattr(_cli_validate, "PARALLEL_MIN_BYTES", 0)
     path = write_capture(tmp_path / f"mixed{suffix}", faulty_exchanges() * 3)
-    one = run(["validate", "--format", fmt, "--jobs", "1", str(path)], capsys)
-    three = run(["validate", "--format", fmt, "--jobs", "3", str(path)], capsys)
+    one = run(["validate", *fmt, "--jobs", "1", str(path)], capsys)
+    three = run(["validate", *fmt, "--jobs", "3", str(path)], capsys)
     assert one == three
-    assert one[0] == 1 and one[1].count("\n") > 20
+    assert one[0] == 1 and one[1].count("\n") > (10 if fmt == ["--format", "text"] else 20)
 
 
 def test_an_unreadable_batch_fails_the_same_way_with_jobs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_cli_validate, "JSONL_BATCH_BYTES", 2048)
+    monkeypatch.setattr(_cli_validate, "PARALLEL_MIN_BYTES", 0)
     path = write_capture(tmp_path / "c.jsonl", faulty_exchanges())
     with path.open("a") as fp:
         fp.write('{"request": 5}\n')
@@ -215,7 +349,6 @@ def test_an_unreadable_batch_fails_the_same_way_with_jobs(
 def test_an_unreadable_har_reports_what_came_before_alike_with_jobs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
-    monkeypatch.setattr(_cli_validate, "HAR_BATCH_ENTRIES", 4)
     path = write_capture(tmp_path / "c.har", faulty_exchanges())
     text = path.read_text()
     if damage == "truncated":
@@ -230,6 +363,44 @@ def test_an_unreadable_har_reports_what_came_before_alike_with_jobs(
     assert one == two
     code, out, err = one
     assert code == 2 and out.count("\n") >= 3 and ("after entry" in err or "entry 20" in err)
+
+
+def test_standard_input_gives_identical_output_with_jobs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In process for the first 8 KiB, then in workers: the seam must not show.
+    monkeypatch.setattr(_cli_validate, "JSONL_BATCH_BYTES", 2048)
+    monkeypatch.setattr(_cli_validate, "PARALLEL_MIN_BYTES", 8192)
+    data = write_capture(tmp_path / "c.jsonl", faulty_exchanges() * 2).read_bytes()
+    assert len(data) > 4 * 8192
+    outputs = []
+    for jobs in ("1", "2"):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        outputs.append(run(["validate", "--all", "--jobs", jobs, "-"], capsys))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == 1 and outputs[0][1].count("\n") == 20
+
+
+MIB = 1 << 20
+
+
+@pytest.mark.parametrize(
+    ("fmt", "size", "requested", "cpus", "workers"),
+    [
+        ("jsonl", 50 * 150, 1000, 2, 1),  # 50 lines: no workers at all
+        ("jsonl", 3 * MIB, 2, 2, 1),  # below PARALLEL_MIN_BYTES
+        ("jsonl", 300 * MIB, 1000, 2, 2),  # never more than the CPUs
+        ("jsonl", 300 * MIB, 3, 8, 3),
+        ("jsonl", 5 * MIB, 64, 64, 5),  # never more than the batches
+        ("jsonl", 300 * MIB, 1, 8, 1),
+        ("jsonl", None, 4, 2, 2),  # standard input: workers once it is large
+        ("har", 300 * MIB, 2, 2, 1),  # a HAR: parsing is the work, in one process
+    ],
+)
+def test_workers_are_capped_at_the_work_there_is_and_the_cpus(
+    fmt: str, size: int | None, requested: int, cpus: int, workers: int
+) -> None:
+    assert _cli_validate.workers_for(fmt, size, requested, cpus) == workers
 
 
 # --------------------------------------------------------------------------------------------------
@@ -356,12 +527,199 @@ def test_the_example_har_validates_with_moto_findings(capsys: pytest.CaptureFixt
     )
 
 
-def test_version_names_the_pinned_model_and_unicode(capsys: pytest.CaptureFixture[str]) -> None:
-    from cognito_spec.cli import main
+_VERSION_IMPORTS = """
+import sys
+from cognito_spec.cli import main
+try:
+    main(["--version"])
+except SystemExit as exit:
+    assert exit.code in (0, None), exit.code
+print(" ".join(sorted(sys.modules)))
+"""
 
-    with pytest.raises(SystemExit) as info:
-        main(["--version"])
-    assert info.value.code == 0
+
+def test_version_imports_only_what_it_prints() -> None:
+    # The start-up budget (bench/bench_import.py): no codec, no checks, no attrs, no argparse.
+    proc = subprocess.run(
+        [sys.executable, "-c", _VERSION_IMPORTS], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    version, modules = proc.stdout.splitlines()
+    assert (
+        version.startswith("cognito-spec ") and "botocore 1.43.11" in version and "Unicode 17.0.0" in version
+    )
+    loaded = set(modules.split())
+    heavy = {"attr", "attrs", "cattrs", "argparse", "json", "cognito_spec.codec", "cognito_spec.traffic"}
+    assert loaded & heavy == set()
+    assert not any(m.startswith(("cognito_spec.traffic", "cognito_spec.fixtures")) for m in loaded)
+
+
+def test_version_names_the_pinned_model_and_unicode(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    from cognito_spec.patterns import UNICODE_VERSION
+    from cognito_spec.shapes import MODEL_VERSION
+
+    assert main(["--version"]) == 0
     out = capsys.readouterr().out
-    assert "botocore 1.43.11" in out
-    assert "Unicode 17.0.0" in out
+    assert out.startswith(f"cognito-spec {version('cognito-spec')}; ") and out.count("\n") == 1
+    assert f"model {MODEL_VERSION}; Unicode {UNICODE_VERSION}" in out
+    assert "botocore 1.43.11" in out and "Unicode 17.0.0" in out
+    # Through the parser (an option before the subcommand), the same line.
+    with pytest.raises(SystemExit) as info:
+        main(["--version", "validate"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == out
+
+
+# --------------------------------------------------------------------------------------------------
+# Ctrl-C, and how many workers
+
+
+def _large_capture(path: Path, lines: int) -> Path:
+    """A JSON-lines capture of ``lines`` exchanges, most of them clean, written quickly (by repetition)."""
+    records = [json.dumps(exchange_to_json(ex)) + "\n" for ex in faulty_exchanges()]
+    block = "".join(records)
+    with path.open("w", encoding="utf-8") as fp:
+        for _ in range(lines // len(records)):
+            fp.write(block)
+    return path
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.extend(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to see the workers")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_is_one_line_and_exit_130_in_every_process(tmp_path: Path, jobs: str) -> None:
+    path = _large_capture(tmp_path / "large.jsonl", 40_000)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cognito_spec", "validate", "--jobs", jobs, str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        start_new_session=True,  # its own process group, as a shell gives a foreground job
+    )
+    try:
+        deadline = time.monotonic() + 30
+        # At work: with --jobs 2 the workers exist; with --jobs 1 the run has read past its imports.
+        while time.monotonic() < deadline and proc.poll() is None:
+            if (len(_children(proc.pid)) >= 2) if jobs == "2" else _has_opened(proc.pid, path):
+                break
+            time.sleep(0.02)
+        time.sleep(0.3)
+        assert proc.poll() is None, "finished before it could be interrupted: make the file larger"
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    text = err.decode()
+    assert "Traceback" not in text
+    assert (proc.returncode, text) == (130, "cognito-spec: interrupted\n")
+
+
+def _has_opened(pid: int, path: Path) -> bool:
+    try:
+        return any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------------------------------
+# Whatever goes wrong: one line a user can act on, never a traceback (in real processes)
+
+
+def _cli(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cognito_spec", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        **kwargs,
+    )
+
+
+def _one_line(err: str, *words: str) -> None:
+    assert "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith("cognito-spec: "), err
+    for word in words:
+        assert word in err, err
+
+
+def test_closed_standard_input_is_named() -> None:
+    script = f"exec {sys.executable} -m cognito_spec validate - <&-"
+    proc = subprocess.run(["sh", "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert proc.returncode == 2
+    _one_line(proc.stderr, "standard input is closed")
+
+
+def test_closed_standard_output_is_named() -> None:
+    script = f"exec {sys.executable} -m cognito_spec validate {EXAMPLE} >&-"
+    proc = subprocess.run(["sh", "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert proc.returncode == 2
+    _one_line(proc.stderr, "standard output is closed")
+
+
+def test_an_output_encoding_that_cannot_write_a_character_is_named(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    args = ["fixtures", "AdminGetUser", "--kind", "response", "--adversarial", "--count", "20", "--seed", "1"]
+    proc = _cli(args, env=env)
+    assert proc.returncode == 2
+    _one_line(proc.stderr, "standard output", "ascii", "U+", "PYTHONIOENCODING=utf-8")
+    # A report quoting a revealed value, likewise.
+    path = write_capture(tmp_path / "s.jsonl", _with_secret("zoë-" + "z" * 130))
+    proc = _cli(["validate", "--reveal", str(path)], env=env)
+    assert proc.returncode == 2
+    _one_line(proc.stderr, "U+00EB")
+
+
+def test_a_reader_that_goes_away_is_named_and_the_run_does_not_claim_success() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cognito_spec", "fixtures", "GetUser", "--count", "3000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()  # what `| head -1` does: one line, then the pipe closes
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 2
+    _one_line(err, "standard output was closed")
+
+
+_INJECT = """
+import sys
+import cognito_spec.cli.fixtures as fixtures
+
+def boom(args):
+    raise {exc}
+
+fixtures.run_operations = boom
+from cognito_spec.cli import main
+sys.exit(main(["operations"]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("exc", "code", "words"),
+    [
+        ("MemoryError()", 2, ["out of memory"]),
+        ("RecursionError('maximum recursion depth exceeded')", 2, ["nested too deeply"]),
+        # A bug: its type and where, never its message (it may quote a secret).
+        ("KeyError('secret-user-name')", 70, ["internal error", "a bug", "KeyError", "COGNITO_SPEC_DEBUG=1"]),
+        ("AttributeError('secret-user-name')", 70, ["internal error", "AttributeError"]),
+    ],
+)
+def test_unexpected_exceptions_are_one_line(exc: str, code: int, words: list[str]) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _INJECT.format(exc=exc)], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert proc.returncode == code
+    _one_line(proc.stderr, *words)
+    assert "secret-user-name" not in proc.stderr

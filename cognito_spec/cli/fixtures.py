@@ -21,7 +21,9 @@
     Prints the shipped JSON Schema of a request, response or error shape, byte for byte.
 
 ``operations [--format text|json]``
-    Lists the operations with their ``X-Amz-Target``, authorisation kind and errors.
+    Lists every operation of the registry (:data:`cognito_spec.operations.OPERATIONS`) with its
+    ``X-Amz-Target``, authorisation kind and errors, from the registry's rows alone: no operation's
+    module is imported, however many the API has.
 """
 
 from __future__ import annotations
@@ -213,8 +215,9 @@ def run_operations(args: argparse.Namespace) -> int:
                 "name": op.name,
                 "target": op.target,
                 "auth": op.auth,
-                "input": op.input.__name__,
-                "output": op.output.__name__ if op.output is not None else None,
+                # The registry's names: the classes would import every operation's module.
+                "input": op.input_name,
+                "output": op.output_name,
                 "errors": [{"code": e.code, "status": e.http_status, "fault": e.fault} for e in op.errors],
                 "documentation_url": op.documentation_url,
             }

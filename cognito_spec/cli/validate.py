@@ -1,21 +1,34 @@
-"""``cognito-spec validate`` and ``cognito-spec redact``: captured traffic against the model.
+"""``cognito-spec validate``: captured traffic against the model.
 
-``validate PATH... [--format text|json] [--strict] [--jobs N] [--reveal]``
+``validate PATH... [--format text|json] [--all] [--strict] [--jobs N] [--reveal]``
     Reads HAR 1.2 and JSON-lines captures (``-`` is standard input), streaming, and checks every
-    Cognito exchange with :func:`cognito_spec.traffic.check.examine`.  Output: one line (or JSON record)
-    per finding, in input order, then a summary.  A finding names its entry as ``FILE#N``: N counts
-    from 0, the position in the HAR's ``log.entries`` or the line of a JSON-lines file.  Exit status 0 when every exchange is valid, 1 when
-    any has an error (or, with ``--strict``, a warning), 2 when an input is unreadable or the usage
-    is wrong.  Messages are redacted unless ``--reveal``.
+    Cognito exchange with :func:`cognito_spec.traffic.check.examine`.  A finding names its entry as
+    ``FILE#N``: N counts from 0, the position in the HAR's ``log.entries`` or the line of a
+    JSON-lines file.  The text report groups findings that say the same thing (a count and the first
+    few, see :mod:`cognito_spec.cli.report`); ``--all`` lists every finding, one line each, in input
+    order; ``--format json`` writes one record per finding, in input order.  Then a summary.
+    Messages are redacted unless ``--reveal``.
 
-``redact IN OUT``
-    Copies a capture with every sensitive member of the request and response bodies masked (and
-    credential headers), in the input's format.  ``-`` is standard input or output.
+    The exit status is :data:`EXIT_RULE`: an error fails the run; with ``--strict`` so does a
+    warning about the server's answer (``Finding.side == "server"``); a warning about the client's
+    request (an invalid request the server refused as the service does) or about the capture itself
+    (a body or a response the recording did not keep, as Chrome's DevTools exports do) never does.
 
-How ``--jobs`` keeps the output identical: the input is cut into batches in the main process (JSON
-lines: blocks of whole lines, as bytes; HAR: runs of parsed entries), each batch is validated as a
-unit, and the results are printed in batch order.  ``--jobs 1`` runs the very same batches in
-process.  At most a few batches per worker are in flight, so memory stays flat with any input size.
+How ``--jobs`` works, and when it does not: a regular JSON-lines file is cut into byte ranges of
+whole lines (:data:`JSONL_BATCH_BYTES`) which the workers read and validate themselves; the main
+process only finds the boundaries and prints the results in range order, so the output, order
+included, is the one of ``--jobs 1``, which runs the very same batches in process.  At most a few
+batches per worker are in flight, so memory stays flat with any input size.  Standard input is read
+by the main process, which hands the blocks over once :data:`PARALLEL_MIN_BYTES` have come.
+
+``--jobs N`` must never be slower than ``--jobs 1`` by design, so some inputs stay in one process
+(:func:`workers_for`): a HAR (one JSON document: parsing it is most of the work and cannot be split,
+and shipping parsed entries to workers cost more than checking them; measured 2 x the CPU time of
+``--jobs 1``), an input smaller than :data:`PARALLEL_MIN_BYTES` (starting workers costs more than it
+saves), and never more workers than CPUs or than batches.
+
+Ctrl-C: the workers ignore SIGINT (it reaches the whole foreground process group); the main process
+gets ``KeyboardInterrupt``, terminates them, and ``cognito-spec`` prints one line and exits 130.
 """
 
 from __future__ import annotations
@@ -24,6 +37,7 @@ import argparse
 import gc
 import json
 import os
+import signal
 import sys
 import time
 from collections import Counter, deque
@@ -32,6 +46,7 @@ from typing import IO, Any, Final
 
 import attrs
 
+from cognito_spec.cli.report import GroupedReport, finding_line
 from cognito_spec.errors import UsageError
 from cognito_spec.traffic.capture import (
     CaptureError,
@@ -49,13 +64,24 @@ from cognito_spec.traffic.check import (
 )
 from cognito_spec.traffic.fast import har_quick_parts, quick_valid, record_quick_parts
 
-__all__ = ["register"]
+__all__ = ["EXIT_RULE", "fails_strict", "register"]
+
+#: The exit status, in the words of ``--help`` (and of the README).
+EXIT_RULE: Final = (
+    "Exit status: 0 when no finding fails the run, 1 when one does, 2 when an input is unreadable or"
+    " the usage is wrong. An error always fails the run. With --strict, a warning about the server's"
+    " answer (side server: a fidelity note) fails it too. A warning about the client's request"
+    " (side client: e.g. an invalid request the server refused as the service does) or about the"
+    " capture itself (side capture: a body or response the recording did not keep) never does."
+)
 
 #: The C scanner of a default decoder: what json.loads runs, without its wrappers.
 _RECORD_SCAN: Final[Any] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-#: Bytes of JSON lines per batch, and parsed HAR entries per batch.
+#: Bytes of JSON lines per batch.
 JSONL_BATCH_BYTES: Final = 1 << 20
-HAR_BATCH_ENTRIES: Final = 16
+#: Inputs smaller than this run in one process whatever ``--jobs`` says (and standard input runs in
+#: process until this much has come): starting two workers takes longer than validating it.
+PARALLEL_MIN_BYTES: Final = 4 << 20
 #: Batches in flight per worker process (bounds memory while keeping the workers busy).
 IN_FLIGHT_PER_JOB: Final = 3
 #: The progress bar appears for inputs of at least this size (or of unknown size) ...
@@ -69,18 +95,39 @@ def register(subparsers: Any) -> None:
         "validate",
         help="check captured traffic (HAR or JSON lines) against the model",
         description="Check every Cognito exchange of HAR 1.2 or JSON-lines captures against the model"
-        " and the service's behaviour. Exit status: 0 all valid, 1 findings, 2 unreadable input.",
+        " and the service's behaviour. " + EXIT_RULE,
     )
     p.epilog = (
-        "Each finding is one line: FILE#N OPERATION SEVERITY LOCATION PATH [KIND]: MESSAGE, where N counts"
-        " entries from 0 (HAR log.entries, or lines of a JSON-lines file)."
+        "Each finding is one line: FILE#N OPERATION SEVERITY SIDE LOCATION PATH [KIND]: MESSAGE, where N"
+        " counts entries from 0 (HAR log.entries, or lines of a JSON-lines file) and SIDE is whom the"
+        " finding is about (client, server, capture). Findings alike (same kind, messages differing only"
+        " in values) are grouped: a count and the first few; --all lists every one."
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="capture file; - reads standard input")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
-    p.add_argument("--strict", action="store_true", help="warnings (fidelity notes) also fail the run")
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (0: one per CPU)")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="text: list every finding, one line each, in input order (default: group findings alike)",
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="warnings about the server's answer also fail the run"
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes for JSON lines of 4 MiB or more (0: one per CPU; at most one per CPU);"
+        " a HAR is parsed in one process, where workers would only cost",
+    )
     p.add_argument("--reveal", action="store_true", help="show sensitive values in messages")
     p.set_defaults(func=run_validate)
+
+
+def fails_strict(f: Finding) -> bool:
+    """Whether a warning fails the run under ``--strict``: only one about the server's answer."""
+    return f.severity == "warning" and f.side == "server"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -89,15 +136,13 @@ def register(subparsers: Any) -> None:
 
 @attrs.frozen
 class _Batch:
-    """One unit of work: whole JSON lines (as bytes, or as a byte range of a regular file, which the
-    worker reads itself), or parsed HAR entries with the index of the first."""
+    """One unit of work: whole JSON lines, as bytes or as a byte range of a regular file, which the
+    worker reads itself."""
 
     source: str
     reveal: bool
     lines: bytes | None = None
     span: tuple[str, int, int] | None = None  # (path, start, end)
-    entries: tuple[Any, ...] = ()
-    first_entry: int = 0
 
 
 @attrs.define
@@ -108,9 +153,10 @@ class _Tally:
     operations: Counter[str] = attrs.field(factory=Counter)
     valid: int = 0
     invalid: int = 0
-    strict_invalid: int = 0  # exchanges with warnings but no errors (invalid under --strict)
+    strict_invalid: int = 0  # exchanges with no errors but a server warning (invalid under --strict)
     errors: int = 0
     warnings: int = 0
+    warnings_by_side: Counter[str] = attrs.field(factory=Counter)
 
     def merge(self, other: _Tally) -> None:
         self.read.merge(other.read)
@@ -120,6 +166,7 @@ class _Tally:
         self.strict_invalid += other.strict_invalid
         self.errors += other.errors
         self.warnings += other.warnings
+        self.warnings_by_side.update(other.warnings_by_side)
 
 
 #: (index, operation, findings) of each exchange with findings, in order.
@@ -147,9 +194,6 @@ def _work(batch: _Batch) -> _Result:
     parsed record or entry, without building an Exchange; every other one takes the full path
     (``examine``), which decides, and explains.
     """
-    if batch.lines is None and batch.span is None:
-        (result,) = _har_results(batch.entries, batch.first_entry, batch.source, batch.reveal, None)
-        return result
     tally = _Tally()
     reported: _Reported = []
     read, operations, quick = tally.read, tally.operations, quick_valid
@@ -186,10 +230,8 @@ def _work(batch: _Batch) -> _Result:
     return _Result(reported, tally, len(lines))
 
 
-def _har_results(
-    entries: Iterable[Any], first: int, source: str, reveal: bool, every: int | None
-) -> Iterator[_Result]:
-    """Validate HAR entries as they come; a result every ``every`` entries (None: one at the end).
+def _har_results(entries: Iterable[Any], source: str, reveal: bool, every: int) -> Iterator[_Result]:
+    """Validate HAR entries as they come; a result every ``every`` entries.
 
     Each entry is dropped as soon as it is checked: entries kept alive in numbers get promoted
     through the collector's generations and make every collection slower.
@@ -197,9 +239,9 @@ def _har_results(
     tally = _Tally()
     reported: _Reported = []
     read, operations, quick = tally.read, tally.operations, quick_valid
-    index = first - 1
+    index = -1
     try:
-        for index, entry in enumerate(entries, first):
+        for index, entry in enumerate(entries):
             parts = har_quick_parts(entry)
             name = quick(*parts) if parts is not None else None
             if name is not None:
@@ -208,7 +250,7 @@ def _har_results(
                 tally.valid += 1
             else:
                 _examine_all((har_exchange(entry, index, source),), reveal, tally, reported)
-            if every is not None and (index - first + 1) % every == 0:
+            if (index + 1) % every == 0:
                 yield _Result(reported, tally)
                 tally = _Tally()
                 reported = []
@@ -217,7 +259,7 @@ def _har_results(
         # What was checked before the unreadable part is reported first, as with batches.
         yield _Result(reported, tally, failure=exc)
         return
-    if every is None or (index - first + 1) % every != 0:
+    if (index + 1) % every != 0:
         yield _Result(reported, tally)
 
 
@@ -238,18 +280,20 @@ def _examine_all(exchanges: Any, reveal: bool, tally: _Tally, reported: _Reporte
             errors = report.errors
             tally.errors += errors
             tally.warnings += len(report.findings) - errors
+            tally.warnings_by_side.update(f.side for f in report.findings if f.severity == "warning")
             if errors:
                 tally.invalid += 1
             else:
                 tally.valid += 1
-                tally.strict_invalid += 1
+                if any(fails_strict(f) for f in report.findings):
+                    tally.strict_invalid += 1
         else:
             tally.valid += 1
 
 
 def _batches(src: CaptureSource, reveal: bool, progress: list[int]) -> Iterator[_Batch]:
-    """The batches of a capture, in order; ``progress[0]`` follows the bytes handed out."""
-    if src.format == "jsonl" and src.path is not None and src.size is not None:
+    """The batches of a JSON-lines capture, in order; ``progress[0]`` follows the bytes handed out."""
+    if src.path is not None and src.size is not None:
         # A regular file: only the batch boundaries are found here (a few bytes read around each);
         # the workers read their ranges themselves, so the main process copies nothing.
         with open(src.path, "rb") as fp:
@@ -259,38 +303,19 @@ def _batches(src: CaptureSource, reveal: bool, progress: list[int]) -> Iterator[
                 yield _Batch(src.name, reveal, span=(src.path, pos, end))
                 progress[0] = pos = end
         return
-    if src.format == "jsonl":
-        carry = b""
-        while True:
-            block = src.stream.read(JSONL_BATCH_BYTES)
-            if not block:
-                break
-            data = carry + block if carry else block
-            cut = data.rfind(b"\n") + 1
-            carry = data[cut:]
-            if cut:
-                yield _Batch(src.name, reveal, data[:cut])
-            progress[0] = src.consumed
-        if carry:
-            yield _Batch(src.name, reveal, carry)
-        return
-    pending: list[Any] = []
-    first = 0
-    try:
-        for entry in iter_har_entries(src.stream, source=src.name):
-            pending.append(entry)
-            if len(pending) >= HAR_BATCH_ENTRIES:
-                yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
-                first += len(pending)
-                pending = []
-                progress[0] = src.consumed
-    except CaptureError:
-        # The entries read before the unreadable part are still checked and reported.
-        if pending:
-            yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
-        raise
-    if pending:
-        yield _Batch(src.name, reveal, entries=tuple(pending), first_entry=first)
+    carry = b""
+    while True:
+        block = src.stream.read(JSONL_BATCH_BYTES)
+        if not block:
+            break
+        data = carry + block if carry else block
+        cut = data.rfind(b"\n") + 1
+        carry = data[cut:]
+        if cut:
+            yield _Batch(src.name, reveal, data[:cut])
+        progress[0] = src.consumed
+    if carry:
+        yield _Batch(src.name, reveal, carry)
 
 
 def _line_boundary(fp: IO[bytes], target: int, size: int) -> int:
@@ -309,30 +334,77 @@ def _line_boundary(fp: IO[bytes], target: int, size: int) -> int:
         pos += len(chunk)
 
 
-def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -> Iterator[_Result]:
-    """Results in input order, computed in process or by ``jobs`` workers."""
-    if jobs <= 1 and src.format == "har":
-        # In process, a HAR needs no batches: entries go from the parser to the check one by one.
-        for result in _har_results(iter_har_entries(src.stream, source=src.name), 0, src.name, reveal, 1024):
-            progress[0] = src.consumed
-            yield result
-        return
-    batches = _batches(src, reveal, progress)
-    if jobs <= 1:
-        for batch in batches:
-            yield _work(batch)
-        return
+def cpu_count() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - platforms without affinity
+
+
+def workers_for(fmt: str, size: int | None, requested: int, cpus: int) -> int:
+    """How many worker processes validate a capture (1: none, in process); see the module docstring.
+
+    ``size`` is None for standard input, which starts in process and gets workers once it has shown
+    itself large (:func:`_results`)."""
+    if requested <= 1 or fmt != "jsonl":
+        return 1
+    n = min(requested, cpus)
+    if size is not None:
+        if size < PARALLEL_MIN_BYTES:
+            return 1
+        n = min(n, -(-size // JSONL_BATCH_BYTES))
+    return max(n, 1)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool(jobs: int) -> Any:
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
     # fork shares the already compiled checkers with the workers; spawn re-imports (other platforms).
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ctx.Pool(jobs) as pool:
+    # Ctrl-C sends SIGINT to the whole foreground process group: the workers ignore it, and only the
+    # main process answers (it terminates them).  Ignored here while forking too, so that no worker
+    # can get one before its initializer runs.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return ctx.Pool(jobs, initializer=_ignore_sigint)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -> Iterator[_Result]:
+    """Results in input order, computed in process or by up to ``jobs`` workers."""
+    if src.format == "har":
+        # In process, a HAR needs no batches: entries go from the parser to the check one by one.
+        for result in _har_results(iter_har_entries(src.stream, source=src.name), src.name, reveal, 1024):
+            progress[0] = src.consumed
+            yield result
+        return
+    batches = _batches(src, reveal, progress)
+    workers = workers_for(src.format, src.size, jobs, cpu_count())
+    if workers > 1 and src.size is None:
+        # Standard input: in process until it has shown itself large enough to be worth the workers.
+        for batch in batches:
+            yield _work(batch)
+            if src.consumed >= PARALLEL_MIN_BYTES:
+                break
+        else:
+            return
+    if workers <= 1:
+        for batch in batches:
+            yield _work(batch)
+        return
+    pool = _pool(workers)
+    try:
         in_flight: deque[Any] = deque()
         try:
             for batch in batches:
                 in_flight.append(pool.apply_async(_work, (batch,)))
-                if len(in_flight) >= jobs * IN_FLIGHT_PER_JOB:
+                if len(in_flight) >= workers * IN_FLIGHT_PER_JOB:
                     yield in_flight.popleft().get()
         except CaptureError:
             # Reading failed: the batches already handed out are reported first, in order, as they
@@ -342,6 +414,10 @@ def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -
             raise
         while in_flight:
             yield in_flight.popleft().get()
+    finally:
+        # Done, interrupted (Ctrl-C, a closed pipe) or failed: the workers stop now.
+        pool.terminate()
+        pool.join()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -382,10 +458,6 @@ class _Progress:
             self.drawn = False
 
 
-def _text_line(source: str, index: int, operation: str | None, f: Finding) -> str:
-    return f"{source}#{index} {operation or '-'} {f.severity} {f.location} {f.path} [{f.kind}]: {f.message}"
-
-
 def _json_line(source: str, index: int, operation: str | None, f: Finding) -> str:
     record = {"type": "finding", "source": source, "index": index, "operation": operation, **f.to_json()}
     return json.dumps(record, sort_keys=True, ensure_ascii=False)
@@ -408,6 +480,7 @@ def _summary(tally: _Tally, sources: list[str], strict: bool) -> dict[str, Any]:
         "invalid": invalid,
         "errors": tally.errors,
         "warnings": tally.warnings,
+        "warnings_by_side": {side: tally.warnings_by_side[side] for side in ("capture", "client", "server")},
         "skipped": dict(sorted(tally.read.skipped.items())),
         "uncovered_operations": dict(sorted(tally.read.uncovered.items())),
     }
@@ -417,11 +490,17 @@ def _counts(items: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in items.items())
 
 
+def _sides(by_side: dict[str, int]) -> str:
+    parts = [f"{side} {by_side[side]}" for side in ("server", "client", "capture") if by_side.get(side)]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def _summary_text(s: dict[str, Any]) -> str:
     lines = [
         f"Summary ({s['model']}{', strict' if s['strict'] else ''})",
         f"  exchanges: {s['exchanges']}" + (f" ({_counts(s['operations'])})" if s["operations"] else ""),
-        f"  valid: {s['valid']}, invalid: {s['invalid']}, errors: {s['errors']}, warnings: {s['warnings']}",
+        f"  valid: {s['valid']}, invalid: {s['invalid']}, errors: {s['errors']}, warnings: {s['warnings']}"
+        + _sides(s["warnings_by_side"]),
     ]
     skipped = sum(s["skipped"].values())
     line = f"  skipped: {skipped}"
@@ -444,7 +523,11 @@ def run_validate(args: argparse.Namespace) -> int:
     if args.paths.count("-") > 1:
         raise UsageError("standard input (-) can be read only once")
     out = sys.stdout
-    emit: Callable[[str, int, str | None, Finding], str] = _json_line if args.format == "json" else _text_line
+    emit: Callable[[str, int, str | None, Finding], str] = (
+        _json_line if args.format == "json" else finding_line
+    )
+    # The text report groups findings alike (printed at the end); JSON and --all stream every one.
+    grouped = GroupedReport() if args.format == "text" and not args.all else None
     total = _Tally()
     progress = _Progress(sys.stderr.isatty())
     # Everything loaded so far (modules, compiled checkers) lives to the end: keep it out of the
@@ -459,7 +542,11 @@ def run_validate(args: argparse.Namespace) -> int:
                 handed_out = [0]
                 line = 0  # JSON lines: lines of the batches already reported
                 for result in _results(src, args.reveal, jobs, handed_out):
-                    if result.reported:
+                    if grouped is not None:
+                        for i, op, fs in result.reported:
+                            for f in fs:
+                                grouped.add(src.name, i + line, op, f)
+                    elif result.reported:
                         progress.clear()
                         out.write(
                             "".join(
@@ -478,12 +565,17 @@ def run_validate(args: argparse.Namespace) -> int:
                     progress.update(src, handed_out[0], total.valid + total.invalid)
                 progress.clear()
     except CaptureError as exc:
+        # What was checked before the unreadable part is reported, then the reason.
         progress.clear()
+        if grouped is not None:
+            out.write("".join(line + "\n" for line in grouped.lines()))
         out.flush()
         raise UsageError(str(exc)) from None
     finally:
         gc.unfreeze()
     summary = _summary(total, [_display_name(p) for p in args.paths], args.strict)
+    if grouped is not None:
+        out.write("".join(line + "\n" for line in grouped.lines()))
     if args.format == "json":
         out.write(json.dumps(summary, sort_keys=True, ensure_ascii=False) + "\n")
     else:
