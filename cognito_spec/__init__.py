@@ -9,9 +9,13 @@ nothing and one operation's first use imports that operation only.  See README.m
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Final
 
+# The typing module is not imported at run time: it is a good part of what importing the root would
+# cost.  Type checkers treat a name TYPE_CHECKING as true whatever its value.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Final
+
     from cognito_spec.codec.converter import (
         configure_converter,
         dumps,

@@ -205,6 +205,8 @@ class Emitter:
                     f'API_VERSION: Final = "{self.m.api_version}"',
                     f'MODEL_VERSION: Final = "{self.m.model_label}"',
                     f'TARGET_PREFIX: Final = "{self.m.target_prefix}"',
+                    "#: The Unicode version of the pattern tables (cognito_spec/patterns/_unicode_tables.py).",
+                    f'UNICODE_VERSION: Final = "{UNICODEDATA2_VERSION}"',
                 ]
             )
             + "\n"

@@ -50,9 +50,9 @@ def __getattr__(name: str) -> Any:  # UsageError, imported on first use
 
 def version_line() -> str:
     """``cognito-spec VERSION; model MODEL; Unicode VERSION``, from the version constants only."""
-    from cognito_spec.shapes._version import MODEL_VERSION
+    from cognito_spec.shapes._version import MODEL_VERSION, UNICODE_VERSION
 
-    return f"cognito-spec {_own_version()}; model {MODEL_VERSION}; Unicode {_unicode_version()}"
+    return f"cognito-spec {_own_version()}; model {MODEL_VERSION}; Unicode {UNICODE_VERSION}"
 
 
 def _own_version() -> str:
@@ -87,27 +87,6 @@ def _own_version() -> str:
         return version("cognito-spec")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
         return "source"
-
-
-def _unicode_version() -> str:
-    """UNICODE_VERSION of the generated tables, without importing :mod:`cognito_spec.patterns`.
-
-    The constant lives in ``cognito_spec/patterns/_unicode_tables.py``; importing it the usual way
-    runs the package's ``__init__`` first, the whole pattern translator (attrs included, about 200
-    ms).  So the module is loaded from its file (and its cached bytecode) under a private name,
-    not registered anywhere, and only the constant is kept.
-    """
-    from importlib.util import module_from_spec, spec_from_file_location
-
-    already = sys.modules.get("cognito_spec.patterns._unicode_tables")
-    if already is not None:
-        return str(already.UNICODE_VERSION)
-    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "patterns", "_unicode_tables.py")
-    spec = spec_from_file_location("_cognito_spec_unicode_tables", path)
-    assert spec is not None and spec.loader is not None
-    module = module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return str(module.UNICODE_VERSION)
 
 
 #: The exit codes, as ``--help`` states them.

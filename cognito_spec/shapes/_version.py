@@ -9,3 +9,5 @@ BOTOCORE_VERSION: Final = "1.43.11"
 API_VERSION: Final = "2016-04-18"
 MODEL_VERSION: Final = "botocore 1.43.11 (cognito-idp 2016-04-18)"
 TARGET_PREFIX: Final = "AWSCognitoIdentityProviderService"
+#: The Unicode version of the pattern tables (cognito_spec/patterns/_unicode_tables.py).
+UNICODE_VERSION: Final = "17.0.0"
