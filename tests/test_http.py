@@ -32,7 +32,7 @@ from cognito_spec.protocol.server import (
     render_response,
 )
 from cognito_spec.traffic.check import validate_exchange
-from cognito_spec.validation.validate import service_error
+from cognito_spec.validation.answers import service_error
 
 OPS = sorted(OPERATIONS.values(), key=lambda op: op.name)
 ADMIN = OPERATIONS["AdminGetUser"]

@@ -21,16 +21,15 @@ from cognito_spec import (
 )
 from cognito_spec.codec.violations import Violation, unanchored
 from cognito_spec.errors import MessageFormatError
-from cognito_spec.validation.validate import (
+from cognito_spec.validation.answers import invalid_parameter, service_error
+from cognito_spec.validation.messages import (
     MESSAGE_KINDS,
     ValidationItem,
-    invalid_parameter,
     message_items,
     parse_validation_message,
-    service_error,
-    validate,
     validation_message,
 )
+from cognito_spec.validation.validate import validate
 
 INPUTS = [op.input for op in OPERATIONS.values()]
 

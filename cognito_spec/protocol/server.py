@@ -151,8 +151,9 @@ def parse_request(
     #    versions lack, and the service skips members it does not know instead of failing the call.
     #    (Duplicate keys and unknown members are reported by validate() but never refused.)
     #    Enum values are enforced on input, which is why validation runs strict.  The decisions and
-    #    their evidence live in cognito_spec.validation.validate (service_error); this module only applies them.
-    from cognito_spec.validation.validate import service_error, validate
+    #    their evidence live in cognito_spec.validation.answers (service_error); this module only applies them.
+    from cognito_spec.validation.answers import service_error
+    from cognito_spec.validation.validate import validate
 
     violations = validate(data, op.input, mode="strict")
     if violations:

@@ -70,7 +70,8 @@ from cognito_spec.protocol.server import CONTENT_TYPE, HeadersLike, content_type
 from cognito_spec.shapes import UnknownOperationException
 from cognito_spec.traffic.capture import Exchange, Headers
 from cognito_spec.traffic.fast import UUID, code_of, header_map, quick_headers, quick_valid
-from cognito_spec.validation.validate import service_error, validate
+from cognito_spec.validation.answers import service_error
+from cognito_spec.validation.validate import validate
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
