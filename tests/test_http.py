@@ -153,7 +153,7 @@ def test_an_empty_body_is_an_empty_input(body: bytes | None) -> None:
     assert type(exc) is InvalidParameterException
     assert exc.message == (
         "2 validation errors detected: Value null at 'userPoolId' failed to satisfy constraint: Member must"
-        " not be null; Value null at 'username' failed to satisfy constraint: Member must not be null"
+        " not be null; Value at 'username' failed to satisfy constraint: Member must not be null"
     )
 
 

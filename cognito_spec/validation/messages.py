@@ -76,8 +76,15 @@ class ValidationItem:
     """One item of the service's validation message.
 
     ``path`` is the service's member path (``userAttributes.1.member.name``), ``constraint`` the text
-    after ``failed to satisfy constraint:``.  ``value`` is the value as printed, None when the message
-    leaves it out; ``null`` is set for ``Value null at``.  ``kind`` and ``limit`` read the constraint.
+    after ``failed to satisfy constraint:``.  The three printed forms of the value are:
+
+    * ``Value '<v>' at``: ``value`` holds the text, ``null`` is False;
+    * ``Value null at``: ``null`` is True, ``value`` None (a null member that is not sensitive);
+    * ``Value at``: both unset: the message leaves the value out, because the member is sensitive
+      (null or not: ``Value at 'accessToken' ...: Member must not be null``) or holds structures.
+
+    So ``null`` says how the item is printed, not whether the member was null; ``kind == "required"``
+    says that.  ``kind`` and ``limit`` read the constraint.
     """
 
     path: str
@@ -85,15 +92,24 @@ class ValidationItem:
     value: str | None = None
     null: bool = False
 
+    def __attrs_post_init__(self) -> None:
+        if self.null and self.value is not None:
+            raise ArgumentValueError("an item printed 'Value null' has no value text")
+
     @classmethod
     def from_violation(cls, v: Violation) -> ValidationItem:
         """The item the service writes for ``v``; raises ValueError for a kind it does not report."""
         constraint = v.constraint
         if constraint is None:
             raise ArgumentValueError(f"the service does not report {v.kind!r} violations as InvalidParameter")
-        null = v.kind == "required"
-        value = None if null or v.sensitive else _value_text(v.value)
-        return cls(member_path(v.path), constraint, value, null)
+        if v.sensitive:
+            # The service leaves a sensitive member's value out even when there is none to hide: a
+            # missing access token is "Value at 'accessToken' ...: Member must not be null" (a real
+            # answer, wire-truth.md section 4.3), where a missing attribute name is "Value null at".
+            return cls(member_path(v.path), constraint)
+        if v.kind == "required":
+            return cls(member_path(v.path), constraint, null=True)
+        return cls(member_path(v.path), constraint, _value_text(v.value))
 
     @property
     def kind(self) -> ViolationKind | None:
