@@ -23,11 +23,11 @@ from cognito_spec import (
 )
 from cognito_spec import strategies as cst
 from cognito_spec.codec.converter import dumps, loads
-from cognito_spec.errors import EncodeError, ServiceError
+from cognito_spec.errors import ArgumentTypeError, EncodeError, ServiceError
+from cognito_spec.protocol.headers import header_map
 from cognito_spec.protocol.server import (
     CONTENT_TYPE,
     content_type_ok,
-    header_map,
     parse_request,
     render_response,
 )
@@ -89,6 +89,26 @@ def test_the_first_of_repeated_headers_wins() -> None:
     pairs = [("X-Amz-Target", ADMIN.target), ("x-amz-target", "nonsense"), ("Content-Type", CONTENT_TYPE)]
     assert parse_request(pairs, admin_body())[0] is ADMIN
     assert header_map(pairs)["x-amz-target"] == ADMIN.target
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [5, [("X-Amz-Target",)], [("X-Amz-Target", 5)], [(b"x-amz-target", None)], "X-Amz-Target: x"],
+    ids=repr,
+)
+def test_header_input_that_is_not_headers_is_a_typed_error(headers: Any) -> None:
+    # A programming error of the emulator, not a request the service would answer.
+    with pytest.raises(ArgumentTypeError):
+        parse_request(headers, admin_body())
+
+
+def test_memoryview_values_and_no_headers_at_all() -> None:
+    pairs: list[tuple[Any, Any]] = [
+        (b"X-Amz-Target", memoryview(ADMIN.target.encode())),
+        ("Content-Type", CONTENT_TYPE),
+    ]
+    assert parse_request(pairs, admin_body())[0] is ADMIN
+    assert type(refused(None, admin_body())) is UnknownOperationException
 
 
 @pytest.mark.parametrize(

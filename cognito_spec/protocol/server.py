@@ -20,7 +20,6 @@ tell a deliberate choice from an accident.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from cognito_spec.codec.compile import function_for
@@ -29,6 +28,7 @@ from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, EncodeError, ServiceError
 from cognito_spec.model import struct_info
 from cognito_spec.operations import operation_for_target
+from cognito_spec.protocol.headers import HeaderList, HeadersLike, header_map
 from cognito_spec.shapes import UnknownOperationException
 
 if TYPE_CHECKING:
@@ -36,10 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTENT_TYPE",
-    "HeadersLike",
     "RequestId",
     "content_type_ok",
-    "header_map",
     "parse_request",
     "render_response",
 ]
@@ -47,36 +45,8 @@ __all__ = [
 #: The media type of every awsJson1_1 request and response body.
 CONTENT_TYPE: Final = "application/x-amz-json-1.1"
 
-#: Headers as a mapping, or as ``(name, value)`` pairs in ``str`` or ``bytes`` (WSGI, h11, ASGI).
-HeadersLike = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]]
-
 #: A request id: a fresh UUID per response, as the service sends.
 RequestId = str
-
-
-def _text(value: str | bytes) -> str:
-    # Header bytes are ISO-8859-1 by HTTP's definition (RFC 9110 section 5.5): decoding as latin-1
-    # never fails and maps every byte to one character, so a hostile header cannot crash us here.
-    return value.decode("latin-1") if isinstance(value, bytes | bytearray) else value
-
-
-def header_map(headers: HeadersLike) -> dict[str, str]:
-    """Lower-cased header names to their first value.
-
-    Header names are case-insensitive (RFC 9110 section 5.1): SDKs send ``X-Amz-Target``, browsers
-    over HTTP/2 send ``x-amz-target``, and both must select the same operation.  When a name repeats,
-    the first value wins; awsJson1_1 defines no header that may be repeated, so a second
-    ``X-Amz-Target`` can only be a client bug, and taking the first is what common front ends do.
-    Values lose surrounding white space, which HTTP does not count as part of the value.
-    """
-    out: dict[str, str] = {}
-    items: Iterable[tuple[str | bytes, str | bytes]]
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    for name, value in items:
-        key = _text(name).lower()
-        if key not in out:
-            out[key] = _text(value).strip()
-    return out
 
 
 def content_type_ok(value: str | None) -> bool:
@@ -104,7 +74,7 @@ def content_type_ok(value: str | None) -> bool:
 
 
 def parse_request(
-    headers: HeadersLike, body: bytes | bytearray | memoryview | str | None
+    headers: HeadersLike | None, body: bytes | bytearray | memoryview | str | None
 ) -> tuple[Operation, Any]:
     """Decode a request as the service would: the operation it targets and its input object.
 
@@ -118,6 +88,8 @@ def parse_request(
     * :class:`InvalidParameterException`: the body breaks constraints of the input (required,
       length, pattern, enum, range), with the service's "N validation error(s) detected" message.
     """
+    # Headers are normalised here, once (cognito_spec.protocol.headers: names in any case, bytes as
+    # ISO-8859-1, the first of repeated names wins); bad header input is an ArgumentTypeError.
     h = header_map(headers)
 
     # 1. Routing.  The service dispatches on the exact X-Amz-Target value
@@ -172,7 +144,7 @@ def _unknown_operation() -> ServiceError:
 
 def render_response(
     obj: Any, *, request_id: str | None = None, check: bool = True
-) -> tuple[int, list[tuple[str, str]], bytes]:
+) -> tuple[int, HeaderList, bytes]:
     """The HTTP response of a successful call: ``(200, headers, body)``.
 
     ``obj`` is an output object of the model (``GetUserResponse(...)``).  With ``check`` (the default)
