@@ -37,7 +37,7 @@ from cognito_spec.errors import (
 from cognito_spec.model import is_shape_class, members_of
 from cognito_spec.operations import error_class
 from cognito_spec.protocol.headers import HeaderList, HeadersLike, header_pairs, map_of_pairs
-from cognito_spec.protocol.server import CONTENT_TYPE
+from cognito_spec.protocol.server import CONTENT_TYPE, Rendered
 
 __all__ = [
     "ACCESS_TOKEN_EXPIRED",
@@ -72,8 +72,8 @@ TOKEN_MESSAGES: Final = (
 # Rendering.
 
 
-def render_error(exc: ServiceError, *, request_id: str | None = None) -> tuple[int, HeaderList, bytes]:
-    """The response the service sends for ``exc``: ``(status, headers, body)``.
+def render_error(exc: ServiceError, *, request_id: str | None = None) -> Rendered:
+    """The response the service sends for ``exc``: a :class:`~cognito_spec.protocol.server.Rendered` ``(status, headers, body)``.
 
     Headers, in this order: ``Content-Type``, ``x-amzn-ErrorType`` (``<Code>:``),
     ``x-amzn-ErrorMessage`` (only when there is a message), ``x-amzn-RequestId`` (``request_id`` or a
@@ -99,7 +99,7 @@ def render_error(exc: ServiceError, *, request_id: str | None = None) -> tuple[i
         headers.append(("x-amzn-ErrorMessage", _header_text(exc.message)))
     headers.append(("x-amzn-RequestId", request_id))
     headers.append(("Content-Length", str(len(body))))
-    return exc.http_status, headers, body
+    return Rendered(exc.http_status, headers, body)
 
 
 def _body_of(exc: ServiceError) -> dict[str, Any]:

@@ -20,7 +20,7 @@ tell a deliberate choice from an accident.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeAlias
 
 from cognito_spec.codec.compile import function_for
 from cognito_spec.codec.converter import _DECODER, _body_text, _decode, encode_body, to_wire
@@ -33,10 +33,33 @@ from cognito_spec.shapes import UnknownOperationException
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
+    from cognito_spec.shapes import (
+        AdminGetUserRequest,
+        AdminGetUserResponse,
+        GetUserAuthFactorsRequest,
+        GetUserAuthFactorsResponse,
+        GetUserRequest,
+        GetUserResponse,
+    )
+
+    # For type checkers: every request class and every response class of the model.  At run time
+    # both names are built from the registry on first use (module __getattr__ below), so they never
+    # go stale there; this static spelling is checked against the registry by a test that runs mypy
+    # (tests/test_emulator_example.py: every class assignable to its union, a match over the
+    # registry's classes exhaustive).  It belongs in the generated index
+    # (cognito_spec.shapes), next to the classes, once the generator writes it.
+    #: The input object of any operation (what :func:`parse_request` returns).
+    Request: TypeAlias = AdminGetUserRequest | GetUserAuthFactorsRequest | GetUserRequest
+    #: The output object of any operation (what :func:`render_response` takes).
+    Response: TypeAlias = AdminGetUserResponse | GetUserAuthFactorsResponse | GetUserResponse
 
 __all__ = [
     "CONTENT_TYPE",
+    "ParsedRequest",
+    "Rendered",
+    "Request",
     "RequestId",
+    "Response",
     "content_type_ok",
     "parse_request",
     "render_response",
@@ -47,6 +70,43 @@ CONTENT_TYPE: Final = "application/x-amz-json-1.1"
 
 #: A request id: a fresh UUID per response, as the service sends.
 RequestId = str
+
+
+class ParsedRequest(NamedTuple):
+    """What :func:`parse_request` returns: the operation and its decoded input; unpacks as a pair."""
+
+    #: The operation the ``X-Amz-Target`` header names.
+    operation: Operation
+    #: The input object, an instance of ``operation.input`` (narrow it with ``isinstance`` or ``match``).
+    request: Request
+
+
+class Rendered(NamedTuple):
+    """A response to send: ``(status, headers, body)``; unpacks as a triple."""
+
+    status: int
+    #: ``(name, value)`` pairs in order, as WSGI's ``start_response`` takes them.
+    headers: HeaderList
+    body: bytes
+
+
+def __getattr__(name: str) -> Any:
+    # Request and Response at run time: the unions of the registry's classes, built on first use
+    # (this imports every operation's module, which nothing else here does).
+    if name in ("Request", "Response"):
+        from functools import reduce
+        from operator import or_
+
+        from cognito_spec.operations import OPERATIONS
+
+        if name == "Request":
+            classes = [op.input for op in OPERATIONS.values()]
+        else:
+            classes = [op.output for op in OPERATIONS.values() if op.output is not None]
+        union = reduce(or_, classes)
+        globals()[name] = union
+        return union
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def content_type_ok(value: str | None) -> bool:
@@ -75,8 +135,12 @@ def content_type_ok(value: str | None) -> bool:
 
 def parse_request(
     headers: HeadersLike | None, body: bytes | bytearray | memoryview | str | None
-) -> tuple[Operation, Any]:
+) -> ParsedRequest:
     """Decode a request as the service would: the operation it targets and its input object.
+
+    Returns a :class:`ParsedRequest` (``op, request = parse_request(...)`` unpacks it); the request is
+    typed :data:`Request`, the union of every input class, for ``isinstance`` or ``match`` to narrow.
+    Header input that is not headers raises :class:`~cognito_spec.errors.ArgumentTypeError`.
 
     Raises the service's own error for a request it would refuse (render it with
     ``cognito_spec.protocol.envelope.render_error``):
@@ -134,7 +198,8 @@ def parse_request(
             raise error
     if type(data) is not dict:
         data = _decode(_body_text(data), _DECODER)
-    return op, function_for(op.input, "build")(data)
+    request: Request = function_for(op.input, "build")(data)
+    return ParsedRequest(op, request)
 
 
 def _unknown_operation() -> ServiceError:
@@ -142,10 +207,8 @@ def _unknown_operation() -> ServiceError:
     return UnknownOperationException()
 
 
-def render_response(
-    obj: Any, *, request_id: str | None = None, check: bool = True
-) -> tuple[int, HeaderList, bytes]:
-    """The HTTP response of a successful call: ``(200, headers, body)``.
+def render_response(obj: Response, *, request_id: str | None = None, check: bool = True) -> Rendered:
+    """The HTTP response of a successful call: a :class:`Rendered` ``(200, headers, body)``.
 
     ``obj`` is an output object of the model (``GetUserResponse(...)``).  With ``check`` (the default)
     the object is first checked against every constraint of its shape, and :class:`EncodeError` is
@@ -184,4 +247,4 @@ def render_response(
         ("x-amzn-RequestId", request_id or str(uuid.uuid4())),
         ("Content-Length", str(len(body))),
     ]
-    return 200, headers, body
+    return Rendered(200, headers, body)
