@@ -78,16 +78,15 @@ if TYPE_CHECKING:
     )
     from cognito_spec.traffic.check import ExchangeReport, Finding, examine, validate_exchange
     from cognito_spec.traffic.redact import redact_exchange
-    from cognito_spec.validation.redact import REDACTED, redact
-    from cognito_spec.validation.validate import (
+    from cognito_spec.validation.answers import invalid_parameter, service_error
+    from cognito_spec.validation.messages import (
         ValidationItem,
-        invalid_parameter,
         message_items,
         parse_validation_message,
-        service_error,
-        validate,
         validation_message,
     )
+    from cognito_spec.validation.redact import REDACTED, redact
+    from cognito_spec.validation.validate import validate
 
 #: Where each name of the root lives (the layer that owns it).
 _HOMES: Final[dict[str, str]] = {
@@ -126,7 +125,7 @@ _HOMES: Final[dict[str, str]] = {
     "UnknownNameError": "cognito_spec.errors",
     "UnknownServiceError": "cognito_spec.errors",
     "UsageError": "cognito_spec.errors",
-    "ValidationItem": "cognito_spec.validation.validate",
+    "ValidationItem": "cognito_spec.validation.messages",
     "Violation": "cognito_spec.codec.violations",
     "WireTypeError": "cognito_spec.errors",
     "configure_converter": "cognito_spec.codec.converter",
@@ -135,27 +134,27 @@ _HOMES: Final[dict[str, str]] = {
     "error_class": "cognito_spec.operations",
     "examine": "cognito_spec.traffic.check",
     "from_wire": "cognito_spec.codec.converter",
-    "invalid_parameter": "cognito_spec.validation.validate",
+    "invalid_parameter": "cognito_spec.validation.answers",
     "json_schema": "cognito_spec.schema",
     "loads": "cognito_spec.codec.converter",
     "make_converter": "cognito_spec.codec.converter",
-    "message_items": "cognito_spec.validation.validate",
+    "message_items": "cognito_spec.validation.messages",
     "open_capture": "cognito_spec.traffic.capture",
     "operation": "cognito_spec.operations",
     "parse_error": "cognito_spec.protocol.envelope",
     "parse_request": "cognito_spec.protocol.server",
-    "parse_validation_message": "cognito_spec.validation.validate",
+    "parse_validation_message": "cognito_spec.validation.messages",
     "read_capture": "cognito_spec.traffic.capture",
     "redact": "cognito_spec.validation.redact",
     "redact_exchange": "cognito_spec.traffic.redact",
     "render_error": "cognito_spec.protocol.envelope",
     "render_response": "cognito_spec.protocol.server",
-    "service_error": "cognito_spec.validation.validate",
+    "service_error": "cognito_spec.validation.answers",
     "structure": "cognito_spec.operations",
     "to_wire": "cognito_spec.codec.converter",
     "validate": "cognito_spec.validation.validate",
     "validate_exchange": "cognito_spec.traffic.check",
-    "validation_message": "cognito_spec.validation.validate",
+    "validation_message": "cognito_spec.validation.messages",
     "write_har": "cognito_spec.traffic.capture",
     "write_jsonl": "cognito_spec.traffic.capture",
 }

@@ -20,7 +20,8 @@ from cognito_spec import OPERATIONS, AdminGetUserResponse, GetUserRequest
 from cognito_spec.codec import converter as wire
 from cognito_spec.errors import DecodeError, ServiceError
 from cognito_spec.protocol.envelope import parse_error
-from cognito_spec.validation.validate import service_error, validate
+from cognito_spec.validation.answers import service_error
+from cognito_spec.validation.validate import validate
 
 IO_CLASSES = sorted(
     {cls for op in OPERATIONS.values() for cls in (op.input, op.output) if cls is not None},

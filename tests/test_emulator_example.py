@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import http.client
 import importlib.util
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,3 +135,113 @@ def test_every_answer_is_one_the_service_could_give(
     )
     assert [f for f in findings if f.severity == "error"] == []
     assert {f.location for f in findings} <= {"request", "envelope"}  # only the client's faults, if any
+
+
+# --------------------------------------------------------------------------------------------------
+# Typing for users: the example and user code of the sans-IO layer pass mypy --strict without casts.
+
+ROOT = EXAMPLE.parent.parent
+
+USER_CODE = """
+from __future__ import annotations
+
+from typing import assert_never, assert_type
+
+import cognito_spec as cs
+from cognito_spec.protocol.server import ParsedRequest, Request, Response
+
+
+def respond(request: Request) -> Response:
+    match request:
+        case cs.GetUserRequest():
+            assert_type(request.access_token, str)
+            return cs.GetUserResponse(username="u", user_attributes=())
+        case cs.AdminGetUserRequest(user_pool_id=pool, username=name):
+            assert_type(pool, str)
+            return cs.AdminGetUserResponse(username=name)
+        case cs.GetUserAuthFactorsRequest():
+            raise cs.NotAuthorizedException(cs.INVALID_ACCESS_TOKEN)
+        case _:
+            raise cs.InternalErrorException("not emulated")
+
+
+def serve(headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+    try:
+        parsed = cs.parse_request(headers, body)
+        assert_type(parsed, ParsedRequest)
+        assert_type(parsed.operation, cs.Operation)
+        assert_type(parsed.request, Request)
+        op, request = parsed  # still a pair
+        assert_type(op, cs.Operation)
+        status, out_headers, out = cs.render_response(respond(request), request_id="r-1")
+    except cs.ServiceError as exc:
+        status, out_headers, out = cs.render_error(exc, request_id="r-1")
+    assert_type(status, int)
+    assert_type(out_headers, list[tuple[str, str]])
+    assert_type(out, bytes)
+    return status, out_headers, out
+
+
+serve([(b"X-Amz-Target", b"AWSCognitoIdentityProviderService.GetUser")], b"{}")
+cs.parse_request({"X-Amz-Target": "x"}, "")
+cs.parse_request(None, None)
+"""
+
+
+def unions_match_the_registry() -> str:
+    """Code that type-checks only if Request and Response name exactly the registry's classes.
+
+    Each class must be assignable to its union (none missing), and a match over the registry's
+    classes must leave nothing for ``assert_never`` (none extra).
+    """
+    lines = [
+        "from typing import assert_never",
+        "",
+        "import cognito_spec as cs",
+        "from cognito_spec.protocol.server import Request, Response",
+        "",
+    ]
+    for union, classes in (
+        ("Request", sorted(op.input.__name__ for op in OPERATIONS.values())),
+        ("Response", sorted(op.output.__name__ for op in OPERATIONS.values() if op.output is not None)),
+    ):
+        for n in classes:
+            lines += ["", f"def as_{n}(x: cs.{n}) -> {union}:", "    return x", ""]
+        lines += ["", f"def every_{union}(x: {union}) -> int:", "    match x:"]
+        for n in classes:
+            lines += [f"        case cs.{n}():", "            return 0"]
+        lines += ["        case _:", "            assert_never(x)", ""]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_example_and_user_code_pass_mypy_strict(tmp_path: Path) -> None:
+    user = tmp_path / "user_code.py"
+    user.write_text(USER_CODE, encoding="utf-8")
+    drift = tmp_path / "unions.py"
+    drift.write_text(unions_match_the_registry(), encoding="utf-8")
+    env = {**os.environ, "MYPYPATH": str(ROOT)}  # this tree's cognito_spec, not an installed one
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            "/dev/null",
+            "--strict",
+            "--python-version",
+            "3.11",
+            "--follow-imports=silent",  # as for an installed package: report the files given only
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            str(EXAMPLE),
+            str(user),
+            str(drift),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

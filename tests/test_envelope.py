@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cognito_spec import (
     STRUCTURES,
@@ -57,7 +59,7 @@ def _header(headers: list[tuple[str, str]], name: str) -> str | None:
 # Rendering
 
 
-@pytest.mark.parametrize("cls", ERRORS, ids=lambda c: c.__name__)
+@given(cls=st.sampled_from(ERRORS))
 def test_render_error_sends_the_class_status_code_and_message(cls: type[ServiceError]) -> None:
     status, headers, body = render_error(_make(cls, "went wrong"), request_id="rid-1")
     assert status == cls.http_status
@@ -72,7 +74,7 @@ def test_render_error_sends_the_class_status_code_and_message(cls: type[ServiceE
     assert body.startswith(b'{"__type":')
 
 
-@pytest.mark.parametrize("cls", ERRORS, ids=lambda c: c.__name__)
+@given(cls=st.sampled_from(ERRORS))
 def test_status_codes_are_the_overlay_facts(cls: type[ServiceError]) -> None:
     table = OVERLAY["errors"] | OVERLAY["extra_errors"]
     assert cls.http_status == table[cls.code]["http_status"]
@@ -153,7 +155,7 @@ def test_token_messages_are_the_services_text() -> None:
 # Parsing
 
 
-@pytest.mark.parametrize("cls", ERRORS, ids=lambda c: c.__name__)
+@given(cls=st.sampled_from(ERRORS))
 def test_render_then_parse_gives_the_same_error_back(cls: type[ServiceError]) -> None:
     exc = _make(cls, "round trip")
     status, headers, body = render_error(exc)

@@ -37,10 +37,6 @@ IO_CLASSES = sorted(
 )
 
 
-def _ids(cls: type) -> str:
-    return cls.__name__
-
-
 def _body(data: Any) -> bytes:
     return json.dumps(data).encode()
 
@@ -53,8 +49,7 @@ def _kinds(out: list[Violation]) -> list[tuple[str, str, str]]:
 # Valid data
 
 
-@pytest.mark.parametrize("full", [True, False], ids=["all-members", "required-only"])
-@pytest.mark.parametrize("cls", CLASSES, ids=_ids)
+@given(cls=st.sampled_from(CLASSES), full=st.booleans())
 def test_valid_example_has_no_violation_in_either_mode(cls: type, full: bool) -> None:
     data = example(cls, full=full)
     for mode in ("strict", "tolerant"):
@@ -63,7 +58,7 @@ def test_valid_example_has_no_violation_in_either_mode(cls: type, full: bool) ->
         assert validate(json.dumps(data), cls, mode=mode) == []
 
 
-@pytest.mark.parametrize("cls", IO_CLASSES, ids=_ids)
+@given(cls=st.sampled_from(IO_CLASSES))
 def test_bytes_str_and_parsed_input_give_the_same_violations(cls: type) -> None:
     data = example(cls)
     data["NotInTheModel"] = 1
@@ -84,16 +79,12 @@ def test_bytes_str_and_parsed_input_give_the_same_violations(cls: type) -> None:
 
 
 def _required_cases() -> list[Any]:
-    return [
-        pytest.param(cls, path, id=f"{cls.__name__}{json_pointer(path)}")
-        for cls in CLASSES
-        for path, _shape, _sens, required in positions(cls)
-        if required
-    ]
+    return [(cls, path) for cls in CLASSES for path, _shape, _sens, required in positions(cls) if required]
 
 
-@pytest.mark.parametrize(("cls", "path"), _required_cases())
-def test_missing_or_null_required_member_is_a_required_violation(cls: type, path: tuple[Any, ...]) -> None:
+@given(case=st.sampled_from(_required_cases()))
+def test_missing_or_null_required_member_is_a_required_violation(case: tuple[type, tuple[Any, ...]]) -> None:
+    cls, path = case
     for replacement in (DELETE, None):
         data = example(cls)
         set_at(data, path, replacement)
@@ -109,16 +100,13 @@ def _string_cases() -> list[Any]:
             if shape.type != "string":
                 continue
             for kind, bad in breaking_strings(shape):
-                cases.append(
-                    pytest.param(cls, path, kind, bad, sens, id=f"{cls.__name__}{json_pointer(path)}-{kind}")
-                )
+                cases.append((cls, path, kind, bad, sens))
     return cases
 
 
-@pytest.mark.parametrize(("cls", "path", "kind", "bad", "sensitive"), _string_cases())
-def test_each_string_constraint_is_reported_with_its_limit_from_the_metadata(
-    cls: type, path: tuple[Any, ...], kind: str, bad: str, sensitive: bool
-) -> None:
+@given(case=st.sampled_from(_string_cases()))
+def test_each_string_constraint_is_reported_with_its_limit_from_the_metadata(case: Any) -> None:
+    cls, path, kind, bad, sensitive = case
     data = example(cls)
     set_at(data, path, bad)
     out = validate(data, cls, reveal=True)
@@ -157,17 +145,12 @@ def _typed_cases() -> list[Any]:
         "map": [],
         "structure": "x",
     }
-    return [
-        pytest.param(cls, path, wrong[shape.type], id=f"{cls.__name__}{json_pointer(path)}")
-        for cls in CLASSES
-        for path, shape, _sens, _req in positions(cls)
-    ]
+    return [(cls, path, wrong[shape.type]) for cls in CLASSES for path, shape, _sens, _req in positions(cls)]
 
 
-@pytest.mark.parametrize(("cls", "path", "bad"), _typed_cases())
-def test_wrong_json_type_at_every_level_is_a_type_violation(
-    cls: type, path: tuple[Any, ...], bad: Any
-) -> None:
+@given(case=st.sampled_from(_typed_cases()))
+def test_wrong_json_type_at_every_level_is_a_type_violation(case: tuple[type, tuple[Any, ...], Any]) -> None:
+    cls, path, bad = case
     data = example(cls)
     set_at(data, path, bad)
     for mode in ("strict", "tolerant"):
@@ -180,7 +163,7 @@ def test_wrong_json_type_at_every_level_is_a_type_violation(
 # Strict versus tolerant
 
 
-@pytest.mark.parametrize("cls", CLASSES, ids=_ids)
+@given(cls=st.sampled_from(CLASSES))
 def test_unknown_member_is_an_error_when_strict_and_a_warning_when_tolerant(cls: type) -> None:
     data = example(cls)
     data["SurelyNotAMember"] = {"x": 1}
@@ -191,18 +174,14 @@ def test_unknown_member_is_an_error_when_strict_and_a_warning_when_tolerant(cls:
 
 
 def _enum_cases() -> list[Any]:
-    return [
-        pytest.param(cls, path, id=f"{cls.__name__}{json_pointer(path)}")
-        for cls in CLASSES
-        for path, shape, _sens, _req in positions(cls)
-        if shape.enum
-    ]
+    return [(cls, path) for cls in CLASSES for path, shape, _sens, _req in positions(cls) if shape.enum]
 
 
-@pytest.mark.parametrize(("cls", "path"), _enum_cases())
+@given(case=st.sampled_from(_enum_cases()))
 def test_unknown_enum_value_is_an_error_when_strict_and_a_warning_when_tolerant(
-    cls: type, path: tuple[Any, ...]
+    case: tuple[type, tuple[Any, ...]],
 ) -> None:
+    cls, path = case
     data = example(cls)
     set_at(data, path, "ADDED_IN_A_LATER_MODEL")
     assert _kinds(validate(data, cls)) == [("enum", json_pointer(path), "error")]
@@ -240,8 +219,7 @@ def test_bad_mode_and_non_shape_class_are_refused() -> None:
 # Agreement with the strict and tolerant decoders (the same machinery)
 
 
-@pytest.mark.parametrize("cls", IO_CLASSES, ids=_ids)
-@given(data=st.data())
+@given(cls=st.sampled_from(IO_CLASSES), data=st.data())
 def test_strict_validate_agrees_with_strict_loads(cls: type, data: st.DataObject) -> None:
     value = data.draw(st.one_of(shaped_values, st.builds(lambda: example(cls))))
     body = _body(value)
@@ -254,8 +232,7 @@ def test_strict_validate_agrees_with_strict_loads(cls: type, data: st.DataObject
     assert out == found
 
 
-@pytest.mark.parametrize("cls", IO_CLASSES, ids=_ids)
-@given(value=shaped_values)
+@given(cls=st.sampled_from(IO_CLASSES), value=shaped_values)
 def test_no_tolerant_error_means_tolerant_loads_succeeds(cls: type, value: Any) -> None:
     out = validate(_body(value), cls, mode="tolerant")
     errors = [v for v in out if v.severity == "error"]
@@ -270,15 +247,16 @@ def test_no_tolerant_error_means_tolerant_loads_succeeds(cls: type, value: Any) 
 
 def _sensitive_cases() -> list[Any]:
     return [
-        pytest.param(cls, path, shape, id=f"{cls.__name__}{json_pointer(path)}")
+        (cls, path, shape)
         for cls in CLASSES
         for path, shape, sens, _req in positions(cls)
         if sens and shape.type == "string"
     ]
 
 
-@pytest.mark.parametrize(("cls", "path", "shape"), _sensitive_cases())
-def test_sensitive_values_are_concealed_unless_revealed(cls: type, path: tuple[Any, ...], shape: Any) -> None:
+@given(case=st.sampled_from(_sensitive_cases()))
+def test_sensitive_values_are_concealed_unless_revealed(case: tuple[type, tuple[Any, ...], Any]) -> None:
+    cls, path, _shape = case
     secret = "s3cr3t value with spaces " * 200  # breaks the length and/or pattern of every string
     data = example(cls)
     set_at(data, path, secret)

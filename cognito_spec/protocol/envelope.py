@@ -23,7 +23,6 @@ Facts the functions rely on, each with its reason:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from cognito_spec.errors import (
@@ -37,7 +36,8 @@ from cognito_spec.errors import (
 )
 from cognito_spec.model import is_shape_class, members_of
 from cognito_spec.operations import error_class
-from cognito_spec.protocol.server import CONTENT_TYPE, header_map
+from cognito_spec.protocol.headers import HeaderList, HeadersLike, header_pairs, map_of_pairs
+from cognito_spec.protocol.server import CONTENT_TYPE, Rendered
 
 __all__ = [
     "ACCESS_TOKEN_EXPIRED",
@@ -45,7 +45,6 @@ __all__ = [
     "ACCESS_TOKEN_REVOKED",
     "INVALID_ACCESS_TOKEN",
     "TOKEN_MESSAGES",
-    "Headers",
     "error_code",
     "parse_error",
     "render_error",
@@ -69,15 +68,12 @@ TOKEN_MESSAGES: Final = (
     ACCESS_TOKEN_MISSING_SCOPES,
 )
 
-#: Headers in and out: a list of ``(name, value)`` pairs, in order (names may repeat).
-Headers = list[tuple[str, str]]
-
 # --------------------------------------------------------------------------------------------------
 # Rendering.
 
 
-def render_error(exc: ServiceError, *, request_id: str | None = None) -> tuple[int, Headers, bytes]:
-    """The response the service sends for ``exc``: ``(status, headers, body)``.
+def render_error(exc: ServiceError, *, request_id: str | None = None) -> Rendered:
+    """The response the service sends for ``exc``: a :class:`~cognito_spec.protocol.server.Rendered` ``(status, headers, body)``.
 
     Headers, in this order: ``Content-Type``, ``x-amzn-ErrorType`` (``<Code>:``),
     ``x-amzn-ErrorMessage`` (only when there is a message), ``x-amzn-RequestId`` (``request_id`` or a
@@ -98,12 +94,12 @@ def render_error(exc: ServiceError, *, request_id: str | None = None) -> tuple[i
 
     code = exc.code
     body = encode_body(_body_of(exc))
-    headers: Headers = [("Content-Type", CONTENT_TYPE), ("x-amzn-ErrorType", f"{code}:")]
+    headers: HeaderList = [("Content-Type", CONTENT_TYPE), ("x-amzn-ErrorType", f"{code}:")]
     if exc.message:
         headers.append(("x-amzn-ErrorMessage", _header_text(exc.message)))
     headers.append(("x-amzn-RequestId", request_id))
     headers.append(("Content-Length", str(len(body))))
-    return exc.http_status, headers, body
+    return Rendered(exc.http_status, headers, body)
 
 
 def _body_of(exc: ServiceError) -> dict[str, Any]:
@@ -144,7 +140,7 @@ def error_code(raw: str) -> str:
 
 def parse_error(
     status: int,
-    headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+    headers: HeadersLike | None,
     body: bytes | bytearray | memoryview | str | None,
 ) -> ServiceError:
     """The exception an error response stands for.  Never raises for any status, headers or body.
@@ -158,8 +154,8 @@ def parse_error(
     headers and the raw body exactly as received: nothing the server sent is lost.  A body that is
     empty, not JSON, or not an object only loses its say in the code and message.
     """
-    pairs = _header_pairs(headers)
-    h = header_map(pairs)
+    pairs = header_pairs(headers, lenient=True)  # never raises: odd items are skipped
+    h = map_of_pairs(pairs)
     raw = _raw_body(body)
     data = _json_object(raw)
     code = _resolve_code(h, data)
@@ -174,28 +170,6 @@ def parse_error(
         exc = _build_known(cls, data, message)
     attach_response(exc, response)
     return exc
-
-
-def _header_pairs(headers: Mapping[str, str] | Iterable[tuple[str, str]] | None) -> list[tuple[str, str]]:
-    if headers is None:
-        return []
-    items: Iterable[Any] = headers.items() if isinstance(headers, Mapping) else headers
-    out: list[tuple[str, str]] = []
-    for item in items:
-        try:
-            name, value = item
-        except (TypeError, ValueError):
-            continue
-        out.append((_text(name), _text(value)))
-    return out
-
-
-def _text(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value).decode("latin-1")
-    return str(value)
 
 
 def _raw_body(body: object) -> bytes:

@@ -20,8 +20,7 @@ tell a deliberate choice from an accident.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeAlias
 
 from cognito_spec.codec.compile import function_for
 from cognito_spec.codec.converter import _DECODER, _body_text, _decode, encode_body, to_wire
@@ -29,17 +28,39 @@ from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, EncodeError, ServiceError
 from cognito_spec.model import struct_info
 from cognito_spec.operations import operation_for_target
+from cognito_spec.protocol.headers import HeaderList, HeadersLike, header_map
 from cognito_spec.shapes import UnknownOperationException
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
+    from cognito_spec.shapes import (
+        AdminGetUserRequest,
+        AdminGetUserResponse,
+        GetUserAuthFactorsRequest,
+        GetUserAuthFactorsResponse,
+        GetUserRequest,
+        GetUserResponse,
+    )
+
+    # For type checkers: every request class and every response class of the model.  At run time
+    # both names are built from the registry on first use (module __getattr__ below), so they never
+    # go stale there; this static spelling is checked against the registry by a test that runs mypy
+    # (tests/test_emulator_example.py: every class assignable to its union, a match over the
+    # registry's classes exhaustive).  It belongs in the generated index
+    # (cognito_spec.shapes), next to the classes, once the generator writes it.
+    #: The input object of any operation (what :func:`parse_request` returns).
+    Request: TypeAlias = AdminGetUserRequest | GetUserAuthFactorsRequest | GetUserRequest
+    #: The output object of any operation (what :func:`render_response` takes).
+    Response: TypeAlias = AdminGetUserResponse | GetUserAuthFactorsResponse | GetUserResponse
 
 __all__ = [
     "CONTENT_TYPE",
-    "HeadersLike",
+    "ParsedRequest",
+    "Rendered",
+    "Request",
     "RequestId",
+    "Response",
     "content_type_ok",
-    "header_map",
     "parse_request",
     "render_response",
 ]
@@ -47,36 +68,45 @@ __all__ = [
 #: The media type of every awsJson1_1 request and response body.
 CONTENT_TYPE: Final = "application/x-amz-json-1.1"
 
-#: Headers as a mapping, or as ``(name, value)`` pairs in ``str`` or ``bytes`` (WSGI, h11, ASGI).
-HeadersLike = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]]
-
 #: A request id: a fresh UUID per response, as the service sends.
 RequestId = str
 
 
-def _text(value: str | bytes) -> str:
-    # Header bytes are ISO-8859-1 by HTTP's definition (RFC 9110 section 5.5): decoding as latin-1
-    # never fails and maps every byte to one character, so a hostile header cannot crash us here.
-    return value.decode("latin-1") if isinstance(value, bytes | bytearray) else value
+class ParsedRequest(NamedTuple):
+    """What :func:`parse_request` returns: the operation and its decoded input; unpacks as a pair."""
+
+    #: The operation the ``X-Amz-Target`` header names.
+    operation: Operation
+    #: The input object, an instance of ``operation.input`` (narrow it with ``isinstance`` or ``match``).
+    request: Request
 
 
-def header_map(headers: HeadersLike) -> dict[str, str]:
-    """Lower-cased header names to their first value.
+class Rendered(NamedTuple):
+    """A response to send: ``(status, headers, body)``; unpacks as a triple."""
 
-    Header names are case-insensitive (RFC 9110 section 5.1): SDKs send ``X-Amz-Target``, browsers
-    over HTTP/2 send ``x-amz-target``, and both must select the same operation.  When a name repeats,
-    the first value wins; awsJson1_1 defines no header that may be repeated, so a second
-    ``X-Amz-Target`` can only be a client bug, and taking the first is what common front ends do.
-    Values lose surrounding white space, which HTTP does not count as part of the value.
-    """
-    out: dict[str, str] = {}
-    items: Iterable[tuple[str | bytes, str | bytes]]
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    for name, value in items:
-        key = _text(name).lower()
-        if key not in out:
-            out[key] = _text(value).strip()
-    return out
+    status: int
+    #: ``(name, value)`` pairs in order, as WSGI's ``start_response`` takes them.
+    headers: HeaderList
+    body: bytes
+
+
+def __getattr__(name: str) -> Any:
+    # Request and Response at run time: the unions of the registry's classes, built on first use
+    # (this imports every operation's module, which nothing else here does).
+    if name in ("Request", "Response"):
+        from functools import reduce
+        from operator import or_
+
+        from cognito_spec.operations import OPERATIONS
+
+        if name == "Request":
+            classes = [op.input for op in OPERATIONS.values()]
+        else:
+            classes = [op.output for op in OPERATIONS.values() if op.output is not None]
+        union = reduce(or_, classes)
+        globals()[name] = union
+        return union
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def content_type_ok(value: str | None) -> bool:
@@ -104,9 +134,13 @@ def content_type_ok(value: str | None) -> bool:
 
 
 def parse_request(
-    headers: HeadersLike, body: bytes | bytearray | memoryview | str | None
-) -> tuple[Operation, Any]:
+    headers: HeadersLike | None, body: bytes | bytearray | memoryview | str | None
+) -> ParsedRequest:
     """Decode a request as the service would: the operation it targets and its input object.
+
+    Returns a :class:`ParsedRequest` (``op, request = parse_request(...)`` unpacks it); the request is
+    typed :data:`Request`, the union of every input class, for ``isinstance`` or ``match`` to narrow.
+    Header input that is not headers raises :class:`~cognito_spec.errors.ArgumentTypeError`.
 
     Raises the service's own error for a request it would refuse (render it with
     ``cognito_spec.protocol.envelope.render_error``):
@@ -118,6 +152,8 @@ def parse_request(
     * :class:`InvalidParameterException`: the body breaks constraints of the input (required,
       length, pattern, enum, range), with the service's "N validation error(s) detected" message.
     """
+    # Headers are normalised here, once (cognito_spec.protocol.headers: names in any case, bytes as
+    # ISO-8859-1, the first of repeated names wins); bad header input is an ArgumentTypeError.
     h = header_map(headers)
 
     # 1. Routing.  The service dispatches on the exact X-Amz-Target value
@@ -151,8 +187,9 @@ def parse_request(
     #    versions lack, and the service skips members it does not know instead of failing the call.
     #    (Duplicate keys and unknown members are reported by validate() but never refused.)
     #    Enum values are enforced on input, which is why validation runs strict.  The decisions and
-    #    their evidence live in cognito_spec.validation.validate (service_error); this module only applies them.
-    from cognito_spec.validation.validate import service_error, validate
+    #    their evidence live in cognito_spec.validation.answers (service_error); this module only applies them.
+    from cognito_spec.validation.answers import service_error
+    from cognito_spec.validation.validate import validate
 
     violations = validate(data, op.input, mode="strict")
     if violations:
@@ -161,7 +198,8 @@ def parse_request(
             raise error
     if type(data) is not dict:
         data = _decode(_body_text(data), _DECODER)
-    return op, function_for(op.input, "build")(data)
+    request: Request = function_for(op.input, "build")(data)
+    return ParsedRequest(op, request)
 
 
 def _unknown_operation() -> ServiceError:
@@ -169,10 +207,8 @@ def _unknown_operation() -> ServiceError:
     return UnknownOperationException()
 
 
-def render_response(
-    obj: Any, *, request_id: str | None = None, check: bool = True
-) -> tuple[int, list[tuple[str, str]], bytes]:
-    """The HTTP response of a successful call: ``(200, headers, body)``.
+def render_response(obj: Response, *, request_id: str | None = None, check: bool = True) -> Rendered:
+    """The HTTP response of a successful call: a :class:`Rendered` ``(200, headers, body)``.
 
     ``obj`` is an output object of the model (``GetUserResponse(...)``).  With ``check`` (the default)
     the object is first checked against every constraint of its shape, and :class:`EncodeError` is
@@ -211,4 +247,4 @@ def render_response(
         ("x-amzn-RequestId", request_id or str(uuid.uuid4())),
         ("Content-Length", str(len(body))),
     ]
-    return 200, headers, body
+    return Rendered(200, headers, body)

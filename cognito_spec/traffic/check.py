@@ -66,11 +66,13 @@ from cognito_spec.codec.converter import _DECODER, _body_text, _decode
 from cognito_spec.codec.violations import Violation, json_pointer, member_path
 from cognito_spec.errors import DecodeError, ServiceError
 from cognito_spec.operations import TARGET_PREFIX, error_class, operation_for_target
-from cognito_spec.protocol.server import CONTENT_TYPE, HeadersLike, content_type_ok
+from cognito_spec.protocol.headers import HeadersLike
+from cognito_spec.protocol.server import CONTENT_TYPE, content_type_ok
 from cognito_spec.shapes import UnknownOperationException
 from cognito_spec.traffic.capture import Exchange, Headers
 from cognito_spec.traffic.fast import UUID, code_of, header_map, quick_headers, quick_valid
-from cognito_spec.validation.validate import service_error, validate
+from cognito_spec.validation.answers import service_error
+from cognito_spec.validation.validate import validate
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
