@@ -37,7 +37,12 @@ if str(ROOT) not in sys.path:
 from cognito_spec.errors import ServiceError  # noqa: E402
 from cognito_spec.protocol.envelope import parse_error, render_error  # noqa: E402
 from cognito_spec.protocol.server import parse_request, render_response  # noqa: E402
-from cognito_spec.shapes import MODEL_VERSION, TARGET_PREFIX, GetUserAuthFactorsResponse  # noqa: E402
+from cognito_spec.shapes import (  # noqa: E402
+    MODEL_VERSION,
+    TARGET_PREFIX,
+    GetUserAuthFactorsRequest,
+    GetUserAuthFactorsResponse,
+)
 from cognito_spec.traffic.capture import Exchange, write_har  # noqa: E402
 
 DEFAULT_OUT = ROOT / "examples" / "moto-cognito.har"
@@ -73,6 +78,7 @@ class _Recorder:
         """GetUserAuthFactors, which moto lacks, answered by this library from moto's GetUser."""
         try:
             _, request = parse_request(headers, body)
+            assert isinstance(request, GetUserAuthFactorsRequest)  # routed here by its target
             get_user = [(k, v) for k, v in headers if k.lower() not in ("x-amz-target", "content-length")]
             get_user.append(("X-Amz-Target", f"{TARGET_PREFIX}.GetUser"))
             payload = json.dumps({"AccessToken": request.access_token}).encode()
