@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from cognito_spec.errors import ServiceError
     from cognito_spec.fixtures.generator import Generator, Options
     from cognito_spec.operations import Operation
-    from cognito_spec.traffic.capture import Exchange
+    from cognito_spec.traffic.record import Exchange
 
 __all__ = [
     "errors",

@@ -18,20 +18,13 @@ from hypothesis import strategies as st
 
 from cognito_spec import OPERATIONS
 from cognito_spec import strategies as cst
-from cognito_spec.traffic.capture import (
-    CaptureError,
-    Exchange,
-    ReadStats,
-    exchange_from_record,
-    iter_exchanges,
-    open_capture,
-    read_capture,
-    skip_reason,
-    write_har,
-    write_jsonl,
-)
+from cognito_spec.errors import CaptureError
 from cognito_spec.traffic.fast import har_quick_parts, record_quick_parts
+from cognito_spec.traffic.jsonl import exchange_from_record
+from cognito_spec.traffic.record import Exchange, write_har, write_jsonl
 from cognito_spec.traffic.rewrite import rewrite_har, rewrite_jsonl
+from cognito_spec.traffic.scope import ReadStats, iter_exchanges, skip_reason
+from cognito_spec.traffic.source import open_capture, read_capture
 
 GET_USER = OPERATIONS["GetUser"]
 TOKEN = "eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
@@ -413,7 +406,7 @@ class _LazyHar(io.RawIOBase):
 
 
 def _peak_reading(n: int) -> int:
-    from cognito_spec.traffic.capture import iter_har
+    from cognito_spec.traffic.har import iter_har
 
     tracemalloc.start()
     try:

@@ -38,7 +38,7 @@ from cognito_spec.errors import ServiceError  # noqa: E402
 from cognito_spec.protocol.envelope import parse_error, render_error  # noqa: E402
 from cognito_spec.protocol.server import parse_request, render_response  # noqa: E402
 from cognito_spec.shapes import MODEL_VERSION, TARGET_PREFIX, GetUserAuthFactorsResponse  # noqa: E402
-from cognito_spec.traffic.capture import Exchange, write_har  # noqa: E402
+from cognito_spec.traffic.record import Exchange, write_har  # noqa: E402
 
 DEFAULT_OUT = ROOT / "examples" / "moto-cognito.har"
 REGION = "us-east-1"

@@ -169,7 +169,7 @@ def _compact(value: Any) -> str:
 
 def _write_har(produced: Iterator[Any], out: IO[str], op_name: str, args: argparse.Namespace) -> None:
     from cognito_spec.shapes import MODEL_VERSION
-    from cognito_spec.traffic.capture import write_har
+    from cognito_spec.traffic.record import write_har
 
     version = _version()
     mode = "adversarial" if args.adversarial else "realistic"

@@ -32,22 +32,16 @@ from typing import IO, Any, Final
 
 import attrs
 
-from cognito_spec.errors import UsageError
-from cognito_spec.traffic.capture import (
-    CaptureError,
-    CaptureSource,
-    ReadStats,
-    har_exchange,
-    iter_exchanges,
-    iter_har_entries,
-    iter_jsonl_lines,
-    open_capture,
-)
+from cognito_spec.errors import CaptureError, UsageError
 from cognito_spec.traffic.check import (
     Finding,
     examine,
 )
 from cognito_spec.traffic.fast import har_quick_parts, quick_valid, record_quick_parts
+from cognito_spec.traffic.har import har_exchange, iter_har_entries
+from cognito_spec.traffic.jsonl import iter_jsonl_lines
+from cognito_spec.traffic.scope import ReadStats, iter_exchanges
+from cognito_spec.traffic.source import CaptureSource, open_capture
 
 __all__ = ["register"]
 

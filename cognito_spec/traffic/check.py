@@ -68,8 +68,8 @@ from cognito_spec.errors import DecodeError, ServiceError
 from cognito_spec.operations import TARGET_PREFIX, error_class, operation_for_target
 from cognito_spec.protocol.server import CONTENT_TYPE, HeadersLike, content_type_ok
 from cognito_spec.shapes import UnknownOperationException
-from cognito_spec.traffic.capture import Exchange, Headers
 from cognito_spec.traffic.fast import UUID, code_of, header_map, quick_headers, quick_valid
+from cognito_spec.traffic.record import Exchange, Headers
 from cognito_spec.validation.validate import service_error, validate
 
 if TYPE_CHECKING:
