@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Iterator
-from typing import IO, Any, Final
+from typing import IO, Any
 
 from cognito_spec.errors import CaptureError
+from cognito_spec.traffic.harstream import IJSON_BUFFER, HarStream, restore
 from cognito_spec.traffic.record import Exchange, Headers
 
 __all__ = [
-    "IJSON_BUFFER",
     "exchange_from_har_entry",
     "har_exchange",
     "ijson_reason",
     "iter_har",
     "iter_har_entries",
 ]
-
-#: The ``buf_size`` to hand ijson when parsing a capture's stream.
-IJSON_BUFFER: Final = 1 << 16
 
 
 def _har_headers(value: Any, where: str) -> Headers:
@@ -115,13 +113,26 @@ def ijson_reason(exc: Exception) -> str:
 
 
 def iter_har_entries(fp: IO[bytes], *, source: str = "") -> Iterator[Any]:
-    """The raw ``log.entries`` items of a HAR document, streamed with ijson (one in memory at a time)."""
+    """The raw ``log.entries`` items of a HAR document, streamed with ijson (one in memory at a time).
+
+    The bytes go through a :class:`~cognito_spec.traffic.harstream.HarStream` (``fp`` may be one
+    already, as :func:`~cognito_spec.traffic.source.open_capture` opens them): nesting is bounded,
+    long strings cost linear time, and strings come out exactly as Python's ``json`` -- the
+    JSON-lines reader -- reads them, lone surrogate escapes included.  A document without a
+    ``log.entries`` array is not a HAR and raises :class:`CaptureError`; ``"entries": []`` is an
+    empty HAR.
+    """
     import ijson
 
+    stream = fp if isinstance(fp, HarStream) else HarStream(fp, source)
+    stream.source = stream.source or source
+    stream.mark = True
+    stream.keep_head()
     index = 0
     try:
-        for entry in ijson.items(fp, "log.entries.item", use_float=True, buf_size=IJSON_BUFFER):
-            yield entry
+        for entry in ijson.items(stream, "log.entries.item", use_float=True, buf_size=IJSON_BUFFER):
+            stream.head = None
+            yield restore(entry) if stream.marked else entry
             index += 1
     except ijson.JSONError as exc:
         raise CaptureError(ijson_reason(exc), source=source, position=f"after entry {index}") from None
@@ -129,6 +140,23 @@ def iter_har_entries(fp: IO[bytes], *, source: str = "") -> Iterator[Any]:
         raise CaptureError(
             f"invalid JSON: {type(exc).__name__}", source=source, position=f"after entry {index}"
         ) from None
+    if index == 0 and stream.head is not None:
+        _check_empty(bytes(stream.head), source)
+
+
+def _check_empty(document: bytes, source: str) -> None:
+    """Refuse a document without entries unless its ``log.entries`` is an array (an empty HAR).
+
+    ``{"log": 5}`` or ``{"log": {"Entries": []}}`` would otherwise read as a capture of nothing and
+    pass.  Only a document that fits in :data:`HEAD_BYTES` is checked (one without a single entry
+    is small in practice); it has been parsed once already, so it is valid JSON of bounded depth.
+    """
+    doc = json.loads(document)
+    log = doc.get("log") if type(doc) is dict else None
+    if type(log) is not dict:
+        raise CaptureError("not a HAR: log is not an object", source=source)
+    if type(log.get("entries")) is not list:
+        raise CaptureError("not a HAR: log.entries is not an array", source=source)
 
 
 def har_exchange(entry: Any, index: int, source: str = "") -> Exchange:

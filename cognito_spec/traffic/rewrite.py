@@ -11,9 +11,9 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from cognito_spec.errors import CaptureError
-from cognito_spec.traffic.har import IJSON_BUFFER as _BUFFER
 from cognito_spec.traffic.har import exchange_from_har_entry
 from cognito_spec.traffic.har import ijson_reason as _ijson_reason
+from cognito_spec.traffic.harstream import IJSON_BUFFER as _BUFFER
 from cognito_spec.traffic.jsonl import exchange_from_record
 from cognito_spec.traffic.jsonl import record_of as _record_of
 from cognito_spec.traffic.record import Exchange, Headers, header

@@ -18,6 +18,7 @@ import attrs
 
 from cognito_spec.errors import CaptureError
 from cognito_spec.traffic.har import iter_har
+from cognito_spec.traffic.harstream import HarStream
 from cognito_spec.traffic.jsonl import iter_jsonl
 from cognito_spec.traffic.record import Exchange
 from cognito_spec.traffic.scope import ReadStats, iter_exchanges
@@ -157,7 +158,8 @@ def open_capture(path: str | os.PathLike[str], *, format: Format | None = None) 
     replay = _Prefixed(prefix.removeprefix(_BOM), raw)
     if skipped_bom:
         replay.consumed = len(_BOM)
-    stream = io.BufferedReader(replay, _BUFFER)
+    buffered = io.BufferedReader(replay, _BUFFER)
+    stream: IO[bytes] = HarStream(buffered, name) if fmt == "har" else buffered  # type: ignore[assignment]
     regular = owned is not None and size is not None and _is_regular(owned)
     start = len(_BOM) if skipped_bom else 0
     return CaptureSource(name, fmt, stream, size, replay, owned, name if regular else None, start)
