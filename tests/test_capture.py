@@ -648,3 +648,26 @@ def test_an_empty_har_is_a_valid_capture_of_nothing(
     from cognito_spec.cli import main
 
     assert main(["validate", str(path)]) == 0
+
+
+def test_repr_of_an_exchange_shows_sizes_and_names_never_bodies_or_credentials() -> None:
+    ex = Exchange(
+        (("X-Amz-Target", GET_USER.target), ("Authorization", "Bearer " + TOKEN), ("cookie", "s=" + TOKEN)),
+        json.dumps({"AccessToken": TOKEN}).encode(),
+        200,
+        (("Set-Cookie", "s=" + TOKEN), ("X-Amz-Security-Token", TOKEN), ("Content-Type", "application/json")),
+        b'{"Username":"alice"}',
+        url="https://cognito-idp.eu-west-1.amazonaws.com/",
+    )
+    text = repr(ex)
+    assert TOKEN not in text and "alice" not in text
+    assert text == (
+        "Exchange(index=0, method='POST', url='https://cognito-idp.eu-west-1.amazonaws.com/', status=200,"
+        f" request_headers=('X-Amz-Target: {GET_USER.target}', 'Authorization: <redacted>',"
+        f" 'cookie: <redacted>'), request_body=<{len(ex.request_body or b'')} bytes>, response_headers=('Set-Cookie: <redacted>',"
+        " 'X-Amz-Security-Token: <redacted>', 'Content-Type: application/json'), response_body=<20 bytes>)"
+    )
+    assert repr(Exchange((), None, url="https://h/p?code=" + TOKEN)) == (
+        "Exchange(index=0, method='POST', url='https://h/p?<redacted>', status=None, request_headers=(), request_body=None,"
+        " response_headers=(), response_body=None)"
+    )

@@ -16,6 +16,7 @@ from typing import IO, Any, Final
 import attrs
 
 __all__ = [
+    "CREDENTIAL_HEADERS",
     "HAR_VERSION",
     "Exchange",
     "Headers",
@@ -41,7 +42,7 @@ def _headers(value: Iterable[tuple[str, str]] | dict[str, str] | None) -> Header
     return tuple((str(k), str(v)) for k, v in value)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Exchange:
     """One request and its response, as captured."""
 
@@ -58,6 +59,34 @@ class Exchange:
     @property
     def has_response(self) -> bool:
         return self.status is not None
+
+    def __repr__(self) -> str:
+        # A capture holds tokens: bodies print as their size, credential headers without their value,
+        # a URL without its query (hosted UI redirects carry codes there).
+        url, query, _ = self.url.partition("?")
+        return (
+            f"Exchange(index={self.index!r}, method={self.method!r},"
+            f" url={url + ('?' + REDACTED_TEXT if query else '')!r}, status={self.status!r},"
+            f" request_headers={_masked(self.request_headers)}, request_body={_size(self.request_body)},"
+            f" response_headers={_masked(self.response_headers)}, response_body={_size(self.response_body)})"
+        )
+
+
+#: Headers whose values are credentials, lower-cased.
+CREDENTIAL_HEADERS: Final = frozenset(
+    {"authorization", "cookie", "set-cookie", "x-amz-security-token", "proxy-authorization"}
+)
+#: What a masked value prints as.
+REDACTED_TEXT: Final = "<redacted>"
+
+
+def _masked(headers: Headers) -> str:
+    shown = tuple(f"{k}: {REDACTED_TEXT if k.lower() in CREDENTIAL_HEADERS else v}" for k, v in headers)
+    return repr(shown)
+
+
+def _size(body: bytes | None) -> str:
+    return "None" if body is None else f"<{len(body)} bytes>"
 
 
 def header(headers: Headers, name: str) -> str | None:
