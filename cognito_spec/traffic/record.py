@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterable
 from typing import IO, Any, Final
 
 import attrs
+
+from cognito_spec.errors import CaptureError
 
 __all__ = [
     "CREDENTIAL_HEADERS",
@@ -23,6 +26,7 @@ __all__ = [
     "body_fields",
     "exchange_to_json",
     "header",
+    "json_text",
     "write_har",
     "write_jsonl",
 ]
@@ -108,6 +112,28 @@ def body_fields(body: bytes | None) -> dict[str, Any]:
         return {"body_base64": base64.b64encode(body).decode("ascii")}
 
 
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_SPLIT_PAIR: Final = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def json_text(value: Any, *, indent: int | None = None, separators: tuple[str, str] | None = None) -> str:
+    """``value`` as JSON text that encodes to UTF-8 and reads back (``json.loads``) to ``value``.
+
+    Text is written as itself, except that a string holding a lone surrogate (the readers keep one
+    read from a ``\ud800`` escape) is written with escapes, as it was read.  A high surrogate
+    followed by a low one cannot be written so: any JSON reader joins the two escapes into one
+    character, so :class:`CaptureError` says so rather than let the copy differ.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=indent, separators=separators)
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    if _SPLIT_PAIR.search(text):
+        raise CaptureError(
+            "a string holds a surrogate pair as two code points, which no JSON text reads back apart"
+        )
+    return json.dumps(value, ensure_ascii=True, indent=indent, separators=separators)
+
+
 def exchange_to_json(ex: Exchange) -> dict[str, Any]:
     """The JSON-lines record of an exchange (the form is documented in :mod:`cognito_spec.traffic.jsonl`)."""
     record: dict[str, Any] = {"index": ex.index}
@@ -129,7 +155,7 @@ def write_jsonl(exchanges: Iterable[Exchange], fp: IO[str]) -> int:
     """Write exchanges as JSON lines; returns how many were written."""
     n = 0
     for ex in exchanges:
-        fp.write(json.dumps(exchange_to_json(ex), ensure_ascii=False, separators=(",", ":")))
+        fp.write(json_text(exchange_to_json(ex), separators=(",", ":")))
         fp.write("\n")
         n += 1
     return n
@@ -209,13 +235,13 @@ def write_har(
     }
     if comment:
         log_head["creator"]["comment"] = comment
-    head = json.dumps({"log": log_head}, ensure_ascii=False, indent=1)
+    head = json_text({"log": log_head}, indent=1)
     # Open the document by hand so entries can be streamed: {"log": {..., "entries": [ ... ]}}
     fp.write(head[: head.rindex("}", 0, head.rindex("}"))].rstrip() + ',\n  "entries": [')
     n = 0
     for ex in exchanges:
         fp.write(",\n" if n else "\n")
-        fp.write(json.dumps(_har_entry(ex), ensure_ascii=False))
+        fp.write(json_text(_har_entry(ex)))
         n += 1
     fp.write("\n  ]\n }\n}\n")
     return n
