@@ -709,3 +709,23 @@ def test_text_with_lone_surrogates_survives_writing_and_reading(
     out.flush()
     (back,) = list(read_capture_bytes(buf.getvalue()))
     assert back == attrs.evolve(ex, started=started or ("1970-01-01T00:00:00.000Z" if fmt == "har" else None))
+
+
+def test_a_long_string_is_read_in_growing_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # yajl re-reads a token spanning read buffers from its start at every buffer: 64 KiB reads of a
+    # 40 MB string cost time growing with the square of its length.  Reads grow with the string.
+    from cognito_spec.traffic import har, harstream
+
+    sizes: list[int] = []
+    read = harstream.HarStream.read
+
+    def counted(self: harstream.HarStream, size: int | None = -1) -> bytes:
+        data = read(self, size)
+        sizes.append(len(data))
+        return data
+
+    monkeypatch.setattr(harstream.HarStream, "read", counted)
+    body = json.dumps({"AccessToken": "a" * (16 << 20)})
+    (got,) = har.iter_har(io.BytesIO(har_doc([entry(post={"text": body})])))
+    assert got.request_body == body.encode()
+    assert len(sizes) < 20 and max(sizes) > 4 << 20  # 64 KiB reads would be 257
