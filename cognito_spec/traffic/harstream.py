@@ -47,14 +47,13 @@ _READ: Final = 1 << 16
 #: The first bytes kept to tell an empty HAR from something that is no HAR at all.
 HEAD_BYTES: Final = 16 << 20
 
-_ESCAPE: Final = re.compile(rb"\\.", re.DOTALL)
 _DELETE: Final = bytes(range(256)).translate(None, b'"[]{}')
 _PARENS: Final = bytes.maketrans(b"[{]}", b"(())")
 _STEP: Final = [0] * 256
 _STEP[ord("(")], _STEP[ord(")")] = 1, -1
 _MARK: Final = "\uffff"
 _MARK_BYTES: Final = _MARK.encode()
-_MAYBE_MARK: Final = re.compile(rb"\\u[dDfF]|\xef\xbf\xbf")
+_MAYBE_MARK: Final = re.compile(rb"\\u[dDfF]")
 _MARKABLE: Final = re.compile(rb"(\\+)(u[dD][89a-fA-F][0-9a-fA-F]{2}|u[fF]{4})|\xef\xbf\xbf")
 _UNMARK: Final = re.compile(_MARK + "(.)", re.DOTALL)
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
@@ -130,7 +129,7 @@ class HarStream:
             return b""
         self._scan(chunk)
         self.offset += len(chunk)
-        if self.mark and _MAYBE_MARK.search(chunk):
+        if self.mark and ((b"\\u" in chunk and _MAYBE_MARK.search(chunk)) or _MARK_BYTES in chunk):
             chunk = _MARKABLE.sub(self._marker, chunk)
         if self.head is not None:
             if len(self.head) + len(chunk) > HEAD_BYTES:
@@ -141,7 +140,11 @@ class HarStream:
 
     def _scan(self, chunk: bytes) -> None:
         """Follow strings and nesting through one chunk (which never ends inside an escape)."""
-        plain = _ESCAPE.sub(b"", chunk) if b"\\" in chunk else chunk
+        # Only the quotes that end strings matter: drop escaped backslashes first (pairs, left to
+        # right, as a JSON reader pairs them), then escaped quotes.  The chunk never ends inside an
+        # escape and starts after one, so the pairing is the reader's.
+        plain = chunk.replace(b"\\\\", b"") if b"\\\\" in chunk else chunk
+        plain = plain.replace(b'\\"', b"")
         parts = plain.translate(_PARENS, _DELETE).split(b'"')
         outside = b"".join(parts[1::2] if self._in_string else parts[0::2])
         if len(parts) % 2 == 0:
