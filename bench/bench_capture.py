@@ -117,7 +117,7 @@ def _dumps(obj: Any) -> bytes:
 
 def generate(n: int, seed: int = 2026) -> Iterator[Any]:
     """``n`` exchanges: 40 % GetUser, 40 % AdminGetUser, 20 % GetUserAuthFactors, 5 % errors."""
-    from cognito_spec.traffic.capture import Exchange
+    from cognito_spec.traffic.record import Exchange
 
     rng = random.Random(seed)
     for i in range(n):
@@ -183,7 +183,7 @@ def generate(n: int, seed: int = 2026) -> Iterator[Any]:
 
 
 def write_files(directory: Path, n: int) -> tuple[Path, Path]:
-    from cognito_spec.traffic.capture import write_har, write_jsonl
+    from cognito_spec.traffic.record import write_har, write_jsonl
 
     jsonl, har = directory / "capture.jsonl", directory / "capture.har"
     with jsonl.open("w", encoding="utf-8") as fp:

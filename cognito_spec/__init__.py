@@ -68,16 +68,11 @@ if TYPE_CHECKING:
     from cognito_spec.schema import json_schema
     from cognito_spec.shapes import *  # noqa: F403 - type checkers see every generated class
     from cognito_spec.shapes import API_VERSION, BOTOCORE_VERSION, MODEL_VERSION
-    from cognito_spec.traffic.capture import (
-        Exchange,
-        ReadStats,
-        open_capture,
-        read_capture,
-        write_har,
-        write_jsonl,
-    )
     from cognito_spec.traffic.check import ExchangeReport, Finding, examine, validate_exchange
+    from cognito_spec.traffic.record import Exchange, write_har, write_jsonl
     from cognito_spec.traffic.redact import redact_exchange
+    from cognito_spec.traffic.scope import ReadStats
+    from cognito_spec.traffic.source import open_capture, read_capture
     from cognito_spec.validation.answers import invalid_parameter, service_error
     from cognito_spec.validation.messages import (
         ValidationItem,
@@ -103,7 +98,7 @@ _HOMES: Final[dict[str, str]] = {
     "DecodeError": "cognito_spec.errors",
     "EncodeError": "cognito_spec.errors",
     "ErrorResponse": "cognito_spec.errors",
-    "Exchange": "cognito_spec.traffic.capture",
+    "Exchange": "cognito_spec.traffic.record",
     "ExchangeReport": "cognito_spec.traffic.check",
     "Finding": "cognito_spec.traffic.check",
     "GenerationError": "cognito_spec.errors",
@@ -115,7 +110,7 @@ _HOMES: Final[dict[str, str]] = {
     "Operation": "cognito_spec.operations",
     "PatternError": "cognito_spec.errors",
     "REDACTED": "cognito_spec.validation.redact",
-    "ReadStats": "cognito_spec.traffic.capture",
+    "ReadStats": "cognito_spec.traffic.scope",
     "STRUCTURES": "cognito_spec.operations",
     "ServiceError": "cognito_spec.errors",
     "TOKEN_MESSAGES": "cognito_spec.protocol.envelope",
@@ -139,12 +134,12 @@ _HOMES: Final[dict[str, str]] = {
     "loads": "cognito_spec.codec.converter",
     "make_converter": "cognito_spec.codec.converter",
     "message_items": "cognito_spec.validation.messages",
-    "open_capture": "cognito_spec.traffic.capture",
+    "open_capture": "cognito_spec.traffic.source",
     "operation": "cognito_spec.operations",
     "parse_error": "cognito_spec.protocol.envelope",
     "parse_request": "cognito_spec.protocol.server",
     "parse_validation_message": "cognito_spec.validation.messages",
-    "read_capture": "cognito_spec.traffic.capture",
+    "read_capture": "cognito_spec.traffic.source",
     "redact": "cognito_spec.validation.redact",
     "redact_exchange": "cognito_spec.traffic.redact",
     "render_error": "cognito_spec.protocol.envelope",
@@ -155,8 +150,8 @@ _HOMES: Final[dict[str, str]] = {
     "validate": "cognito_spec.validation.validate",
     "validate_exchange": "cognito_spec.traffic.check",
     "validation_message": "cognito_spec.validation.messages",
-    "write_har": "cognito_spec.traffic.capture",
-    "write_jsonl": "cognito_spec.traffic.capture",
+    "write_har": "cognito_spec.traffic.record",
+    "write_jsonl": "cognito_spec.traffic.record",
 }
 
 

@@ -17,7 +17,7 @@ timestamps, and enum values the model does not list in responses; switch the las
 * :func:`from_class` -- instances of any generated class (requests, responses, structures, errors)
 * :func:`wire` -- their wire dicts; error bodies carry ``__type``
 * :func:`requests`, :func:`responses`, :func:`errors` -- by operation
-* :func:`exchanges` -- whole HTTP exchanges as :class:`cognito_spec.traffic.capture.Exchange`
+* :func:`exchanges` -- whole HTTP exchanges as :class:`cognito_spec.traffic.record.Exchange`
 * :func:`invalid` -- ``(wire dict, Violation)`` pairs that break exactly one constraint
 """
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from cognito_spec.errors import ServiceError
     from cognito_spec.fixtures.generator import Generator, Options
     from cognito_spec.operations import Operation
-    from cognito_spec.traffic.capture import Exchange
+    from cognito_spec.traffic.record import Exchange
 
 __all__ = [
     "errors",

@@ -6,32 +6,29 @@ import base64
 import io
 import json
 import pickle
+import re
+import subprocess
 import sys
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import cognito_spec as cs
 from cognito_spec import OPERATIONS
 from cognito_spec import strategies as cst
-from cognito_spec.traffic.capture import (
-    CaptureError,
-    Exchange,
-    ReadStats,
-    exchange_from_record,
-    iter_exchanges,
-    open_capture,
-    read_capture,
-    skip_reason,
-    write_har,
-    write_jsonl,
-)
+from cognito_spec.errors import CaptureError
 from cognito_spec.traffic.fast import har_quick_parts, record_quick_parts
+from cognito_spec.traffic.jsonl import exchange_from_record
+from cognito_spec.traffic.record import Exchange, write_har, write_jsonl
 from cognito_spec.traffic.rewrite import rewrite_har, rewrite_jsonl
+from cognito_spec.traffic.scope import ReadStats, iter_exchanges, skip_reason
+from cognito_spec.traffic.source import open_capture, read_capture
 
 GET_USER = OPERATIONS["GetUser"]
 TOKEN = "eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
@@ -413,7 +410,7 @@ class _LazyHar(io.RawIOBase):
 
 
 def _peak_reading(n: int) -> int:
-    from cognito_spec.traffic.capture import iter_har
+    from cognito_spec.traffic.har import iter_har
 
     tracemalloc.start()
     try:
@@ -504,3 +501,231 @@ def test_rewrite_jsonl_keeps_the_record_form(tmp_path: Path) -> None:
 def test_skip_reason_reads_the_target_first() -> None:
     ex = Exchange((("x-amz-target", f" {GET_USER.target} "),), b"{}", url="https://example.com/")
     assert skip_reason(ex) is None
+
+
+# --------------------------------------------------------------------------------------------------
+# Hostile and odd HARs: bounded nesting, exact strings, documents that are no HAR
+
+
+_MEASURE = """
+import resource, subprocess, sys, time
+def limit():  # a run that would need gigabytes fails here instead of taking the machine
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+t = time.perf_counter()
+r = subprocess.run(sys.argv[1:], preexec_fn=limit, capture_output=True, text=True, timeout=120)
+print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
+      round(time.perf_counter() - t, 2), repr(r.stdout[-300:] + r.stderr[-300:]))
+"""
+
+_READ_ALL = """
+import sys
+import cognito_spec as cs
+try:
+    print(sum(1 for _ in cs.read_capture(sys.argv[1])))
+except cs.CaptureError as exc:
+    print("CaptureError", exc)
+"""
+
+
+def _measured(*argv: str) -> tuple[int, int, float, str]:
+    """Exit status, peak RSS (MB) and seconds of a fresh child process, and the end of its output."""
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, *argv], capture_output=True, text=True, check=True
+    ).stdout.split(" ", 3)
+    return int(out[0]), int(out[1]), float(out[2]), out[3]
+
+
+def test_a_deeply_nested_har_is_refused_fast_in_bounded_memory(tmp_path: Path) -> None:
+    # 205 KB: one body-less value of 100,000 nested arrays.  ijson alone needs memory growing with
+    # the square of the depth (tens of gigabytes); the stream refuses it before.
+    e = entry()
+    e["comment"] = "DEEP"
+    doc = har_doc([e]).replace(b'"DEEP"', b"[" * 100_000 + b"]" * 100_000)
+    path = tmp_path / "deep.har"
+    path.write_bytes(doc)
+    status, rss, seconds, output = _measured("-m", "cognito_spec", "validate", str(path))
+    assert (status, "nested deeper than 256 levels" in output) == (2, True), output
+    assert rss < 250 and seconds < 30
+    status, rss, seconds, output = _measured("-c", _READ_ALL, str(path))
+    assert output.startswith("'CaptureError " + str(path) + ": byte "), output
+    assert status == 0 and rss < 250 and seconds < 30
+
+
+def test_nesting_up_to_the_bound_reads_and_strings_do_not_count(tmp_path: Path) -> None:
+    from cognito_spec.traffic.harstream import MAX_DEPTH
+
+    e = entry(post={"text": "[" * 100_000})  # brackets in a string are text
+    e["comment"] = "DEEP"
+    ok = har_doc([e]).replace(b'"DEEP"', b"[" * (MAX_DEPTH - 4) + b"]" * (MAX_DEPTH - 4))
+    (tmp_path / "ok.har").write_bytes(ok)
+    assert [x.request_body for x in read_capture(tmp_path / "ok.har")] == [b"[" * 100_000]
+    deep = har_doc([e]).replace(b'"DEEP"', b"[" * (MAX_DEPTH - 3) + b"]" * (MAX_DEPTH - 3))
+    (tmp_path / "deep.har").write_bytes(deep)
+    with pytest.raises(CaptureError, match="nested deeper"):
+        list(read_capture(tmp_path / "deep.har"))
+
+
+_PIECES = st.one_of(
+    st.characters(codec="utf-8"),
+    st.integers(0xD800, 0xDFFF).map(chr),  # lone surrogates, and pairs when two meet
+    st.sampled_from(["\ud83d\ude00", "\uffff", "\ue000", "\ue7ff", "\\", '"', "\\ud800", "\uffff\ue001"]),
+)
+
+
+@given(texts=st.lists(st.lists(_PIECES, max_size=12).map("".join), min_size=4, max_size=4))
+def test_har_and_json_lines_read_the_same_strings_exactly(texts: list[str]) -> None:
+    # The same escapes, same bytes and same verdict whatever the format (yajl alone turns \ud800
+    # into "?" and \udfff into an unreadable file).
+    body, url, value, response = texts
+    record = {
+        "url": "https://cognito-idp.eu-west-1.amazonaws.com/" + url,
+        "request": {
+            "method": "POST",
+            "headers": [["x-amz-target", GET_USER.target], ["x-v", value]],
+            "body": body,
+        },
+        "response": {"status": 200, "headers": [], "body": response},
+    }
+    from_jsonl = list(read_capture_bytes((json.dumps(record) + "\n").encode()))
+    har = entry(
+        url=record["url"],
+        request_headers=[("x-amz-target", GET_USER.target), ("x-v", value)],
+        post={"mimeType": "", "text": body},
+        response_headers=[],
+        content={"size": 0, "mimeType": "", "text": response},
+    )
+    from_har = list(read_capture_bytes(har_doc([har])))
+    assert len(from_har) == len(from_jsonl) == 1
+    j, h = from_jsonl[0], from_har[0]
+    assert (h.url, h.request_headers, h.request_body, h.response_body) == (
+        j.url,
+        j.request_headers,
+        j.request_body,
+        j.response_body,
+    )
+    assert h.request_body == json.loads(json.dumps(body)).encode("utf-8", "surrogatepass")
+    assert cs.validate_exchange(h) == cs.validate_exchange(j)
+
+
+def read_capture_bytes(data: bytes) -> Iterator[Exchange]:
+    src = open_capture_bytes(data)
+    return src.exchanges()
+
+
+def open_capture_bytes(data: bytes) -> Any:
+    import os
+    import tempfile
+
+    fd, name = tempfile.mkstemp()
+    with os.fdopen(fd, "wb") as fp:
+        fp.write(data)
+    try:
+        return open_capture(name)
+    finally:
+        os.unlink(name)  # the open file stays readable
+
+
+@pytest.mark.parametrize(
+    "doc", [b'{"log": 5}', b'{"log": {"Entries": []}}', b'{"log": {"entries": {}}}', b'{"log": []}']
+)
+def test_a_document_without_a_log_entries_array_is_no_har(
+    tmp_path: Path, doc: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "x.har"
+    path.write_bytes(doc)
+    with pytest.raises(CaptureError, match="not a HAR"):
+        list(read_capture(path))
+    from cognito_spec.cli import main
+
+    assert main(["validate", str(path)]) == 2
+    assert "not a HAR" in capsys.readouterr().err
+
+
+def test_an_empty_har_is_a_valid_capture_of_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "empty.har"
+    path.write_bytes(har_doc([]))
+    assert list(read_capture(path)) == []
+    from cognito_spec.cli import main
+
+    assert main(["validate", str(path)]) == 0
+
+
+def test_repr_of_an_exchange_shows_sizes_and_names_never_bodies_or_credentials() -> None:
+    ex = Exchange(
+        (("X-Amz-Target", GET_USER.target), ("Authorization", "Bearer " + TOKEN), ("cookie", "s=" + TOKEN)),
+        json.dumps({"AccessToken": TOKEN}).encode(),
+        200,
+        (("Set-Cookie", "s=" + TOKEN), ("X-Amz-Security-Token", TOKEN), ("Content-Type", "application/json")),
+        b'{"Username":"alice"}',
+        url="https://cognito-idp.eu-west-1.amazonaws.com/",
+    )
+    text = repr(ex)
+    assert TOKEN not in text and "alice" not in text
+    assert text == (
+        "Exchange(index=0, method='POST', url='https://cognito-idp.eu-west-1.amazonaws.com/', status=200,"
+        f" request_headers=('X-Amz-Target: {GET_USER.target}', 'Authorization: <redacted>',"
+        f" 'cookie: <redacted>'), request_body=<{len(ex.request_body or b'')} bytes>, response_headers=('Set-Cookie: <redacted>',"
+        " 'X-Amz-Security-Token: <redacted>', 'Content-Type: application/json'), response_body=<20 bytes>)"
+    )
+    assert repr(Exchange((), None, url="https://h/p?code=" + TOKEN)) == (
+        "Exchange(index=0, method='POST', url='https://h/p?<redacted>', status=None, request_headers=(), request_body=None,"
+        " response_headers=(), response_body=None)"
+    )
+
+
+_ANY_TEXT = st.lists(
+    st.one_of(st.characters(codec="utf-8"), st.integers(0xD800, 0xDFFF).map(chr)), max_size=8
+).map("".join)
+
+
+@given(url=_ANY_TEXT, value=_ANY_TEXT, started=_ANY_TEXT, fmt=st.sampled_from(["har", "jsonl"]))
+def test_text_with_lone_surrogates_survives_writing_and_reading(
+    url: str, value: str, started: str, fmt: str
+) -> None:
+    # A JSON-lines reader keeps a lone surrogate escape (\ud800) in a URL or header value; the
+    # writers must write it back the same way instead of failing to encode it to UTF-8.
+    ex = Exchange(
+        (("x-v", value),),
+        b"{}",
+        200,
+        (("x-w", value),),
+        b"{}",
+        "POST",
+        "https://x/" + url,
+        0,
+        started or None,
+    )
+    buf = io.BytesIO()
+    out = io.TextIOWrapper(buf, encoding="utf-8", newline="")
+    write = write_har if fmt == "har" else write_jsonl
+    if any(re.search("[\ud800-\udbff][\udc00-\udfff]", t) for t in (url, value, started)):
+        # Two escapes of a pair read back as one character: refused, rather than a copy that differs.
+        with pytest.raises(CaptureError, match="surrogate pair"):
+            write([ex], out)
+        return
+    write([ex], out)
+    out.flush()
+    (back,) = list(read_capture_bytes(buf.getvalue()))
+    assert back == attrs.evolve(ex, started=started or ("1970-01-01T00:00:00.000Z" if fmt == "har" else None))
+
+
+def test_a_long_string_is_read_in_growing_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # yajl re-reads a token spanning read buffers from its start at every buffer: 64 KiB reads of a
+    # 40 MB string cost time growing with the square of its length.  Reads grow with the string.
+    from cognito_spec.traffic import har, harstream
+
+    sizes: list[int] = []
+    read = harstream.HarStream.read
+
+    def counted(self: harstream.HarStream, size: int | None = -1) -> bytes:
+        data = read(self, size)
+        sizes.append(len(data))
+        return data
+
+    monkeypatch.setattr(harstream.HarStream, "read", counted)
+    body = json.dumps({"AccessToken": "a" * (16 << 20)})
+    (got,) = har.iter_har(io.BytesIO(har_doc([entry(post={"text": body})])))
+    assert got.request_body == body.encode()
+    assert len(sizes) < 20 and max(sizes) > 4 << 20  # 64 KiB reads would be 257

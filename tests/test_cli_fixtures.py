@@ -18,7 +18,7 @@ import pytest
 
 from cognito_spec import MODEL_VERSION, OPERATIONS, STRUCTURES, DecodeError, Operation, loads
 from cognito_spec.cli import main
-from cognito_spec.traffic.capture import header
+from cognito_spec.traffic.record import header
 
 OPS = [pytest.param(op, id=name) for name, op in OPERATIONS.items()]
 SCHEMAS = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "schemas").glob("*.json"))

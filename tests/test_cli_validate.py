@@ -19,7 +19,7 @@ from cognito_spec import OPERATIONS
 from cognito_spec.cli import main
 from cognito_spec.cli import validate as _cli_validate
 from cognito_spec.fixtures.generator import generate
-from cognito_spec.traffic.capture import Exchange, exchange_to_json, write_har, write_jsonl
+from cognito_spec.traffic.record import Exchange, exchange_to_json, write_har, write_jsonl
 from cognito_spec.validation.redact import REDACTED
 
 ROOT = Path(__file__).resolve().parent.parent

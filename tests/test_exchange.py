@@ -14,9 +14,9 @@ from cognito_spec import OPERATIONS
 from cognito_spec import strategies as cst
 from cognito_spec.fixtures.generator import Generator, RandomSource, generate
 from cognito_spec.protocol.server import CONTENT_TYPE
-from cognito_spec.traffic.capture import Exchange, Headers
 from cognito_spec.traffic.check import Finding, _Checker, examine, validate_exchange
 from cognito_spec.traffic.fast import header_map as _hmap
+from cognito_spec.traffic.record import Exchange, Headers
 from cognito_spec.traffic.redact import redact_exchange
 from cognito_spec.validation.redact import REDACTED
 

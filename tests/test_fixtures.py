@@ -29,8 +29,8 @@ from cognito_spec.codec.compile import check
 from cognito_spec.fixtures import generator as fx
 from cognito_spec.model import members_of
 from cognito_spec.patterns._unicode_tables import CATEGORIES
-from cognito_spec.traffic.capture import header
 from cognito_spec.traffic.check import validate_exchange
+from cognito_spec.traffic.record import header
 
 OPS = [pytest.param(op, id=name) for name, op in OPERATIONS.items()]
 CLASSES = [pytest.param(cls, id=name) for name, cls in sorted(STRUCTURES.items())]

@@ -30,7 +30,7 @@ from cognito_spec import strategies as cs
 from cognito_spec.codec.compile import check
 from cognito_spec.errors import ServiceError
 from cognito_spec.model import struct_info
-from cognito_spec.traffic.capture import Exchange, header
+from cognito_spec.traffic.record import Exchange, header
 
 CLASSES = [pytest.param(cls, id=name) for name, cls in sorted(STRUCTURES.items())]
 OPS = [pytest.param(op, id=name) for name, op in OPERATIONS.items()]

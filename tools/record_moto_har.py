@@ -43,7 +43,7 @@ from cognito_spec.shapes import (  # noqa: E402
     GetUserAuthFactorsRequest,
     GetUserAuthFactorsResponse,
 )
-from cognito_spec.traffic.capture import Exchange, write_har  # noqa: E402
+from cognito_spec.traffic.record import Exchange, write_har  # noqa: E402
 
 DEFAULT_OUT = ROOT / "examples" / "moto-cognito.har"
 REGION = "us-east-1"

@@ -12,7 +12,7 @@
     ``json``: one JSON array of records; ``jsonl``: one record a line.  A record has ``operation``,
     ``kind``, ``index``, ``shape``, then ``status`` and ``headers`` where they apply, and ``body``
     (the exact body text).  Invalid records add ``violation`` (``pointer``, ``path``, ``kind``,
-    ``limit``, ``shape``).  Exchange records are the JSON-lines records of :mod:`cognito_spec.traffic.capture`,
+    ``limit``, ``shape``).  Exchange records are the JSON-lines records of :mod:`cognito_spec.traffic.jsonl`,
     so ``cognito-spec validate`` reads ``--kind exchange --format jsonl`` output back.  ``har``: a
     HAR 1.2 document of exchanges (``--kind exchange``, or ``invalid``: invalid requests with the
     service's answer, and valid requests answered with an invalid response).
@@ -171,7 +171,7 @@ def _compact(value: Any) -> str:
 
 def _write_har(produced: Iterator[Any], out: IO[str], op_name: str, args: argparse.Namespace) -> None:
     from cognito_spec.shapes import MODEL_VERSION
-    from cognito_spec.traffic.capture import write_har
+    from cognito_spec.traffic.record import write_har
 
     version = _version()
     mode = "adversarial" if args.adversarial else "realistic"

@@ -7,14 +7,10 @@ import os
 import sys
 from typing import IO, Any
 
-from cognito_spec.errors import UsageError
-from cognito_spec.traffic.capture import (
-    CaptureError,
-    CaptureSource,
-    open_capture,
-)
+from cognito_spec.errors import CaptureError, UsageError
 from cognito_spec.traffic.redact import redact_exchange
 from cognito_spec.traffic.rewrite import rewrite_har, rewrite_jsonl
+from cognito_spec.traffic.source import CaptureSource, open_capture
 
 __all__ = ["register", "run_redact"]
 

@@ -47,22 +47,16 @@ from typing import IO, Any, Final
 import attrs
 
 from cognito_spec.cli.report import GroupedReport, finding_line
-from cognito_spec.errors import UsageError
-from cognito_spec.traffic.capture import (
-    CaptureError,
-    CaptureSource,
-    ReadStats,
-    har_exchange,
-    iter_exchanges,
-    iter_har_entries,
-    iter_jsonl_lines,
-    open_capture,
-)
+from cognito_spec.errors import CaptureError, UsageError
 from cognito_spec.traffic.check import (
     Finding,
     examine,
 )
 from cognito_spec.traffic.fast import har_quick_parts, quick_valid, record_quick_parts
+from cognito_spec.traffic.har import har_exchange, iter_har_entries
+from cognito_spec.traffic.jsonl import iter_jsonl_lines
+from cognito_spec.traffic.scope import ReadStats, iter_exchanges
+from cognito_spec.traffic.source import CaptureSource, open_capture
 
 __all__ = ["EXIT_RULE", "fails_strict", "register"]
 
@@ -303,19 +297,22 @@ def _batches(src: CaptureSource, reveal: bool, progress: list[int]) -> Iterator[
                 yield _Batch(src.name, reveal, span=(src.path, pos, end))
                 progress[0] = pos = end
         return
-    carry = b""
+    # The parts of a line longer than a block are kept and joined once, when its end has come:
+    # joining at every block copied a long line again each time (quadratic on a pipe).
+    carry: list[bytes] = []
     while True:
         block = src.stream.read(JSONL_BATCH_BYTES)
         if not block:
             break
-        data = carry + block if carry else block
-        cut = data.rfind(b"\n") + 1
-        carry = data[cut:]
-        if cut:
-            yield _Batch(src.name, reveal, data[:cut])
+        cut = block.rfind(b"\n") + 1
+        if not cut:
+            carry.append(block)
+        else:
+            yield _Batch(src.name, reveal, b"".join([*carry, block[:cut]]))
+            carry = [block[cut:]] if cut < len(block) else []
         progress[0] = src.consumed
     if carry:
-        yield _Batch(src.name, reveal, carry)
+        yield _Batch(src.name, reveal, b"".join(carry))
 
 
 def _line_boundary(fp: IO[bytes], target: int, size: int) -> int:

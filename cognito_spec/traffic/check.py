@@ -69,8 +69,8 @@ from cognito_spec.operations import TARGET_PREFIX, error_class, operation_for_ta
 from cognito_spec.protocol.headers import HeadersLike
 from cognito_spec.protocol.server import CONTENT_TYPE, content_type_ok
 from cognito_spec.shapes import UnknownOperationException
-from cognito_spec.traffic.capture import Exchange, Headers
 from cognito_spec.traffic.fast import UUID, code_of, header_map, quick_headers, quick_valid
+from cognito_spec.traffic.record import Exchange, Headers
 from cognito_spec.validation.answers import service_error
 from cognito_spec.validation.validate import validate
 
@@ -539,7 +539,7 @@ def validate_exchange(
 ) -> list[Finding]:
     """Every finding of one request/response pair (see the module documentation for the kinds).
 
-    Pass an :class:`~cognito_spec.traffic.capture.Exchange`, or the parts as keywords (headers as a mapping or
+    Pass an :class:`~cognito_spec.traffic.record.Exchange`, or the parts as keywords (headers as a mapping or
     as pairs; bodies as bytes or str; ``status=None`` when no response was captured).  Sensitive
     values appear in messages only with ``reveal=True``.
     """

@@ -19,7 +19,7 @@ from cognito_spec.codec.violations import Violation
 from cognito_spec.operations import OPERATIONS
 from cognito_spec.protocol.envelope import error_code
 from cognito_spec.protocol.server import CONTENT_TYPE
-from cognito_spec.traffic.capture import Headers
+from cognito_spec.traffic.record import Headers
 
 if TYPE_CHECKING:
     pass

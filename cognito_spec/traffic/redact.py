@@ -10,8 +10,9 @@ import attrs
 from cognito_spec.codec.converter import _DECODER, _body_text, _decode
 from cognito_spec.errors import DecodeError
 from cognito_spec.operations import error_class, operation_for_target
-from cognito_spec.traffic.capture import Exchange, Headers, skip_reason
 from cognito_spec.traffic.fast import code_of, header_map
+from cognito_spec.traffic.record import Exchange, Headers
+from cognito_spec.traffic.scope import skip_reason
 from cognito_spec.validation.redact import REDACTED, redact
 
 if TYPE_CHECKING:

@@ -11,18 +11,14 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from cognito_spec.errors import CaptureError
-from cognito_spec.traffic.capture import (
-    _BUFFER,
-    CaptureSource,
-    Exchange,
-    Headers,
-    _body_json,
-    _ijson_reason,
-    _record_of,
-    exchange_from_har_entry,
-    exchange_from_record,
-    header,
-)
+from cognito_spec.traffic.har import exchange_from_har_entry
+from cognito_spec.traffic.har import ijson_reason as _ijson_reason
+from cognito_spec.traffic.harstream import IJSON_BUFFER as _BUFFER
+from cognito_spec.traffic.jsonl import exchange_from_record
+from cognito_spec.traffic.jsonl import record_of as _record_of
+from cognito_spec.traffic.record import Exchange, Headers, header
+from cognito_spec.traffic.record import body_fields as _body_json
+from cognito_spec.traffic.source import CaptureSource
 
 # Rewriting (cognito-spec redact): a copy of a capture with each exchange transformed.
 
