@@ -9,10 +9,12 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cognito_spec import OPERATIONS
 from cognito_spec import strategies as cst
 from cognito_spec.fixtures.generator import Generator, RandomSource, generate
+from cognito_spec.protocol.envelope import render_error
 from cognito_spec.protocol.server import CONTENT_TYPE
 from cognito_spec.traffic.capture import Exchange, Headers
 from cognito_spec.traffic.check import Finding, _Checker, examine, validate_exchange
@@ -51,6 +53,11 @@ def set_header(headers: Headers, name: str, value: str | None) -> Headers:
     if value is not None:
         out.append((name, value))
     return tuple(out)
+
+
+def _rewrite(headers: Headers, name: str, change: Callable[[str], str]) -> Headers:
+    """Headers with every value of ``name`` (any case) changed; absent names stay absent."""
+    return tuple((k, change(v) if k.lower() == name.lower() else v) for k, v in headers)
 
 
 def with_response(ex: Exchange, **changes: Any) -> Exchange:
@@ -144,6 +151,33 @@ MUTATIONS: dict[str, Callable[[Exchange], Exchange]] = {
     "error header disagrees": lambda ex: attrs.evolve(
         ex, response_headers=set_header(ex.response_headers, "x-amzn-ErrorType", "InternalErrorException:")
     ),
+    "error header without its colon": lambda ex: attrs.evolve(
+        ex, response_headers=_rewrite(ex.response_headers, "x-amzn-ErrorType", lambda v: v.rstrip(":"))
+    ),
+    "error header with a url": lambda ex: attrs.evolve(
+        ex, response_headers=_rewrite(ex.response_headers, "x-amzn-ErrorType", lambda v: v + "http://x/")
+    ),
+    "error header with a namespace": lambda ex: attrs.evolve(
+        ex, response_headers=_rewrite(ex.response_headers, "x-amzn-ErrorType", lambda v: "ns#" + v)
+    ),
+    "error header padded": lambda ex: attrs.evolve(
+        ex, response_headers=_rewrite(ex.response_headers, "x-amzn-ErrorType", lambda v: f" {v} ")
+    ),
+    "namespaced __type": lambda ex: attrs.evolve(
+        ex, response_body=(ex.response_body or b"").replace(b'"__type":"', b'"__type":"ns#', 1)
+    ),
+    "error message header removed": lambda ex: attrs.evolve(
+        ex, response_headers=set_header(ex.response_headers, "x-amzn-ErrorMessage", None)
+    ),
+    "error message header differs": lambda ex: attrs.evolve(
+        ex, response_headers=_rewrite(ex.response_headers, "x-amzn-ErrorMessage", lambda v: v + ".")
+    ),
+    "error message header padded": lambda ex: attrs.evolve(
+        ex, response_headers=_rewrite(ex.response_headers, "x-amzn-ErrorMessage", lambda v: f"  {v} ")
+    ),
+    "awsJson1_0 content type": lambda ex: attrs.evolve(
+        ex, response_headers=set_header(ex.response_headers, "Content-Type", "application/x-amz-json-1.0")
+    ),
     "empty request body": lambda ex: attrs.evolve(ex, request_body=b""),
     "no response body": lambda ex: attrs.evolve(ex, response_body=None),
     "no response": lambda ex: attrs.evolve(ex, status=None, response_headers=(), response_body=None),
@@ -151,7 +185,7 @@ MUTATIONS: dict[str, Callable[[Exchange], Exchange]] = {
 
 
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
-@given(ex=cst.exchanges())
+@given(ex=cst.exchanges(outcome="error") | cst.exchanges())
 @settings(max_examples=25)
 def test_the_fast_path_agrees_with_the_full_check(mutation: str, ex: Exchange) -> None:
     changed = MUTATIONS[mutation](ex)
@@ -245,11 +279,108 @@ def test_error_header_and_body_must_name_the_same_error() -> None:
         ),
         response_body=b'{"__type":"com.amazonaws.cognito#UserNotFoundException","message":"User does not exist."}',
     )
-    assert examine(ns).findings == ()
+    # (Both are fidelity notes: the service writes neither; see the envelope tests below.)
+    assert kinds(examine(ns).findings) == {
+        ("warning", "error_type_format", "envelope"),
+        ("warning", "error_type_format", "response"),
+    }
     headerless = attrs.evolve(ex, response_headers=set_header(ex.response_headers, "X-Amzn-ErrorType", None))
     assert kinds(examine(headerless).findings) == {("warning", "error_header", "envelope")}
     nameless = attrs.evolve(headerless, response_body=b'{"message":"User does not exist."}')
     assert ("error", "error_code", "envelope") in kinds(examine(nameless).findings)
+
+
+# --------------------------------------------------------------------------------------------------
+# Error envelopes as the service writes them (whole-api.md section 0 items 7 and 8; wire-truth.md
+# section 0 item 2 and section 4.2): ``x-amzn-ErrorType: <Code>:``, the message again in
+# ``x-amzn-ErrorMessage``, a bare ``__type`` and ``application/x-amz-json-1.1`` on success and error.
+
+
+def envelope_kinds(findings: Any) -> set[tuple[str, str, str, str | None]]:
+    return {(f.severity, f.kind, f.location, f.header or f.pointer) for f in findings}
+
+
+def with_error_headers(ex: Exchange, **values: str | None) -> Exchange:
+    headers = ex.response_headers
+    for name, value in values.items():
+        headers = set_header(headers, name.replace("_", "-"), value)
+    return attrs.evolve(ex, response_headers=headers)
+
+
+@given(op=st.sampled_from(OPS), data=st.data())
+def test_render_error_writes_the_envelope_the_check_expects(op: Any, data: st.DataObject) -> None:
+    """The library's own rendering is the reference: any declared error, any message, no finding."""
+    cls = data.draw(st.sampled_from(op.errors))
+    message = data.draw(st.none() | st.text(max_size=40))
+    status, headers, body = render_error(cls(message), request_id="0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9")
+    ex = attrs.evolve(success(op), status=status, response_headers=tuple(headers), response_body=body)
+    assert examine(ex).findings == ()
+    assert full(ex) == ()
+
+
+def test_the_error_type_header_carries_the_code_and_a_trailing_colon() -> None:
+    ex = failure(ADMIN, "UserNotFoundException")
+    assert _hmap(ex.response_headers)["x-amzn-errortype"] == "UserNotFoundException:"
+    assert examine(ex).findings == ()
+    # The header's name is case-insensitive: real captures show it lower-cased.
+    lower = attrs.evolve(
+        ex,
+        response_headers=tuple(
+            (k.lower(), v) if k.lower() == "x-amzn-errortype" else (k, v) for k, v in ex.response_headers
+        ),
+    )
+    assert examine(lower).findings == ()
+    # Valid by the protocol (clients cut at ':' and after '#'), never seen from the service.
+    for value in (
+        "UserNotFoundException",
+        "UserNotFoundException:http://internal.amazon.com/coral/com.amazon.coral.validate/",
+        "com.amazonaws.cognito#UserNotFoundException:",
+    ):
+        found = examine(with_error_headers(ex, x_amzn_ErrorType=value)).findings
+        assert envelope_kinds(found) == {("warning", "error_type_format", "envelope", "x-amzn-ErrorType")}, (
+            value
+        )
+
+
+def test_a_namespaced_type_in_the_body_is_a_fidelity_warning() -> None:
+    ex = failure(ADMIN, "UserNotFoundException")
+    body = json.loads(ex.response_body or b"")
+    body["__type"] = "com.amazonaws.cognito#UserNotFoundException"
+    found = examine(attrs.evolve(ex, response_body=json.dumps(body).encode())).findings
+    assert envelope_kinds(found) == {("warning", "error_type_format", "response", "/__type")}
+
+
+def test_the_error_message_is_repeated_in_a_header() -> None:
+    ex = failure(ADMIN, "UserNotFoundException")
+    message = json.loads(ex.response_body or b"")["message"]
+    assert _hmap(ex.response_headers)["x-amzn-errormessage"] == message
+    gone = examine(with_error_headers(ex, x_amzn_ErrorMessage=None)).findings
+    assert envelope_kinds(gone) == {("warning", "error_message_header", "envelope", "x-amzn-ErrorMessage")}
+    other = examine(with_error_headers(ex, x_amzn_ErrorMessage="Something else.")).findings
+    assert envelope_kinds(other) == {("warning", "error_message_header", "envelope", "x-amzn-ErrorMessage")}
+    # A message a header cannot carry as it is (non-ASCII, control characters) is not compared.
+    body = b'{"__type":"UserNotFoundException","message":"L\\u2019utilisateur n\\u2019existe pas."}'
+    accented = attrs.evolve(ex, response_body=body)
+    assert (
+        examine(with_error_headers(accented, x_amzn_ErrorMessage="L?utilisateur n?existe pas.")).findings
+        == ()
+    )
+    # No message, no header.
+    bare = attrs.evolve(ex, response_body=b'{"__type":"UserNotFoundException"}')
+    assert examine(with_error_headers(bare, x_amzn_ErrorMessage=None)).findings == ()
+
+
+@pytest.mark.parametrize("outcome", ["success", "error"])
+def test_successes_and_errors_are_both_application_x_amz_json_1_1(outcome: str) -> None:
+    ex = success(ADMIN) if outcome == "success" else failure(ADMIN, "UserNotFoundException")
+    assert _hmap(ex.response_headers)["content-type"] == CONTENT_TYPE
+    for value, expected in (
+        ("application/x-amz-json-1.0", ("error", "content_type", "envelope", "Content-Type")),
+        (None, ("error", "content_type", "envelope", "Content-Type")),
+        ("application/json", ("warning", "json_content_type", "envelope", "Content-Type")),
+    ):
+        found = examine(with_error_headers(ex, Content_Type=value)).findings
+        assert envelope_kinds(found) == {expected}, value
 
 
 def test_an_error_the_operation_cannot_return_is_an_error() -> None:
@@ -302,6 +433,7 @@ def test_the_right_refusal_with_another_message_is_a_fidelity_warning() -> None:
         response_headers=(
             ("Content-Type", CONTENT_TYPE),
             ("x-amzn-ErrorType", "InvalidParameterException:"),
+            ("x-amzn-ErrorMessage", "pool id is wrong"),
             ("x-amzn-RequestId", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"),
         ),
         response_body=answer,

@@ -24,29 +24,44 @@ EXAMPLE = ROOT / "examples" / "moto-cognito.har"
 # (entry index, operation, severity, kind, location) of every finding on moto 5.2.1's traffic.
 MOTO_IDS = "warning", "request_id_format", "envelope"  # moto's request ids are 52 random letters, not UUIDs
 JSON_ERRORS = "warning", "json_content_type", "envelope"  # moto labels errors application/json
+# moto writes X-Amzn-ErrorType as the bare code ("UserNotFoundException"); the service appends a
+# colon ("UserNotFoundException:", whole-api.md section 0 item 8).
+NO_COLON = "warning", "error_type_format", "envelope"
+# moto sends no x-amzn-ErrorMessage; the service repeats the body's message there (same source).
+NO_MESSAGE_HEADER = "warning", "error_message_header", "envelope"
 EXPECTED = {
     (5, "AdminGetUser", *MOTO_IDS),
     # unknown user: UserNotFoundException, right status and code
     (6, "AdminGetUser", *MOTO_IDS),
     (6, "AdminGetUser", *JSON_ERRORS),
+    (6, "AdminGetUser", *NO_COLON),
+    (6, "AdminGetUser", *NO_MESSAGE_HEADER),
     # unknown, well-formed pool id: ResourceNotFoundException
     (7, "AdminGetUser", *MOTO_IDS),
     (7, "AdminGetUser", *JSON_ERRORS),
+    (7, "AdminGetUser", *NO_COLON),
+    (7, "AdminGetUser", *NO_MESSAGE_HEADER),
     # a pool id breaking the model's pattern: the service refuses it with InvalidParameterException,
     # moto looks the pool up and answers ResourceNotFoundException
     (8, "AdminGetUser", "error", "pattern", "request"),
     (8, "AdminGetUser", "error", "rejection_expected", "response"),
     (8, "AdminGetUser", *MOTO_IDS),
     (8, "AdminGetUser", *JSON_ERRORS),
+    (8, "AdminGetUser", *NO_COLON),
+    (8, "AdminGetUser", *NO_MESSAGE_HEADER),
     (9, "GetUser", *MOTO_IDS),
     # a bad token: NotAuthorizedException
     (10, "GetUser", *MOTO_IDS),
     (10, "GetUser", *JSON_ERRORS),
+    (10, "GetUser", *NO_COLON),
+    (10, "GetUser", *NO_MESSAGE_HEADER),
     # a body that is not JSON: the service answers SerializationException, moto NotAuthorizedException
     (11, "GetUser", "error", "malformed_json", "request"),
     (11, "GetUser", "error", "rejection_expected", "response"),
     (11, "GetUser", *MOTO_IDS),
     (11, "GetUser", *JSON_ERRORS),
+    (11, "GetUser", *NO_COLON),
+    (11, "GetUser", *NO_MESSAGE_HEADER),
     # GetUserAuthFactors is rendered by cognito-spec (moto lacks it): the missing token is the client's
     # fault, refused as the service refuses it, so a warning
     (14, "GetUserAuthFactors", "warning", "required", "request"),

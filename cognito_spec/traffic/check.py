@@ -7,7 +7,8 @@
 * an error response against the errors the operation may return (the model's list plus the
   service-level ones, see :class:`~cognito_spec.operations.Operation`);
 * the envelope: Content-Type, the ``x-amzn-RequestId`` header, the ``X-Amzn-ErrorType`` header
-  matching the body's ``__type``, the status the service really sends for that error;
+  matching the body's ``__type`` and written as the service writes it, the message repeated in
+  ``x-amzn-ErrorMessage``, the status the service really sends for that error;
 * consistency: a request that breaks the model must be answered with the error the service gives
   for it (SerializationException, InvalidParameterException with the service's message, ...).
 
@@ -33,8 +34,9 @@ duplicate_key              warning    a repeated key in an object (readers keep 
 unknown_operation          error      X-Amz-Target missing or not an operation of the service
 uncovered_operation        warning    a Cognito operation outside this model (not checked)
 method                     error      the request is not a POST
-content_type               error      Content-Type is not awsJson1_1 (request), or not JSON
-                                      (response)
+content_type               error      Content-Type is not ``application/x-amz-json-1.1``: a
+                                      request the service cannot route, or a response (success or
+                                      error) labelled with another type or none
 json_content_type          warning    a response labelled ``application/json``
 request_id                 error      the response has no ``x-amzn-RequestId`` header
 request_id_format          warning    the request id is not a UUID, as the service's always are
@@ -42,6 +44,11 @@ status                     error      a status the service does not send for thi
 model_http_status          warning    an error status taken from the model's httpError trait
 error_code                 error      an error without a code, or header and body disagreeing
 error_header               warning    an error without ``X-Amzn-ErrorType`` or without ``__type``
+error_type_format          warning    ``x-amzn-ErrorType`` not written ``<Code>:`` (no colon, a URL
+                                      or a namespace), or a ``__type`` with a namespace: clients
+                                      read both, the service sends neither
+error_message_header       warning    an error with a message but no ``x-amzn-ErrorMessage``
+                                      header, or one that differs from the body's message
 undeclared_error           error      an error code the operation cannot return
 rejection_expected         error      the request breaks the model, but the response is not the
                                       error the service answers it with
@@ -69,7 +76,15 @@ from cognito_spec.operations import TARGET_PREFIX, error_class, operation_for_ta
 from cognito_spec.protocol.server import CONTENT_TYPE, HeadersLike, content_type_ok
 from cognito_spec.shapes import UnknownOperationException
 from cognito_spec.traffic.capture import Exchange, Headers
-from cognito_spec.traffic.fast import UUID, code_of, header_map, quick_headers, quick_valid
+from cognito_spec.traffic.fast import (
+    UUID,
+    code_of,
+    error_type_departure,
+    header_map,
+    message_header_agrees,
+    quick_headers,
+    quick_valid,
+)
 from cognito_spec.validation.validate import service_error, validate
 
 if TYPE_CHECKING:
@@ -192,11 +207,12 @@ class _Checker:
         message: str,
         header: str | None = None,
         *,
+        pointer: str = "",
         request: bool = False,
     ) -> None:
         if request and severity == "error":
             self.request_errors.append(len(self.findings))
-        self.findings.append(Finding(severity, kind, location, message, header=header))
+        self.findings.append(Finding(severity, kind, location, message, pointer=pointer, header=header))
 
     def add_violations(self, violations: Iterable[Violation], location: Location, *, request: bool) -> None:
         reveal = self.reveal
@@ -279,6 +295,10 @@ class _Checker:
     # -- response --------------------------------------------------------------------------------
 
     def envelope(self, h: dict[str, str]) -> None:
+        # The service labels successes and errors alike application/x-amz-json-1.1 (whole-api.md
+        # section 0 item 7: a real InitiateAuth success, cognito-local#404, and a real error,
+        # aws-sdk-ios-samples#144).  The application/x-amz-json-1.0 of the API Reference's samples
+        # is a documentation slip (wire-truth.md open question 1, settled there): an error here.
         ct = h.get("content-type")
         if ct == CONTENT_TYPE:
             pass
@@ -362,6 +382,8 @@ class _Checker:
                 "error", "error_code", "envelope", "an error response without X-Amzn-ErrorType or __type"
             )
         elif not header_code:
+            # The service sends x-amzn-ErrorType with every captured error (whole-api.md section 0
+            # item 8); Amplify reads it before the body, so a missing one is worth a note.
             self.add(
                 "warning",
                 "error_header",
@@ -371,10 +393,44 @@ class _Checker:
             )
         elif not body_code and data is not None:
             self.add("warning", "error_header", "response", "no __type in the body; the service sends one")
+        if header_code and (not body_code or header_code == body_code):
+            # The service writes ``<Code>:`` (whole-api.md section 0 item 8; wire-truth.md section 4.2).
+            how = error_type_departure(h["x-amzn-errortype"], header_code)
+            if how is not None:
+                self.add(
+                    "warning",
+                    "error_type_format",
+                    "envelope",
+                    f"x-amzn-ErrorType is not written <Code>: as the service writes it ({how})",
+                    "x-amzn-ErrorType",
+                )
+        if body_code and data["__type"] != body_code:
+            # The body names the bare shape name, no namespace (wire-truth.md section 0 item 2, section
+            # 4.2; cognito-local#315 shows SDKs that map a namespaced one to the base error class).
+            self.add(
+                "warning",
+                "error_type_format",
+                "response",
+                "__type is not the bare error name the service writes",
+                pointer="/__type",
+            )
         code = body_code or header_code
         if code is None:
             return None, data
         cls = op.error_for_code(code) if op is not None else error_class(code)
+        if type(data) is dict:
+            member = (
+                cls.message_member if cls is not None else ("Message" if "Message" in data else "message")
+            )
+            if not message_header_agrees(data.get(member), h.get("x-amzn-errormessage")):
+                # The service repeats the message in x-amzn-ErrorMessage (whole-api.md section 0
+                # item 8; wire-truth.md section 4.2); see fast.message_header_agrees for the [I] part.
+                what = (
+                    "no x-amzn-ErrorMessage header; the service repeats the message there"
+                    if "x-amzn-errormessage" not in h
+                    else "x-amzn-ErrorMessage differs from the body's message"
+                )
+                self.add("warning", "error_message_header", "envelope", what, "x-amzn-ErrorMessage")
         if cls is None:
             what = (
                 f"{code} is not an error {op.name} returns"
