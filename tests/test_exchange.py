@@ -180,6 +180,7 @@ MUTATIONS: dict[str, Callable[[Exchange], Exchange]] = {
     ),
     "empty request body": lambda ex: attrs.evolve(ex, request_body=b""),
     "no response body": lambda ex: attrs.evolve(ex, response_body=None),
+    "empty response body": lambda ex: attrs.evolve(ex, response_body=b""),
     "no response": lambda ex: attrs.evolve(ex, status=None, response_headers=(), response_body=None),
 }
 
@@ -459,7 +460,7 @@ def test_unknown_and_uncovered_operations() -> None:
     missing = attrs.evolve(ex, request_headers=set_header(ex.request_headers, "X-Amz-Target", None))
     report = examine(missing)
     assert report.operation is None
-    assert ("error", "unknown_operation", "envelope") in kinds(report.findings)
+    assert ("error", "unknown_operation", "request") in kinds(report.findings)
     assert ("error", "rejection_expected", "response") in kinds(report.findings)
 
 
@@ -469,7 +470,7 @@ def test_a_request_of_another_media_type_cannot_be_routed() -> None:
         ex, request_headers=set_header(ex.request_headers, "Content-Type", "application/json")
     )
     assert kinds(examine(typed).findings) == {
-        ("error", "content_type", "envelope"),
+        ("error", "content_type", "request"),
         ("error", "rejection_expected", "response"),
     }
 
@@ -484,6 +485,102 @@ def test_missing_parts_of_a_capture_are_warnings() -> None:
     }
     gone = attrs.evolve(ex, status=None, response_headers=(), response_body=None)
     assert kinds(examine(gone).findings) == {("warning", "no_response", "response")}
+
+
+def test_an_empty_body_where_content_length_announces_one_was_not_kept() -> None:
+    """Chromium hands DevTools an empty body for responses it did not buffer (drained to a Blob,
+    evicted from its inspector cache), and a HAR export then says ``"text": ""``: the headers still
+    announce the length the server sent, so the empty body is the recording's, not the server's."""
+    ex = success(GET_USER)
+    assert int(_hmap(ex.response_headers)["content-length"]) > 0
+    emptied = examine(attrs.evolve(ex, response_body=b"")).findings
+    assert [(f.kind, f.location, f.side) for f in emptied] == [("body_missing", "response", "capture")]
+    err = failure(GET_USER, "NotAuthorizedException")
+    emptied = examine(attrs.evolve(err, response_body=b"")).findings
+    assert [(f.kind, f.location, f.side) for f in emptied] == [("body_missing", "response", "capture")]
+    request = examine(attrs.evolve(ex, request_body=b"")).findings
+    assert [(f.kind, f.location, f.side) for f in request] == [("body_missing", "request", "capture")]
+    # Without a Content-Length to say otherwise an empty body is what was sent: the service reads
+    # an empty request as {} (GetUser then lacks its token), and an empty success body breaks the
+    # output shape.
+    unannounced = attrs.evolve(
+        ex,
+        request_headers=set_header(ex.request_headers, "Content-Length", "0"),
+        request_body=b"",
+        response_headers=set_header(ex.response_headers, "Content-Length", None),
+        response_body=b"",
+    )
+    found = examine(unannounced).findings
+    assert ("required", "request", "client") in {(f.kind, f.location, f.side) for f in found}
+    assert "server" in {f.side for f in found if f.location == "response"}
+
+
+def test_every_finding_says_whom_it_is_about() -> None:
+    """``side``: the client (its request, headers included), the server (its answer, envelope
+    included) or the capture (what the recording did not keep)."""
+    ex = success(ADMIN)
+    request_side = [
+        attrs.evolve(ex, method="GET"),  # method
+        attrs.evolve(ex, request_headers=set_header(ex.request_headers, "X-Amz-Target", "Nope.Nope")),
+        attrs.evolve(ex, request_headers=set_header(ex.request_headers, "Content-Type", "application/json")),
+        attrs.evolve(ex, request_headers=set_header(ex.request_headers, "Authorization", None)),
+        attrs.evolve(ex, request_body=b'{"UserPoolId":"not a pool id!","Username":"alice"}'),
+        attrs.evolve(
+            ex,
+            request_headers=set_header(
+                ex.request_headers, "X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth"
+            ),
+        ),
+    ]
+    for changed in request_side:
+        found = examine(changed).findings
+        client = {f.kind for f in found if f.side == "client"}
+        assert client and all(f.location == "request" for f in found if f.side == "client"), found
+        assert {f.kind for f in found if f.side == "server"} <= {"rejection_expected"}, found
+    server_side = [
+        attrs.evolve(ex, status=204),
+        attrs.evolve(ex, response_headers=set_header(ex.response_headers, "Content-Type", "text/plain")),
+        attrs.evolve(ex, response_headers=set_header(ex.response_headers, "x-amzn-RequestId", None)),
+        attrs.evolve(ex, response_body=b'{"Username":1}'),
+        with_error_headers(failure(ADMIN, "UserNotFoundException"), x_amzn_ErrorType="UserNotFoundException"),
+    ]
+    for changed in server_side:
+        found = examine(changed).findings
+        assert found and {f.side for f in found} == {"server"}, found
+    for changed in (
+        attrs.evolve(ex, response_body=None),
+        attrs.evolve(ex, request_body=None),
+        attrs.evolve(ex, status=None, response_headers=(), response_body=None),
+    ):
+        found = examine(changed).findings
+        assert found and {f.side for f in found} == {"capture"}, found
+
+
+def test_a_client_fault_the_response_refuses_as_the_service_does_is_expected() -> None:
+    """``expected`` marks the client's findings whose refusal the capture shows: the exchange is
+    faithful, and ``--strict`` has nothing to hold against it."""
+    ex = success(ADMIN)
+    body = b'{"UserPoolId":"not a pool id!","Username":"alice"}'
+    answered = examine(attrs.evolve(ex, request_body=body)).findings  # a success: not refused
+    assert [(f.kind, f.side, f.expected) for f in answered] == [
+        ("pattern", "client", False),
+        ("rejection_expected", "server", False),
+    ]
+    for fixture in generate(ADMIN, "invalid", count=40, seed=7):
+        if fixture.shape != ADMIN.input.__name__:
+            continue
+        found = examine(fixture.exchange).findings  # type: ignore[arg-type]
+        assert found and all(f.severity == "warning" for f in found)
+        refused = [f for f in found if f.expected]
+        assert fixture.violation is not None
+        if fixture.violation.kind == "unknown_member":  # accepted, answered normally: nothing refused
+            assert refused == []
+            continue
+        assert refused and {(f.side, f.location) for f in refused} == {("client", "request")}
+        assert all(f.to_json()["expected"] for f in refused)
+    # A request the service accepts (an unknown member) is the client's note, not a refusal.
+    extra = examine(attrs.evolve(ex, request_body=(ex.request_body or b"")[:-1] + b',"Brand":1}')).findings
+    assert [(f.kind, f.side, f.expected) for f in extra] == [("unknown_member", "client", False)]
 
 
 def test_members_newer_than_the_model_are_warnings() -> None:
@@ -530,6 +627,7 @@ def test_validate_exchange_takes_parts() -> None:
         "member_path",
         "header",
         "side",
+        "expected",
         "message",
     }
 

@@ -18,45 +18,60 @@ model, yet not what the service does (a status from the model's ``httpError`` tr
 400 the service sends, an error labelled ``application/json``, an IAM operation without a SigV4
 ``Authorization`` header, members or enum values newer than the pinned model).
 
-Finding kinds (stable strings):
+Finding kinds (stable strings), with their severity and :attr:`Finding.side`:
 
-=========================  =========  ===========================================================
-kind                       severity   meaning
-=========================  =========  ===========================================================
-required, type, length_*,  error      a member breaks the input or output shape (the validation
-pattern, enum, range_*,               kinds of :class:`~cognito_spec.codec.violations.Violation`); a request
-timestamp_range,                      that the response shows refused as the service refuses it
-malformed_json,                       has them as warnings
-invalid_utf8
-unknown_member             warning    a member the pinned model does not know (new, or a typo);
-                                      the service ignores it in a request
-duplicate_key              warning    a repeated key in an object (readers keep the last value)
-unknown_operation          error      X-Amz-Target missing or not an operation of the service
-uncovered_operation        warning    a Cognito operation outside this model (not checked)
-method                     error      the request is not a POST
-content_type               error      Content-Type is not ``application/x-amz-json-1.1``: a
-                                      request the service cannot route, or a response (success or
-                                      error) labelled with another type or none
-json_content_type          warning    a response labelled ``application/json``
-request_id                 error      the response has no ``x-amzn-RequestId`` header
-request_id_format          warning    the request id is not a UUID, as the service's always are
-status                     error      a status the service does not send for this response
-model_http_status          warning    an error status taken from the model's httpError trait
-error_code                 error      an error without a code, or header and body disagreeing
-error_header               warning    an error without ``X-Amzn-ErrorType`` or without ``__type``
-error_type_format          warning    ``x-amzn-ErrorType`` not written ``<Code>:`` (no colon, a URL
-                                      or a namespace), or a ``__type`` with a namespace: clients
-                                      read both, the service sends neither
-error_message_header       warning    an error with a message but no ``x-amzn-ErrorMessage``
-                                      header, or one that differs from the body's message
-undeclared_error           error      an error code the operation cannot return
-rejection_expected         error      the request breaks the model, but the response is not the
-                                      error the service answers it with
-validation_message         warning    the right InvalidParameterException, another message
-authorization              warning    an IAM-authorised (SigV4) operation without Authorization
-body_missing               warning    the capture did not keep a body (browsers may drop them)
-no_response                warning    the capture holds no response
-=========================  =========  ===========================================================
+=========================  ========  =======  ==================================================
+kind                       severity  side     meaning
+=========================  ========  =======  ==================================================
+required, type, length_*,  error     client,  a member breaks the input shape (location
+pattern, enum, range_*,              server   ``request``, side client) or the output or error
+timestamp_range,                              shape (``response``, side server): the validation
+malformed_json,                               kinds of :class:`~cognito_spec.codec.violations.Violation`.
+invalid_utf8                                  A request's are warnings with ``expected`` set when
+                                              the response refuses it as the service does
+unknown_member             warning   client,  a member the pinned model does not know (new, or a
+                                     server   typo); the service ignores it in a request
+duplicate_key              warning   client,  a repeated key in an object (readers keep the last)
+                                     server
+unknown_operation          error     client   X-Amz-Target missing or not an operation of the
+                                              service
+uncovered_operation        warning   client   a Cognito operation outside this model (not checked)
+method                     error     client   the request is not a POST
+content_type               error     client,  Content-Type is not ``application/x-amz-json-1.1``:
+                                     server   a request the service cannot route (client), or a
+                                              response, success or error, labelled with another
+                                              type or none (server)
+authorization              warning   client   an IAM-authorised (SigV4) operation without
+                                              ``Authorization``
+json_content_type          warning   server   a response labelled ``application/json``
+request_id                 error     server   the response has no ``x-amzn-RequestId`` header
+request_id_format          warning   server   the request id is not a UUID, as the service's are
+status                     error     server   a status the service does not send for this response
+model_http_status          warning   server   an error status taken from the model's httpError trait
+error_code                 error     server   an error without a code, or header and body
+                                              disagreeing
+error_header               warning   server   an error without ``X-Amzn-ErrorType`` or ``__type``
+error_type_format          warning   server   ``x-amzn-ErrorType`` not written ``<Code>:`` (no
+                                              colon, a URL or a namespace), or a ``__type`` with a
+                                              namespace: clients read both, the service sends
+                                              neither
+error_message_header       warning   server   an error with a message but no
+                                              ``x-amzn-ErrorMessage``, or one that differs from the
+                                              body's message
+undeclared_error           error     server   an error code the operation cannot return
+rejection_expected         error     server   the request breaks the model, but the response is not
+                                              the error the service answers it with
+validation_message         warning   server   the right InvalidParameterException, another message
+body_missing               warning   capture  the capture did not keep a body (no text, or an empty
+                                              one where Content-Length announces one)
+no_response                warning   capture  the capture holds no response (HAR status 0 too)
+=========================  ========  =======  ==================================================
+
+``side`` follows from ``kind`` and ``location``: the two capture kinds are ``capture``, anything at
+location ``request`` is ``client``, the rest ``server``.  ``expected`` is set only on a client's
+findings that the response shows refused as the service refuses them.  Whether a finding fails a
+run is the caller's rule; the one meant for the CLI: an error fails; with ``--strict`` a warning
+fails too, unless its side is ``capture`` or it is ``expected``.
 
 Messages never quote sensitive values (tokens, user names, attribute values) or the captured error
 messages unless ``reveal=True``.
@@ -101,6 +116,8 @@ __all__ = [
 ]
 
 Severity = Literal["error", "warning"]
+#: Where: ``request`` (the request: method, headers, body), ``response`` (the response body) or
+#: ``envelope`` (the response's status and headers).
 Location = Literal["request", "response", "envelope"]
 #: Whom a finding is about: ``client`` (the request the client sent), ``server`` (the answer the
 #: server gave, envelope included) or ``capture`` (the recording itself: a body the tool did not keep,
@@ -127,10 +144,16 @@ class Finding:
     pointer: str = ""
     member_path: str = ""
     header: str | None = None
+    #: True for a client's finding whose refusal the capture shows, as the service refuses it: the
+    #: request breaks the model and the response is the service's answer to that.  Such a finding
+    #: is a warning, and nothing in the exchange departs from the service.
+    expected: bool = False
 
     @property
     def side(self) -> Side:
-        """Whom the finding is about (see :data:`Side`)."""
+        """Whom the finding is about (see :data:`Side`): the capture for what the recording did not
+        keep, the client for anything in the request (its headers included), the server for the
+        rest (the response's status, headers and body, and a refusal that did not come)."""
         if self.kind in CAPTURE_KINDS:
             return "capture"
         return "client" if self.location == "request" else "server"
@@ -152,6 +175,7 @@ class Finding:
             "member_path": self.member_path,
             "header": self.header,
             "side": self.side,
+            "expected": self.expected,
             "message": self.message,
         }
 
@@ -230,6 +254,14 @@ class _Checker:
                 )
             )
 
+    def _body_missing(self, body: bytes | None, location: Location) -> None:
+        what = (
+            "the capture did not keep this body"
+            if body is None
+            else "the capture kept an empty body where Content-Length announces one"
+        )
+        self.add("warning", "body_missing", location, what)
+
     # -- request ---------------------------------------------------------------------------------
 
     def request(self, h: dict[str, str]) -> Operation | None:
@@ -238,7 +270,7 @@ class _Checker:
             self.add(
                 "error",
                 "method",
-                "envelope",
+                "request",
                 f"the service only answers POST, not {_short(ex.method, 20)}",
                 request=True,
             )
@@ -250,7 +282,7 @@ class _Checker:
                 if target is None
                 else f"X-Amz-Target {_short(target)} names no operation"
             )
-            self.add("error", "unknown_operation", "envelope", what, "X-Amz-Target", request=True)
+            self.add("error", "unknown_operation", "request", what, "X-Amz-Target", request=True)
             self.expected = _make(UnknownOperationException)
             return None
         ct = h.get("content-type")
@@ -259,7 +291,7 @@ class _Checker:
             self.add(
                 "error",
                 "content_type",
-                "envelope",
+                "request",
                 f"{got}; the service routes only {CONTENT_TYPE}",
                 "Content-Type",
                 request=True,
@@ -269,14 +301,15 @@ class _Checker:
             self.add(
                 "warning",
                 "authorization",
-                "envelope",
+                "request",
                 f"{op.name} is IAM-authorised; the service refuses it without a SigV4 Authorization header",
                 "Authorization",
             )
         body = ex.request_body
-        if body is None:
-            self.add("warning", "body_missing", "request", "the capture did not keep this body")
+        if not _kept(body, h):
+            self._body_missing(body, "request")
             return op
+        assert body is not None
         # The service reads an empty body as {} (see http.parse_request), checks enum values on input
         # (strict), ignores members it does not know and keeps the last of repeated keys: those two
         # are warnings here.
@@ -339,7 +372,7 @@ class _Checker:
                 "x-amzn-RequestId",
             )
 
-    def success(self, op: Operation | None, status: int) -> None:
+    def success(self, op: Operation | None, status: int, h: dict[str, str]) -> None:
         if status != 200:
             self.add(
                 "error", "status", "envelope", f"status {status}; the service answers successes with 200"
@@ -347,9 +380,10 @@ class _Checker:
         if op is None or op.output is None:
             return
         body = self.ex.response_body
-        if body is None:
-            self.add("warning", "body_missing", "response", "the capture did not keep this body")
+        if not _kept(body, h):
+            self._body_missing(body, "response")
             return
+        assert body is not None
         # Tolerant: members and enum values newer than the pinned model are warnings, and a missing
         # required member is still an error (the service's promise; clients index it).
         self.add_violations(
@@ -361,9 +395,10 @@ class _Checker:
         header_code = code_of(h.get("x-amzn-errortype"))
         body = self.ex.response_body
         data: Any = None
-        if body is None:
-            self.add("warning", "body_missing", "response", "the capture did not keep this body")
+        if not _kept(body, h):
+            self._body_missing(body, "response")
         else:
+            assert body is not None
             try:
                 data = _decode(_body_text(body), _DECODER)
             except DecodeError as exc:
@@ -481,7 +516,7 @@ class _Checker:
         # The capture shows the service's answer: the request's faults are the client's, and the
         # exchange itself is faithful.  They stay visible, as warnings.
         for i in self.request_errors:
-            self.findings[i] = attrs.evolve(self.findings[i], severity="warning")
+            self.findings[i] = attrs.evolve(self.findings[i], severity="warning", expected=True)
         if expected.message is None:
             return
         message = data.get(type(expected).message_member) if type(data) is dict else None
@@ -505,7 +540,7 @@ class _Checker:
             status = ex.status
             self.envelope(h)
             if 200 <= status < 300:
-                self.success(op, status)
+                self.success(op, status, h)
                 self.rejection(None, None)
             elif 400 <= status < 600:
                 self.rejection(*self.error(op, status, h))
@@ -517,6 +552,25 @@ class _Checker:
             target = rh.get("x-amz-target") or ""
             name = target[len(_COGNITO_PREFIX) :][:64] if target.startswith(_COGNITO_PREFIX) else None
         return ExchangeReport(name, tuple(self.findings))
+
+
+def _kept(body: bytes | None, h: Mapping[str, str]) -> bool:
+    """Whether the capture kept a body: one is there, and it is not an empty stand-in.
+
+    Chromium gives DevTools an empty body for responses it did not buffer (a ``fetch`` drained with
+    ``blob()``, content evicted from the inspector's cache), and HAR exports then write
+    ``"text": ""`` next to a ``content.size`` above 0.  The headers still carry the length the
+    sender announced: an empty body with ``Content-Length`` above 0 is the recording's gap, not the
+    traffic.  (Bodies re-encoded by a proxy, gzip undone, are never empty, so only this case is
+    read: lengths are not compared otherwise.)
+    """
+    if body is None:
+        return False
+    if len(body):
+        return True
+    announced = h.get("content-length", "").strip()
+    # Digits only, not all zeros (no int(): a header of 5000 digits is text, not a number to parse).
+    return not (announced.isascii() and announced.isdigit() and announced.strip("0") != "")
 
 
 def _make(cls: type[ServiceError], message: str | None = None) -> ServiceError:
@@ -572,7 +626,7 @@ def examine(ex: Exchange, *, reveal: bool = False) -> ExchangeReport:
         f = Finding(
             "warning",
             "uncovered_operation",
-            "envelope",
+            "request",
             f"{name} is not covered by this model",
             header="X-Amz-Target",
         )
