@@ -441,8 +441,8 @@ def test_the_right_refusal_with_another_message_is_a_fidelity_warning() -> None:
     )
     found = examine(refused).findings
     assert kinds(found) == {("warning", "pattern", "request"), ("warning", "validation_message", "response")}
-    assert "pool id is wrong" not in found[-1].message
-    revealed = examine(refused, reveal=True).findings[-1].message
+    assert "pool id is wrong" not in found[-1].message + found[-1].detail
+    revealed = examine(refused, reveal=True).findings[-1].detail
     assert "pool id is wrong" in revealed and "1 validation error detected" in revealed
 
 
@@ -583,6 +583,94 @@ def test_a_client_fault_the_response_refuses_as_the_service_does_is_expected() -
     assert [(f.kind, f.side, f.expected) for f in extra] == [("unknown_member", "client", False)]
 
 
+# --------------------------------------------------------------------------------------------------
+# Grouping: one cause, one message; what differs from exchange to exchange is in ``detail``.
+
+
+def _refusal(message: str) -> Callable[[Exchange], Exchange]:
+    def make(ex: Exchange) -> Exchange:
+        return attrs.evolve(
+            ex,
+            request_body=b'{"UserPoolId":"not a pool id!","Username":"alice"}',
+            status=400,
+            response_headers=(
+                ("Content-Type", CONTENT_TYPE),
+                ("x-amzn-ErrorType", "InvalidParameterException:"),
+                ("x-amzn-ErrorMessage", message),
+                ("x-amzn-RequestId", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"),
+            ),
+            response_body=json.dumps({"__type": "InvalidParameterException", "message": message}).encode(),
+        )
+
+    return make
+
+
+#: One cause each, with a noise value ``n`` that changes what the exchange carries.
+NOISY: dict[str, Callable[[Exchange, int], Exchange]] = {
+    "request_id_format": lambda ex, n: attrs.evolve(
+        ex, response_headers=set_header(ex.response_headers, "x-amzn-RequestId", f"req-{n}")
+    ),
+    "method": lambda ex, n: attrs.evolve(ex, method=("GET", "PUT", "DELETE", "PATCH")[n % 4]),
+    "unknown_operation": lambda ex, n: attrs.evolve(
+        ex, request_headers=set_header(ex.request_headers, "X-Amz-Target", f"Service{n}.Op{n}")
+    ),
+    "content_type (request)": lambda ex, n: attrs.evolve(
+        ex, request_headers=set_header(ex.request_headers, "Content-Type", f"text/x-{n}")
+    ),
+    "content_type (response)": lambda ex, n: attrs.evolve(
+        ex, response_headers=set_header(ex.response_headers, "Content-Type", f"text/x-{n}")
+    ),
+    "status": lambda ex, n: attrs.evolve(ex, status=201 + n % 99),
+    "pattern": lambda ex, n: attrs.evolve(
+        ex, request_body=json.dumps({"UserPoolId": f"not a pool {n}!", "Username": "alice"}).encode()
+    ),
+    "malformed_json": lambda ex, n: attrs.evolve(ex, response_body=b"{" + b" " * (n % 50) + b'"Username": '),
+    "undeclared_error": lambda ex, n: attrs.evolve(
+        ex,
+        status=400,
+        response_headers=(
+            ("Content-Type", CONTENT_TYPE),
+            ("x-amzn-ErrorType", f"Teapot{n}Exception:"),
+            ("x-amzn-RequestId", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"),
+        ),
+        response_body=json.dumps({"__type": f"Teapot{n}Exception"}).encode(),
+    ),
+    "error_code": lambda ex, n: with_error_headers(
+        failure(ADMIN, "UserNotFoundException"), x_amzn_ErrorType=f"Other{n}Exception:"
+    ),
+    "validation_message": lambda ex, n: _refusal(f"pool {n} is wrong")(ex),
+}
+
+
+@pytest.mark.parametrize("cause", sorted(NOISY))
+@given(a=st.integers(10**6, 10**7), b=st.integers(10**6, 10**7), reveal=st.booleans())
+@settings(max_examples=20)
+def test_the_same_cause_gives_the_same_message(cause: str, a: int, b: int, reveal: bool) -> None:
+    ex = success(ADMIN)
+    first = examine(NOISY[cause](ex, a), reveal=reveal).findings
+    second = examine(NOISY[cause](ex, b), reveal=reveal).findings
+    assert first
+    assert [(f.kind, f.message) for f in first] == [(f.kind, f.message) for f in second]
+    for f in first:  # the noise is not in any message, only (when it may be shown) in a detail
+        assert f"{a}" not in f.message
+
+
+def test_what_differs_is_in_the_detail() -> None:
+    ex = success(ADMIN)
+    (rid,) = examine(NOISY["request_id_format"](ex, 7)).findings
+    assert rid.detail == "'req-7'" and rid.to_json()["detail"] == "'req-7'"
+    found = examine(NOISY["pattern"](ex, 7)).findings
+    assert [(f.kind, f.detail) for f in found] == [("pattern", "'not a pool 7!'"), ("rejection_expected", "")]
+    (refused,) = [f for f in examine(NOISY["validation_message"](ex, 7)).findings if f.location == "response"]
+    assert "pool 7 is wrong" not in refused.detail
+    (revealed,) = [
+        f
+        for f in examine(NOISY["validation_message"](ex, 7), reveal=True).findings
+        if f.location == "response"
+    ]
+    assert "pool 7 is wrong" in revealed.detail and "1 validation error detected" in revealed.detail
+
+
 def test_members_newer_than_the_model_are_warnings() -> None:
     ex = success(GET_USER)
     body = json.loads(ex.response_body or b"")
@@ -601,8 +689,8 @@ def test_sensitive_values_appear_only_with_reveal() -> None:
     broken = attrs.evolve(ex, response_body=json.dumps(body).encode())
     hidden = examine(broken).findings
     assert [(f.kind, f.pointer) for f in hidden] == [("length_max", "/Username")]
-    assert secret[:30] not in hidden[0].message
-    assert secret[:30] in examine(broken, reveal=True).findings[0].message
+    assert secret[:30] not in hidden[0].message + hidden[0].detail
+    assert secret[:30] in examine(broken, reveal=True).findings[0].detail
 
 
 def test_validate_exchange_takes_parts() -> None:
@@ -629,6 +717,7 @@ def test_validate_exchange_takes_parts() -> None:
         "side",
         "expected",
         "message",
+        "detail",
     }
 
 

@@ -73,14 +73,18 @@ findings that the response shows refused as the service refuses them.  Whether a
 run is the caller's rule; the one meant for the CLI: an error fails; with ``--strict`` a warning
 fails too, unless its side is ``capture`` or it is ``expected``.
 
-Messages never quote sensitive values (tokens, user names, attribute values) or the captured error
-messages unless ``reveal=True``.
+A finding's ``message`` depends only on its cause, so a report can group repeated findings by
+``kind`` and ``message``; what one exchange showed of the cause (the value, the header as sent, the
+status) is its ``detail``.  Neither quotes a sensitive value (tokens, user names, attribute values),
+a credential header, a list or object sent where the model wants something else, or a captured
+error message, unless ``reveal=True``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -100,12 +104,14 @@ from cognito_spec.traffic.fast import (
     quick_headers,
     quick_valid,
 )
+from cognito_spec.traffic.finding import CAPTURE_KINDS, ExchangeReport, Finding, Location, Severity, Side
 from cognito_spec.validation.validate import service_error, validate
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
 
 __all__ = [
+    "CAPTURE_KINDS",
     "ExchangeReport",
     "Finding",
     "Location",
@@ -115,99 +121,48 @@ __all__ = [
     "validate_exchange",
 ]
 
-Severity = Literal["error", "warning"]
-#: Where: ``request`` (the request: method, headers, body), ``response`` (the response body) or
-#: ``envelope`` (the response's status and headers).
-Location = Literal["request", "response", "envelope"]
-#: Whom a finding is about: ``client`` (the request the client sent), ``server`` (the answer the
-#: server gave, envelope included) or ``capture`` (the recording itself: a body the tool did not keep,
-#: a response it did not record).  ``--strict`` and the exit code follow it.
-Side = Literal["client", "server", "capture"]
-
-#: Finding kinds that describe the recording, not the traffic.
-CAPTURE_KINDS: Final = frozenset({"body_missing", "no_response"})
-
-
-@attrs.frozen
-class Finding:
-    """One problem of an exchange.
-
-    ``pointer`` (RFC 6901) and ``member_path`` (the service's spelling, ``userAttributes.1.member.name``)
-    locate a body finding; ``header`` names the header an envelope finding is about.  ``message`` is
-    already redacted unless the finding was made with ``reveal=True``.
-    """
-
-    severity: Severity
-    kind: str
-    location: Location
-    message: str
-    pointer: str = ""
-    member_path: str = ""
-    header: str | None = None
-    #: True for a client's finding whose refusal the capture shows, as the service refuses it: the
-    #: request breaks the model and the response is the service's answer to that.  Such a finding
-    #: is a warning, and nothing in the exchange departs from the service.
-    expected: bool = False
-
-    @property
-    def side(self) -> Side:
-        """Whom the finding is about (see :data:`Side`): the capture for what the recording did not
-        keep, the client for anything in the request (its headers included), the server for the
-        rest (the response's status, headers and body, and a refusal that did not come)."""
-        if self.kind in CAPTURE_KINDS:
-            return "capture"
-        return "client" if self.location == "request" else "server"
-
-    @property
-    def path(self) -> str:
-        """Where, in one word: the header name, the JSON pointer, or ``/`` for a whole body."""
-        if self.header is not None:
-            return self.header
-        return self.pointer or "/"
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready record with a fixed set of keys (``header`` is null when not about one)."""
-        return {
-            "severity": self.severity,
-            "kind": self.kind,
-            "location": self.location,
-            "pointer": self.pointer,
-            "member_path": self.member_path,
-            "header": self.header,
-            "side": self.side,
-            "expected": self.expected,
-            "message": self.message,
-        }
-
-
-@attrs.frozen
-class ExchangeReport:
-    """The findings of one exchange, with the operation it called (None when it names none)."""
-
-    operation: str | None
-    findings: tuple[Finding, ...]
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
-
-    @property
-    def valid(self) -> bool:
-        return self.errors == 0
-
-
 _COGNITO_PREFIX: Final = TARGET_PREFIX + "."
 #: Violations of a request the service accepts (see cognito_spec.validation.validate.service_error).
 _ACCEPTED_KINDS: Final = frozenset({"unknown_member", "duplicate_key"})
+#: Violation kinds whose value says nothing more than the kind (or is not there to say).
+_VALUELESS_KINDS: Final = frozenset({"required", "unknown_member", "duplicate_key"})
+#: The body-level violations: one message each, the parser's account (a position) as the detail.
+_BODY_MESSAGES: Final = {
+    "malformed_json": "the body is not valid JSON",
+    "invalid_utf8": "the body is not valid UTF-8",
+}
 
 
 def _short(text: object, limit: int = 80) -> str:
     s = repr(text)
     return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def _violation_finding(v: Violation, location: Location, reveal: bool) -> Finding:
+    """A finding of a broken constraint: the constraint in ``message``, the value in ``detail``.
+
+    The message is the violation described as if its member were sensitive and without its own
+    ``detail``, so it never carries a value.  The value goes into ``detail`` only when it may be
+    shown: with ``reveal``, or when the member is not sensitive and the value is a scalar.  A list
+    or an object is never quoted unasked, even at a member that is not sensitive: it may hold
+    members that are (an ``AttributeType`` list sent as one object holds an attribute value).
+    """
+    body_message = _BODY_MESSAGES.get(v.kind)
+    if body_message is not None:
+        # The parser's own words (its position, "nesting too deep", a byte-order mark): no content.
+        message, detail = body_message, v.detail or ""
+    else:
+        message = attrs.evolve(v, sensitive=True, detail=None).describe()
+        detail = ""
+        if v.value is not None and v.kind not in _VALUELESS_KINDS:
+            scalar = isinstance(v.value, str | int | float | Decimal)  # bool is an int
+            if reveal or (scalar and not v.sensitive and v.kind != "type"):
+                detail = _short(v.value)
+        if reveal and v.detail:
+            detail = f"{detail} ({v.detail})" if detail else v.detail
+    return Finding(
+        v.severity, v.kind, location, message, json_pointer(v.path), member_path(v.path), detail=detail
+    )
 
 
 class _Checker:
@@ -231,28 +186,21 @@ class _Checker:
         message: str,
         header: str | None = None,
         *,
+        detail: str = "",
         pointer: str = "",
         request: bool = False,
     ) -> None:
         if request and severity == "error":
             self.request_errors.append(len(self.findings))
-        self.findings.append(Finding(severity, kind, location, message, pointer=pointer, header=header))
+        self.findings.append(
+            Finding(severity, kind, location, message, pointer=pointer, header=header, detail=detail)
+        )
 
     def add_violations(self, violations: Iterable[Violation], location: Location, *, request: bool) -> None:
-        reveal = self.reveal
         for v in violations:
             if request and v.severity == "error":
                 self.request_errors.append(len(self.findings))
-            self.findings.append(
-                Finding(
-                    v.severity,
-                    v.kind,
-                    location,
-                    v.describe(reveal=reveal),
-                    json_pointer(v.path),
-                    member_path(v.path),
-                )
-            )
+            self.findings.append(_violation_finding(v, location, self.reveal))
 
     def _body_missing(self, body: bytes | None, location: Location) -> None:
         what = (
@@ -271,29 +219,37 @@ class _Checker:
                 "error",
                 "method",
                 "request",
-                f"the service only answers POST, not {_short(ex.method, 20)}",
+                "the service only answers POST",
+                detail=_short(ex.method, 20),
                 request=True,
             )
         target = h.get("x-amz-target")
         op = operation_for_target(target) if target is not None else None
         if op is None:
-            what = (
+            self.add(
+                "error",
+                "unknown_operation",
+                "request",
                 "no X-Amz-Target header"
                 if target is None
-                else f"X-Amz-Target {_short(target)} names no operation"
+                else "X-Amz-Target names no operation of the service",
+                "X-Amz-Target",
+                detail="" if target is None else _short(target),
+                request=True,
             )
-            self.add("error", "unknown_operation", "request", what, "X-Amz-Target", request=True)
             self.expected = _make(UnknownOperationException)
             return None
         ct = h.get("content-type")
         if ct != CONTENT_TYPE and not content_type_ok(ct):
-            got = "no Content-Type" if ct is None else f"Content-Type {_short(ct)}"
             self.add(
                 "error",
                 "content_type",
                 "request",
-                f"{got}; the service routes only {CONTENT_TYPE}",
+                f"no Content-Type; the service routes only {CONTENT_TYPE}"
+                if ct is None
+                else f"a Content-Type the service does not route; it routes only {CONTENT_TYPE}",
                 "Content-Type",
+                detail="" if ct is None else _short(ct),
                 request=True,
             )
             self.expected = _make(UnknownOperationException)
@@ -302,7 +258,7 @@ class _Checker:
                 "warning",
                 "authorization",
                 "request",
-                f"{op.name} is IAM-authorised; the service refuses it without a SigV4 Authorization header",
+                "an IAM-authorised operation without a SigV4 Authorization header; the service refuses it",
                 "Authorization",
             )
         body = ex.request_body
@@ -351,14 +307,16 @@ class _Checker:
                     "envelope",
                     f"served as application/json; the service sends {CONTENT_TYPE}",
                     "Content-Type",
+                    detail=_short(ct),
                 )
             else:
                 self.add(
                     "error",
                     "content_type",
                     "envelope",
-                    f"Content-Type {_short(ct)} is not {CONTENT_TYPE}",
+                    f"a Content-Type other than {CONTENT_TYPE}, which the service sends",
                     "Content-Type",
+                    detail=_short(ct),
                 )
         rid = h.get("x-amzn-requestid")
         if rid is None:
@@ -368,14 +326,19 @@ class _Checker:
                 "warning",
                 "request_id_format",
                 "envelope",
-                f"request id {_short(rid)} is not a UUID, as the service's are",
+                "the request id is not a UUID, as the service's are",
                 "x-amzn-RequestId",
+                detail=_short(rid),
             )
 
     def success(self, op: Operation | None, status: int, h: dict[str, str]) -> None:
         if status != 200:
             self.add(
-                "error", "status", "envelope", f"status {status}; the service answers successes with 200"
+                "error",
+                "status",
+                "envelope",
+                "a success with a status other than 200, which the service answers successes with",
+                detail=f"status {status}",
             )
         if op is None or op.output is None:
             return
@@ -409,8 +372,9 @@ class _Checker:
                 "error",
                 "error_code",
                 "envelope",
-                f"X-Amzn-ErrorType says {_short(header_code)}, the body's __type {_short(body_code)}",
+                "X-Amzn-ErrorType and the body's __type name different errors",
                 "X-Amzn-ErrorType",
+                detail=f"X-Amzn-ErrorType {_short(header_code)}, __type {_short(body_code)}",
             )
         elif not header_code and not body_code:
             self.add(
@@ -430,7 +394,8 @@ class _Checker:
             self.add("warning", "error_header", "response", "no __type in the body; the service sends one")
         if header_code and (not body_code or header_code == body_code):
             # The service writes ``<Code>:`` (whole-api.md section 0 item 8; wire-truth.md section 4.2).
-            how = error_type_departure(h["x-amzn-errortype"], header_code)
+            raw = h["x-amzn-errortype"]
+            how = error_type_departure(raw, header_code)
             if how is not None:
                 self.add(
                     "warning",
@@ -438,6 +403,7 @@ class _Checker:
                     "envelope",
                     f"x-amzn-ErrorType is not written <Code>: as the service writes it ({how})",
                     "x-amzn-ErrorType",
+                    detail=_short(raw),
                 )
         if body_code and data["__type"] != body_code:
             # The body names the bare shape name, no namespace (wire-truth.md section 0 item 2, section
@@ -448,6 +414,7 @@ class _Checker:
                 "response",
                 "__type is not the bare error name the service writes",
                 pointer="/__type",
+                detail=_short(data["__type"]),
             )
         code = body_code or header_code
         if code is None:
@@ -460,6 +427,7 @@ class _Checker:
             if not message_header_agrees(data.get(member), h.get("x-amzn-errormessage")):
                 # The service repeats the message in x-amzn-ErrorMessage (whole-api.md section 0
                 # item 8; wire-truth.md section 4.2); see fast.message_header_agrees for the [I] part.
+                # Neither text is quoted: a captured error message is shown only with reveal.
                 what = (
                     "no x-amzn-ErrorMessage header; the service repeats the message there"
                     if "x-amzn-errormessage" not in h
@@ -467,12 +435,16 @@ class _Checker:
                 )
                 self.add("warning", "error_message_header", "envelope", what, "x-amzn-ErrorMessage")
         if cls is None:
-            what = (
-                f"{code} is not an error {op.name} returns"
-                if op is not None and error_class(code) is not None
-                else f"unknown error code {_short(code)}"
-            )
-            self.add("error", "undeclared_error", "response", what)
+            if op is not None and error_class(code) is not None:
+                self.add("error", "undeclared_error", "response", f"{code} is not an error {op.name} returns")
+            else:
+                self.add(
+                    "error",
+                    "undeclared_error",
+                    "response",
+                    "an error code the service does not have",
+                    detail=_short(code),
+                )
             return code, data
         if status != cls.http_status:
             if status == cls.model_http_status:
@@ -487,7 +459,8 @@ class _Checker:
                     "error",
                     "status",
                     "envelope",
-                    f"status {status}; the service sends {cls.http_status} for {code}",
+                    f"the service sends {code} with status {cls.http_status}",
+                    detail=f"status {status}",
                 )
         if data is not None:
             self.add_violations(
@@ -521,13 +494,14 @@ class _Checker:
             return
         message = data.get(type(expected).message_member) if type(data) is dict else None
         if message != expected.message:
-            detail = (
-                f": expected {expected.message!r}, got {message!r}"
-                if self.reveal
-                else " (--reveal shows both)"
-            )
             self.add(
-                "warning", "validation_message", "response", "the message differs from the service's" + detail
+                "warning",
+                "validation_message",
+                "response",
+                "the message differs from the service's",
+                detail=f"expected {expected.message!r}, got {message!r}"
+                if self.reveal
+                else "reveal shows both",
             )
 
     def run(self, rh: dict[str, str]) -> ExchangeReport:
@@ -545,7 +519,13 @@ class _Checker:
             elif 400 <= status < 600:
                 self.rejection(*self.error(op, status, h))
             else:
-                self.add("error", "status", "envelope", f"status {status} is neither a success nor an error")
+                self.add(
+                    "error",
+                    "status",
+                    "envelope",
+                    "a status that is neither a success nor an error",
+                    detail=f"status {status}",
+                )
         if op is not None:
             name: str | None = op.name
         else:
@@ -627,8 +607,9 @@ def examine(ex: Exchange, *, reveal: bool = False) -> ExchangeReport:
             "warning",
             "uncovered_operation",
             "request",
-            f"{name} is not covered by this model",
+            "a Cognito operation this model does not cover (not checked)",
             header="X-Amz-Target",
+            detail=name,
         )
         return ExchangeReport(name, (f,))
     return _Checker(ex, reveal).run(rh)
