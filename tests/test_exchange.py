@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 from cognito_spec import OPERATIONS
 from cognito_spec import strategies as cst
 from cognito_spec.fixtures.generator import Generator, RandomSource, generate
+from cognito_spec.model import members_of
+from cognito_spec.operations import structure
 from cognito_spec.protocol.envelope import render_error
 from cognito_spec.protocol.server import CONTENT_TYPE
 from cognito_spec.traffic.capture import Exchange, Headers
 from cognito_spec.traffic.check import Finding, _Checker, examine, validate_exchange
 from cognito_spec.traffic.fast import header_map as _hmap
-from cognito_spec.traffic.redact import redact_exchange
+from cognito_spec.traffic.redact import SENSITIVE_HEADERS, redact_exchange
 from cognito_spec.validation.redact import REDACTED
 
 OPS = sorted(OPERATIONS.values(), key=lambda op: op.name)
@@ -691,6 +693,71 @@ def test_sensitive_values_appear_only_with_reveal() -> None:
     assert [(f.kind, f.pointer) for f in hidden] == [("length_max", "/Username")]
     assert secret[:30] not in hidden[0].message + hidden[0].detail
     assert secret[:30] in examine(broken, reveal=True).findings[0].detail
+
+
+# --------------------------------------------------------------------------------------------------
+# Secrets: no finding quotes a sensitive member, a credential header or a captured error message.
+
+SECRET = "s3cr3t PLANTED 0xC0FFEE"
+#: The forms a planted secret takes: as it is (a space breaks most patterns), too long for any
+#: limit, and wrapped in a list or an object where the model wants a string.
+PLANTINGS: dict[str, Callable[[], Any]] = {
+    "as is": lambda: SECRET,
+    "too long": lambda: SECRET * 300,
+    "in a list": lambda: [SECRET],
+    "in an object": lambda: {"v": SECRET},
+}
+
+
+def plant(wire: Any, cls: type, draw: Callable[[Any], Any]) -> Any:
+    """``wire`` with every sensitive member (at any depth) replaced by a planted secret; a list of
+    structures may also arrive as one object, or a structure as a list (a wrong type at a member
+    that is not sensitive, holding sensitive members)."""
+    if type(wire) is not dict:
+        return wire
+    out = dict(wire)
+    for _, m in members_of(cls):
+        if m.sensitive:
+            out[m.wire] = PLANTINGS[draw(st.sampled_from(sorted(PLANTINGS)))]()
+            continue
+        value = out.get(m.wire)
+        member = m.shape.member
+        if m.shape.type == "list" and member is not None and member.target and type(value) is list:
+            items = [plant(v, structure(member.target), draw) for v in value]
+            out[m.wire] = items[0] if items and draw(st.booleans()) else items
+        elif m.shape.type == "structure" and m.shape.target and type(value) is dict:
+            inner = plant(value, structure(m.shape.target), draw)
+            out[m.wire] = [inner] if draw(st.booleans()) else inner
+    return out
+
+
+@given(ex=cst.exchanges(), data=st.data())
+def test_no_finding_quotes_a_secret(ex: Exchange, data: st.DataObject) -> None:
+    op = OPERATIONS[_hmap(ex.request_headers)["x-amz-target"].rpartition(".")[2]]
+    request = plant(json.loads(ex.request_body or b""), op.input, data.draw)
+    response = json.loads(ex.response_body or b"")
+    if ex.status == 200:
+        response = plant(response, op.output, data.draw)
+    else:
+        cls = op.error_for_code(response["__type"])
+        response = plant(response, cls, data.draw)
+        response[cls.message_member] = SECRET  # a captured error message, quoted only with reveal
+    headers = ex.request_headers
+    for name in sorted(SENSITIVE_HEADERS - {"set-cookie"}):
+        headers = set_header(headers, name, SECRET)
+    planted = attrs.evolve(
+        ex,
+        request_headers=headers,
+        request_body=json.dumps(request).encode(),
+        response_headers=set_header(ex.response_headers, "Set-Cookie", SECRET),
+        response_body=json.dumps(response).encode(),
+    )
+    for f in examine(planted).findings:
+        assert "C0FFEE" not in json.dumps(f.to_json()), f
+    # The secrets did reach the checker: asked to, it shows them.
+    revealed = examine(planted, reveal=True).findings
+    if any(isinstance(v, list | dict) for v in request.values()):
+        assert any("C0FFEE" in f.detail for f in revealed)
 
 
 def test_validate_exchange_takes_parts() -> None:
