@@ -66,6 +66,14 @@ EXPECTED = {
     # fault, refused as the service refuses it, so a warning
     (14, "GetUserAuthFactors", "warning", "required", "request"),
 }
+# Whom each finding is about, and whether the capture shows it refused as the service refuses it:
+# everything is moto's (server) except the three broken requests, the client's; the one of them
+# refused as the service refuses it is expected (a faithful exchange, nothing for --strict).
+CLIENT = {
+    (8, "pattern"): False,  # moto answered ResourceNotFoundException: not the service's refusal
+    (11, "malformed_json"): False,  # moto answered NotAuthorizedException, not SerializationException
+    (14, "required"): True,  # cognito-spec's InvalidParameterException: the service's refusal
+}
 EXPECTED_SUMMARY = {
     "entries": 17,
     "exchanges": 10,
@@ -81,6 +89,21 @@ EXPECTED_SUMMARY = {
         "CreateUserPoolClient": 1,
     },
 }
+
+
+def sides(path: Path) -> tuple[set[str], dict[tuple[int, str], bool]]:
+    """The sides of the server's findings, and ``expected`` of the client's, from the JSON report."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "cognito_spec", "validate", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    *findings, _ = (json.loads(line) for line in proc.stdout.splitlines())
+    server = {f["side"] for f in findings if (f["index"], f["kind"]) not in CLIENT}
+    client = {(f["index"], f["kind"]): f["expected"] for f in findings if f["side"] == "client"}
+    return server, client
 
 
 def validate(path: Path) -> tuple[int, set[tuple[Any, ...]], dict[str, Any]]:
@@ -117,6 +140,7 @@ def test_fresh_moto_traffic_has_exactly_the_known_findings(recorded: Path) -> No
     assert code == 1
     assert table == EXPECTED
     assert {k: summary[k] for k in EXPECTED_SUMMARY} == EXPECTED_SUMMARY
+    assert sides(recorded) == ({"server"}, CLIENT)
 
 
 def test_the_recording_says_what_was_rendered_by_cognito_spec(recorded: Path) -> None:
@@ -140,3 +164,7 @@ def test_the_shipped_example_gives_the_same_findings() -> None:
     assert code == 1
     assert table == EXPECTED
     assert {k: summary[k] for k in EXPECTED_SUMMARY} == EXPECTED_SUMMARY
+
+
+def test_the_findings_say_whom_they_are_about() -> None:
+    assert sides(EXAMPLE) == ({"server"}, CLIENT)
