@@ -262,10 +262,9 @@ class _Checker:
                 "Authorization",
             )
         body = ex.request_body
-        if not _kept(body, h):
+        if body is None or not _kept(body, h):
             self._body_missing(body, "request")
             return op
-        assert body is not None
         # The service reads an empty body as {} (see http.parse_request), checks enum values on input
         # (strict), ignores members it does not know and keeps the last of repeated keys: those two
         # are warnings here.
@@ -343,10 +342,9 @@ class _Checker:
         if op is None or op.output is None:
             return
         body = self.ex.response_body
-        if not _kept(body, h):
+        if body is None or not _kept(body, h):
             self._body_missing(body, "response")
             return
-        assert body is not None
         # Tolerant: members and enum values newer than the pinned model are warnings, and a missing
         # required member is still an error (the service's promise; clients index it).
         self.add_violations(
@@ -358,10 +356,9 @@ class _Checker:
         header_code = code_of(h.get("x-amzn-errortype"))
         body = self.ex.response_body
         data: Any = None
-        if not _kept(body, h):
+        if body is None or not _kept(body, h):
             self._body_missing(body, "response")
         else:
-            assert body is not None
             try:
                 data = _decode(_body_text(body), _DECODER)
             except DecodeError as exc:
@@ -534,8 +531,8 @@ class _Checker:
         return ExchangeReport(name, tuple(self.findings))
 
 
-def _kept(body: bytes | None, h: Mapping[str, str]) -> bool:
-    """Whether the capture kept a body: one is there, and it is not an empty stand-in.
+def _kept(body: bytes, h: Mapping[str, str]) -> bool:
+    """Whether a captured body is the one sent, not an empty stand-in for one the capture lost.
 
     Chromium gives DevTools an empty body for responses it did not buffer (a ``fetch`` drained with
     ``blob()``, content evicted from the inspector's cache), and HAR exports then write
@@ -544,8 +541,6 @@ def _kept(body: bytes | None, h: Mapping[str, str]) -> bool:
     traffic.  (Bodies re-encoded by a proxy, gzip undone, are never empty, so only this case is
     read: lengths are not compared otherwise.)
     """
-    if body is None:
-        return False
     if len(body):
         return True
     announced = h.get("content-length", "").strip()
