@@ -120,7 +120,7 @@ def test_the_example_report_groups_repeated_findings_and_puts_errors_first(
         " [\\w-]+_[0-9a-zA-Z]+: 'not a pool id!'",
         f"{har}#8 AdminGetUser error server response / [rejection_expected]: the service answers this"
         " request with InvalidParameterException, not ResourceNotFoundException",
-        f"{har}#11 GetUser error client request / [malformed_json]: Expecting value at line 1 column 17 (char 16)",
+        f"{har}#11 GetUser error client request / [malformed_json]: the body is not valid JSON: Expecting value at line 1 column 17 (char 16)",
         f"{har}#11 GetUser error server response / [rejection_expected]: the service answers this"
         " request with SerializationException, not NotAuthorizedException",
     ]
@@ -139,7 +139,7 @@ def test_the_example_report_groups_repeated_findings_and_puts_errors_first(
     assert lines[-5] == (
         f"{har}#14 GetUserAuthFactors warning client request /AccessToken [required]: required member is missing"
     )
-    assert lines[-2] == "  valid: 8, invalid: 2, errors: 4, warnings: 13 (server 12, client 1)"
+    assert lines[-2] == "  valid: 8, invalid: 2, errors: 4, warnings: 23 (server 22, client 1)"
 
 
 def test_all_lists_every_finding_as_json_does(capsys: pytest.CaptureFixture[str]) -> None:
@@ -148,7 +148,7 @@ def test_all_lists_every_finding_as_json_does(capsys: pytest.CaptureFixture[str]
     text = _finding_lines(out)
     code, out, _ = run(["validate", "--format", "json", str(EXAMPLE)], capsys)
     records = [json.loads(line) for line in out.splitlines()][:-1]
-    assert len(text) == len(records) == 17
+    assert len(text) == len(records) == 27
     assert sum(r["kind"] == "request_id_format" for r in records) == 7
     assert [line.split(" ", 1)[0] for line in text] == [f"{EXAMPLE}#{r['index']}" for r in records]
     assert [line.split(" ")[3] for line in text] == [r["side"] for r in records]
@@ -237,7 +237,7 @@ def test_json_output_is_one_record_per_finding_and_a_summary(
     *findings, summary = records
     assert {r["type"] for r in findings} == {"finding"}
     assert set(findings[0]) == {
-        "type", "source", "index", "operation", "severity", "kind", "location", "pointer", "member_path", "header", "side", "message",
+        "type", "source", "index", "operation", "severity", "kind", "location", "pointer", "member_path", "header", "side", "expected", "message", "detail",
     }  # fmt: skip
     assert summary == {
         "type": "summary",

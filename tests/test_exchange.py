@@ -9,15 +9,19 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cognito_spec import OPERATIONS
 from cognito_spec import strategies as cst
 from cognito_spec.fixtures.generator import Generator, RandomSource, generate
+from cognito_spec.model import members_of
+from cognito_spec.operations import structure
+from cognito_spec.protocol.envelope import render_error
 from cognito_spec.protocol.server import CONTENT_TYPE
 from cognito_spec.traffic.check import Finding, _Checker, examine, validate_exchange
 from cognito_spec.traffic.fast import header_map as _hmap
 from cognito_spec.traffic.record import Exchange, Headers
-from cognito_spec.traffic.redact import redact_exchange
+from cognito_spec.traffic.redact import SENSITIVE_HEADERS, redact_exchange
 from cognito_spec.validation.redact import REDACTED
 
 OPS = sorted(OPERATIONS.values(), key=lambda op: op.name)
@@ -51,6 +55,11 @@ def set_header(headers: Headers, name: str, value: str | None) -> Headers:
     if value is not None:
         out.append((name, value))
     return tuple(out)
+
+
+def _rewrite(headers: Headers, name: str, change: Callable[[str], str]) -> Headers:
+    """Headers with every value of ``name`` (any case) changed; absent names stay absent."""
+    return tuple((k, change(v) if k.lower() == name.lower() else v) for k, v in headers)
 
 
 def with_response(ex: Exchange, **changes: Any) -> Exchange:
@@ -144,14 +153,42 @@ MUTATIONS: dict[str, Callable[[Exchange], Exchange]] = {
     "error header disagrees": lambda ex: attrs.evolve(
         ex, response_headers=set_header(ex.response_headers, "x-amzn-ErrorType", "InternalErrorException:")
     ),
+    "error header without its colon": lambda ex: attrs.evolve(
+        ex, response_headers=_rewrite(ex.response_headers, "x-amzn-ErrorType", lambda v: v.rstrip(":"))
+    ),
+    "error header with a url": lambda ex: attrs.evolve(
+        ex, response_headers=_rewrite(ex.response_headers, "x-amzn-ErrorType", lambda v: v + "http://x/")
+    ),
+    "error header with a namespace": lambda ex: attrs.evolve(
+        ex, response_headers=_rewrite(ex.response_headers, "x-amzn-ErrorType", lambda v: "ns#" + v)
+    ),
+    "error header padded": lambda ex: attrs.evolve(
+        ex, response_headers=_rewrite(ex.response_headers, "x-amzn-ErrorType", lambda v: f" {v} ")
+    ),
+    "namespaced __type": lambda ex: attrs.evolve(
+        ex, response_body=(ex.response_body or b"").replace(b'"__type":"', b'"__type":"ns#', 1)
+    ),
+    "error message header removed": lambda ex: attrs.evolve(
+        ex, response_headers=set_header(ex.response_headers, "x-amzn-ErrorMessage", None)
+    ),
+    "error message header differs": lambda ex: attrs.evolve(
+        ex, response_headers=_rewrite(ex.response_headers, "x-amzn-ErrorMessage", lambda v: v + ".")
+    ),
+    "error message header padded": lambda ex: attrs.evolve(
+        ex, response_headers=_rewrite(ex.response_headers, "x-amzn-ErrorMessage", lambda v: f"  {v} ")
+    ),
+    "awsJson1_0 content type": lambda ex: attrs.evolve(
+        ex, response_headers=set_header(ex.response_headers, "Content-Type", "application/x-amz-json-1.0")
+    ),
     "empty request body": lambda ex: attrs.evolve(ex, request_body=b""),
     "no response body": lambda ex: attrs.evolve(ex, response_body=None),
+    "empty response body": lambda ex: attrs.evolve(ex, response_body=b""),
     "no response": lambda ex: attrs.evolve(ex, status=None, response_headers=(), response_body=None),
 }
 
 
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
-@given(ex=cst.exchanges())
+@given(ex=cst.exchanges(outcome="error") | cst.exchanges())
 @settings(max_examples=25)
 def test_the_fast_path_agrees_with_the_full_check(mutation: str, ex: Exchange) -> None:
     changed = MUTATIONS[mutation](ex)
@@ -245,11 +282,108 @@ def test_error_header_and_body_must_name_the_same_error() -> None:
         ),
         response_body=b'{"__type":"com.amazonaws.cognito#UserNotFoundException","message":"User does not exist."}',
     )
-    assert examine(ns).findings == ()
+    # (Both are fidelity notes: the service writes neither; see the envelope tests below.)
+    assert kinds(examine(ns).findings) == {
+        ("warning", "error_type_format", "envelope"),
+        ("warning", "error_type_format", "response"),
+    }
     headerless = attrs.evolve(ex, response_headers=set_header(ex.response_headers, "X-Amzn-ErrorType", None))
     assert kinds(examine(headerless).findings) == {("warning", "error_header", "envelope")}
     nameless = attrs.evolve(headerless, response_body=b'{"message":"User does not exist."}')
     assert ("error", "error_code", "envelope") in kinds(examine(nameless).findings)
+
+
+# --------------------------------------------------------------------------------------------------
+# Error envelopes as the service writes them (whole-api.md section 0 items 7 and 8; wire-truth.md
+# section 0 item 2 and section 4.2): ``x-amzn-ErrorType: <Code>:``, the message again in
+# ``x-amzn-ErrorMessage``, a bare ``__type`` and ``application/x-amz-json-1.1`` on success and error.
+
+
+def envelope_kinds(findings: Any) -> set[tuple[str, str, str, str | None]]:
+    return {(f.severity, f.kind, f.location, f.header or f.pointer) for f in findings}
+
+
+def with_error_headers(ex: Exchange, **values: str | None) -> Exchange:
+    headers = ex.response_headers
+    for name, value in values.items():
+        headers = set_header(headers, name.replace("_", "-"), value)
+    return attrs.evolve(ex, response_headers=headers)
+
+
+@given(op=st.sampled_from(OPS), data=st.data())
+def test_render_error_writes_the_envelope_the_check_expects(op: Any, data: st.DataObject) -> None:
+    """The library's own rendering is the reference: any declared error, any message, no finding."""
+    cls = data.draw(st.sampled_from(op.errors))
+    message = data.draw(st.none() | st.text(max_size=40))
+    status, headers, body = render_error(cls(message), request_id="0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9")
+    ex = attrs.evolve(success(op), status=status, response_headers=tuple(headers), response_body=body)
+    assert examine(ex).findings == ()
+    assert full(ex) == ()
+
+
+def test_the_error_type_header_carries_the_code_and_a_trailing_colon() -> None:
+    ex = failure(ADMIN, "UserNotFoundException")
+    assert _hmap(ex.response_headers)["x-amzn-errortype"] == "UserNotFoundException:"
+    assert examine(ex).findings == ()
+    # The header's name is case-insensitive: real captures show it lower-cased.
+    lower = attrs.evolve(
+        ex,
+        response_headers=tuple(
+            (k.lower(), v) if k.lower() == "x-amzn-errortype" else (k, v) for k, v in ex.response_headers
+        ),
+    )
+    assert examine(lower).findings == ()
+    # Valid by the protocol (clients cut at ':' and after '#'), never seen from the service.
+    for value in (
+        "UserNotFoundException",
+        "UserNotFoundException:http://internal.amazon.com/coral/com.amazon.coral.validate/",
+        "com.amazonaws.cognito#UserNotFoundException:",
+    ):
+        found = examine(with_error_headers(ex, x_amzn_ErrorType=value)).findings
+        assert envelope_kinds(found) == {("warning", "error_type_format", "envelope", "x-amzn-ErrorType")}, (
+            value
+        )
+
+
+def test_a_namespaced_type_in_the_body_is_a_fidelity_warning() -> None:
+    ex = failure(ADMIN, "UserNotFoundException")
+    body = json.loads(ex.response_body or b"")
+    body["__type"] = "com.amazonaws.cognito#UserNotFoundException"
+    found = examine(attrs.evolve(ex, response_body=json.dumps(body).encode())).findings
+    assert envelope_kinds(found) == {("warning", "error_type_format", "response", "/__type")}
+
+
+def test_the_error_message_is_repeated_in_a_header() -> None:
+    ex = failure(ADMIN, "UserNotFoundException")
+    message = json.loads(ex.response_body or b"")["message"]
+    assert _hmap(ex.response_headers)["x-amzn-errormessage"] == message
+    gone = examine(with_error_headers(ex, x_amzn_ErrorMessage=None)).findings
+    assert envelope_kinds(gone) == {("warning", "error_message_header", "envelope", "x-amzn-ErrorMessage")}
+    other = examine(with_error_headers(ex, x_amzn_ErrorMessage="Something else.")).findings
+    assert envelope_kinds(other) == {("warning", "error_message_header", "envelope", "x-amzn-ErrorMessage")}
+    # A message a header cannot carry as it is (non-ASCII, control characters) is not compared.
+    body = b'{"__type":"UserNotFoundException","message":"L\\u2019utilisateur n\\u2019existe pas."}'
+    accented = attrs.evolve(ex, response_body=body)
+    assert (
+        examine(with_error_headers(accented, x_amzn_ErrorMessage="L?utilisateur n?existe pas.")).findings
+        == ()
+    )
+    # No message, no header.
+    bare = attrs.evolve(ex, response_body=b'{"__type":"UserNotFoundException"}')
+    assert examine(with_error_headers(bare, x_amzn_ErrorMessage=None)).findings == ()
+
+
+@pytest.mark.parametrize("outcome", ["success", "error"])
+def test_successes_and_errors_are_both_application_x_amz_json_1_1(outcome: str) -> None:
+    ex = success(ADMIN) if outcome == "success" else failure(ADMIN, "UserNotFoundException")
+    assert _hmap(ex.response_headers)["content-type"] == CONTENT_TYPE
+    for value, expected in (
+        ("application/x-amz-json-1.0", ("error", "content_type", "envelope", "Content-Type")),
+        (None, ("error", "content_type", "envelope", "Content-Type")),
+        ("application/json", ("warning", "json_content_type", "envelope", "Content-Type")),
+    ):
+        found = examine(with_error_headers(ex, Content_Type=value)).findings
+        assert envelope_kinds(found) == {expected}, value
 
 
 def test_an_error_the_operation_cannot_return_is_an_error() -> None:
@@ -302,14 +436,15 @@ def test_the_right_refusal_with_another_message_is_a_fidelity_warning() -> None:
         response_headers=(
             ("Content-Type", CONTENT_TYPE),
             ("x-amzn-ErrorType", "InvalidParameterException:"),
+            ("x-amzn-ErrorMessage", "pool id is wrong"),
             ("x-amzn-RequestId", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"),
         ),
         response_body=answer,
     )
     found = examine(refused).findings
     assert kinds(found) == {("warning", "pattern", "request"), ("warning", "validation_message", "response")}
-    assert "pool id is wrong" not in found[-1].message
-    revealed = examine(refused, reveal=True).findings[-1].message
+    assert "pool id is wrong" not in found[-1].message + found[-1].detail
+    revealed = examine(refused, reveal=True).findings[-1].detail
     assert "pool id is wrong" in revealed and "1 validation error detected" in revealed
 
 
@@ -327,7 +462,7 @@ def test_unknown_and_uncovered_operations() -> None:
     missing = attrs.evolve(ex, request_headers=set_header(ex.request_headers, "X-Amz-Target", None))
     report = examine(missing)
     assert report.operation is None
-    assert ("error", "unknown_operation", "envelope") in kinds(report.findings)
+    assert ("error", "unknown_operation", "request") in kinds(report.findings)
     assert ("error", "rejection_expected", "response") in kinds(report.findings)
 
 
@@ -337,7 +472,7 @@ def test_a_request_of_another_media_type_cannot_be_routed() -> None:
         ex, request_headers=set_header(ex.request_headers, "Content-Type", "application/json")
     )
     assert kinds(examine(typed).findings) == {
-        ("error", "content_type", "envelope"),
+        ("error", "content_type", "request"),
         ("error", "rejection_expected", "response"),
     }
 
@@ -352,6 +487,191 @@ def test_missing_parts_of_a_capture_are_warnings() -> None:
     }
     gone = attrs.evolve(ex, status=None, response_headers=(), response_body=None)
     assert kinds(examine(gone).findings) == {("warning", "no_response", "response")}
+
+
+def test_an_empty_body_where_content_length_announces_one_was_not_kept() -> None:
+    """Chromium hands DevTools an empty body for responses it did not buffer (drained to a Blob,
+    evicted from its inspector cache), and a HAR export then says ``"text": ""``: the headers still
+    announce the length the server sent, so the empty body is the recording's, not the server's."""
+    ex = success(GET_USER)
+    assert int(_hmap(ex.response_headers)["content-length"]) > 0
+    emptied = examine(attrs.evolve(ex, response_body=b"")).findings
+    assert [(f.kind, f.location, f.side) for f in emptied] == [("body_missing", "response", "capture")]
+    err = failure(GET_USER, "NotAuthorizedException")
+    emptied = examine(attrs.evolve(err, response_body=b"")).findings
+    assert [(f.kind, f.location, f.side) for f in emptied] == [("body_missing", "response", "capture")]
+    request = examine(attrs.evolve(ex, request_body=b"")).findings
+    assert [(f.kind, f.location, f.side) for f in request] == [("body_missing", "request", "capture")]
+    # Without a Content-Length to say otherwise an empty body is what was sent: the service reads
+    # an empty request as {} (GetUser then lacks its token), and an empty success body breaks the
+    # output shape.
+    unannounced = attrs.evolve(
+        ex,
+        request_headers=set_header(ex.request_headers, "Content-Length", "0"),
+        request_body=b"",
+        response_headers=set_header(ex.response_headers, "Content-Length", None),
+        response_body=b"",
+    )
+    found = examine(unannounced).findings
+    assert ("required", "request", "client") in {(f.kind, f.location, f.side) for f in found}
+    assert "server" in {f.side for f in found if f.location == "response"}
+
+
+def test_every_finding_says_whom_it_is_about() -> None:
+    """``side``: the client (its request, headers included), the server (its answer, envelope
+    included) or the capture (what the recording did not keep)."""
+    ex = success(ADMIN)
+    request_side = [
+        attrs.evolve(ex, method="GET"),  # method
+        attrs.evolve(ex, request_headers=set_header(ex.request_headers, "X-Amz-Target", "Nope.Nope")),
+        attrs.evolve(ex, request_headers=set_header(ex.request_headers, "Content-Type", "application/json")),
+        attrs.evolve(ex, request_headers=set_header(ex.request_headers, "Authorization", None)),
+        attrs.evolve(ex, request_body=b'{"UserPoolId":"not a pool id!","Username":"alice"}'),
+        attrs.evolve(
+            ex,
+            request_headers=set_header(
+                ex.request_headers, "X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth"
+            ),
+        ),
+    ]
+    for changed in request_side:
+        found = examine(changed).findings
+        client = {f.kind for f in found if f.side == "client"}
+        assert client and all(f.location == "request" for f in found if f.side == "client"), found
+        assert {f.kind for f in found if f.side == "server"} <= {"rejection_expected"}, found
+    server_side = [
+        attrs.evolve(ex, status=204),
+        attrs.evolve(ex, response_headers=set_header(ex.response_headers, "Content-Type", "text/plain")),
+        attrs.evolve(ex, response_headers=set_header(ex.response_headers, "x-amzn-RequestId", None)),
+        attrs.evolve(ex, response_body=b'{"Username":1}'),
+        with_error_headers(failure(ADMIN, "UserNotFoundException"), x_amzn_ErrorType="UserNotFoundException"),
+    ]
+    for changed in server_side:
+        found = examine(changed).findings
+        assert found and {f.side for f in found} == {"server"}, found
+    for changed in (
+        attrs.evolve(ex, response_body=None),
+        attrs.evolve(ex, request_body=None),
+        attrs.evolve(ex, status=None, response_headers=(), response_body=None),
+    ):
+        found = examine(changed).findings
+        assert found and {f.side for f in found} == {"capture"}, found
+
+
+def test_a_client_fault_the_response_refuses_as_the_service_does_is_expected() -> None:
+    """``expected`` marks the client's findings that the server handled as the service does: a
+    refusal the capture shows, or a member the service ignores (unknown, repeated).  The exchange
+    is faithful, and ``--strict`` has nothing to hold against it."""
+    ex = success(ADMIN)
+    body = b'{"UserPoolId":"not a pool id!","Username":"alice"}'
+    answered = examine(attrs.evolve(ex, request_body=body)).findings  # a success: not refused
+    assert [(f.kind, f.side, f.expected) for f in answered] == [
+        ("pattern", "client", False),
+        ("rejection_expected", "server", False),
+    ]
+    for fixture in generate(ADMIN, "invalid", count=40, seed=7):
+        if fixture.shape != ADMIN.input.__name__:
+            continue
+        found = examine(fixture.exchange).findings  # type: ignore[arg-type]
+        assert found and all(f.severity == "warning" for f in found)
+        refused = [f for f in found if f.expected]
+        assert fixture.violation is not None
+        if fixture.violation.kind == "unknown_member":  # accepted and ignored, as the service does
+            assert refused == list(found)
+            continue
+        assert refused and {(f.side, f.location) for f in refused} == {("client", "request")}
+        assert all(f.to_json()["expected"] for f in refused)
+    # A request the service accepts (an unknown member) is the client's note, handled as expected.
+    extra = examine(attrs.evolve(ex, request_body=(ex.request_body or b"")[:-1] + b',"Brand":1}')).findings
+    assert [(f.kind, f.side, f.expected) for f in extra] == [("unknown_member", "client", True)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Grouping: one cause, one message; what differs from exchange to exchange is in ``detail``.
+
+
+def _refusal(message: str) -> Callable[[Exchange], Exchange]:
+    def make(ex: Exchange) -> Exchange:
+        return attrs.evolve(
+            ex,
+            request_body=b'{"UserPoolId":"not a pool id!","Username":"alice"}',
+            status=400,
+            response_headers=(
+                ("Content-Type", CONTENT_TYPE),
+                ("x-amzn-ErrorType", "InvalidParameterException:"),
+                ("x-amzn-ErrorMessage", message),
+                ("x-amzn-RequestId", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"),
+            ),
+            response_body=json.dumps({"__type": "InvalidParameterException", "message": message}).encode(),
+        )
+
+    return make
+
+
+#: One cause each, with a noise value ``n`` that changes what the exchange carries.
+NOISY: dict[str, Callable[[Exchange, int], Exchange]] = {
+    "request_id_format": lambda ex, n: attrs.evolve(
+        ex, response_headers=set_header(ex.response_headers, "x-amzn-RequestId", f"req-{n}")
+    ),
+    "method": lambda ex, n: attrs.evolve(ex, method=("GET", "PUT", "DELETE", "PATCH")[n % 4]),
+    "unknown_operation": lambda ex, n: attrs.evolve(
+        ex, request_headers=set_header(ex.request_headers, "X-Amz-Target", f"Service{n}.Op{n}")
+    ),
+    "content_type (request)": lambda ex, n: attrs.evolve(
+        ex, request_headers=set_header(ex.request_headers, "Content-Type", f"text/x-{n}")
+    ),
+    "content_type (response)": lambda ex, n: attrs.evolve(
+        ex, response_headers=set_header(ex.response_headers, "Content-Type", f"text/x-{n}")
+    ),
+    "status": lambda ex, n: attrs.evolve(ex, status=201 + n % 99),
+    "pattern": lambda ex, n: attrs.evolve(
+        ex, request_body=json.dumps({"UserPoolId": f"not a pool {n}!", "Username": "alice"}).encode()
+    ),
+    "malformed_json": lambda ex, n: attrs.evolve(ex, response_body=b"{" + b" " * (n % 50) + b'"Username": '),
+    "undeclared_error": lambda ex, n: attrs.evolve(
+        ex,
+        status=400,
+        response_headers=(
+            ("Content-Type", CONTENT_TYPE),
+            ("x-amzn-ErrorType", f"Teapot{n}Exception:"),
+            ("x-amzn-RequestId", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"),
+        ),
+        response_body=json.dumps({"__type": f"Teapot{n}Exception"}).encode(),
+    ),
+    "error_code": lambda ex, n: with_error_headers(
+        failure(ADMIN, "UserNotFoundException"), x_amzn_ErrorType=f"Other{n}Exception:"
+    ),
+    "validation_message": lambda ex, n: _refusal(f"pool {n} is wrong")(ex),
+}
+
+
+@pytest.mark.parametrize("cause", sorted(NOISY))
+@given(a=st.integers(10**6, 10**7), b=st.integers(10**6, 10**7), reveal=st.booleans())
+@settings(max_examples=20)
+def test_the_same_cause_gives_the_same_message(cause: str, a: int, b: int, reveal: bool) -> None:
+    ex = success(ADMIN)
+    first = examine(NOISY[cause](ex, a), reveal=reveal).findings
+    second = examine(NOISY[cause](ex, b), reveal=reveal).findings
+    assert first
+    assert [(f.kind, f.message) for f in first] == [(f.kind, f.message) for f in second]
+    for f in first:  # the noise is not in any message, only (when it may be shown) in a detail
+        assert f"{a}" not in f.message
+
+
+def test_what_differs_is_in_the_detail() -> None:
+    ex = success(ADMIN)
+    (rid,) = examine(NOISY["request_id_format"](ex, 7)).findings
+    assert rid.detail == "'req-7'" and rid.to_json()["detail"] == "'req-7'"
+    found = examine(NOISY["pattern"](ex, 7)).findings
+    assert [(f.kind, f.detail) for f in found] == [("pattern", "'not a pool 7!'"), ("rejection_expected", "")]
+    (refused,) = [f for f in examine(NOISY["validation_message"](ex, 7)).findings if f.location == "response"]
+    assert "pool 7 is wrong" not in refused.detail
+    (revealed,) = [
+        f
+        for f in examine(NOISY["validation_message"](ex, 7), reveal=True).findings
+        if f.location == "response"
+    ]
+    assert "pool 7 is wrong" in revealed.detail and "1 validation error detected" in revealed.detail
 
 
 def test_members_newer_than_the_model_are_warnings() -> None:
@@ -372,8 +692,73 @@ def test_sensitive_values_appear_only_with_reveal() -> None:
     broken = attrs.evolve(ex, response_body=json.dumps(body).encode())
     hidden = examine(broken).findings
     assert [(f.kind, f.pointer) for f in hidden] == [("length_max", "/Username")]
-    assert secret[:30] not in hidden[0].message
-    assert secret[:30] in examine(broken, reveal=True).findings[0].message
+    assert secret[:30] not in hidden[0].message + hidden[0].detail
+    assert secret[:30] in examine(broken, reveal=True).findings[0].detail
+
+
+# --------------------------------------------------------------------------------------------------
+# Secrets: no finding quotes a sensitive member, a credential header or a captured error message.
+
+SECRET = "s3cr3t PLANTED 0xC0FFEE"
+#: The forms a planted secret takes: as it is (a space breaks most patterns), too long for any
+#: limit, and wrapped in a list or an object where the model wants a string.
+PLANTINGS: dict[str, Callable[[], Any]] = {
+    "as is": lambda: SECRET,
+    "too long": lambda: SECRET * 300,
+    "in a list": lambda: [SECRET],
+    "in an object": lambda: {"v": SECRET},
+}
+
+
+def plant(wire: Any, cls: type, draw: Callable[[Any], Any]) -> Any:
+    """``wire`` with every sensitive member (at any depth) replaced by a planted secret; a list of
+    structures may also arrive as one object, or a structure as a list (a wrong type at a member
+    that is not sensitive, holding sensitive members)."""
+    if type(wire) is not dict:
+        return wire
+    out = dict(wire)
+    for _, m in members_of(cls):
+        if m.sensitive:
+            out[m.wire] = PLANTINGS[draw(st.sampled_from(sorted(PLANTINGS)))]()
+            continue
+        value = out.get(m.wire)
+        member = m.shape.member
+        if m.shape.type == "list" and member is not None and member.target and type(value) is list:
+            items = [plant(v, structure(member.target), draw) for v in value]
+            out[m.wire] = items[0] if items and draw(st.booleans()) else items
+        elif m.shape.type == "structure" and m.shape.target and type(value) is dict:
+            inner = plant(value, structure(m.shape.target), draw)
+            out[m.wire] = [inner] if draw(st.booleans()) else inner
+    return out
+
+
+@given(ex=cst.exchanges(), data=st.data())
+def test_no_finding_quotes_a_secret(ex: Exchange, data: st.DataObject) -> None:
+    op = OPERATIONS[_hmap(ex.request_headers)["x-amz-target"].rpartition(".")[2]]
+    request = plant(json.loads(ex.request_body or b""), op.input, data.draw)
+    response = json.loads(ex.response_body or b"")
+    if ex.status == 200:
+        response = plant(response, op.output, data.draw)
+    else:
+        cls = op.error_for_code(response["__type"])
+        response = plant(response, cls, data.draw)
+        response[cls.message_member] = SECRET  # a captured error message, quoted only with reveal
+    headers = ex.request_headers
+    for name in sorted(SENSITIVE_HEADERS - {"set-cookie"}):
+        headers = set_header(headers, name, SECRET)
+    planted = attrs.evolve(
+        ex,
+        request_headers=headers,
+        request_body=json.dumps(request).encode(),
+        response_headers=set_header(ex.response_headers, "Set-Cookie", SECRET),
+        response_body=json.dumps(response).encode(),
+    )
+    for f in examine(planted).findings:
+        assert "C0FFEE" not in json.dumps(f.to_json()), f
+    # The secrets did reach the checker: asked to, it shows them.
+    revealed = examine(planted, reveal=True).findings
+    if any(isinstance(v, list | dict) for v in request.values()):
+        assert any("C0FFEE" in f.detail for f in revealed)
 
 
 def test_validate_exchange_takes_parts() -> None:
@@ -398,7 +783,9 @@ def test_validate_exchange_takes_parts() -> None:
         "member_path",
         "header",
         "side",
+        "expected",
         "message",
+        "detail",
     }
 
 

@@ -24,32 +24,55 @@ EXAMPLE = ROOT / "examples" / "moto-cognito.har"
 # (entry index, operation, severity, kind, location) of every finding on moto 5.2.1's traffic.
 MOTO_IDS = "warning", "request_id_format", "envelope"  # moto's request ids are 52 random letters, not UUIDs
 JSON_ERRORS = "warning", "json_content_type", "envelope"  # moto labels errors application/json
+# moto writes X-Amzn-ErrorType as the bare code ("UserNotFoundException"); the service appends a
+# colon ("UserNotFoundException:", whole-api.md section 0 item 8).
+NO_COLON = "warning", "error_type_format", "envelope"
+# moto sends no x-amzn-ErrorMessage; the service repeats the body's message there (same source).
+NO_MESSAGE_HEADER = "warning", "error_message_header", "envelope"
 EXPECTED = {
     (5, "AdminGetUser", *MOTO_IDS),
     # unknown user: UserNotFoundException, right status and code
     (6, "AdminGetUser", *MOTO_IDS),
     (6, "AdminGetUser", *JSON_ERRORS),
+    (6, "AdminGetUser", *NO_COLON),
+    (6, "AdminGetUser", *NO_MESSAGE_HEADER),
     # unknown, well-formed pool id: ResourceNotFoundException
     (7, "AdminGetUser", *MOTO_IDS),
     (7, "AdminGetUser", *JSON_ERRORS),
+    (7, "AdminGetUser", *NO_COLON),
+    (7, "AdminGetUser", *NO_MESSAGE_HEADER),
     # a pool id breaking the model's pattern: the service refuses it with InvalidParameterException,
     # moto looks the pool up and answers ResourceNotFoundException
     (8, "AdminGetUser", "error", "pattern", "request"),
     (8, "AdminGetUser", "error", "rejection_expected", "response"),
     (8, "AdminGetUser", *MOTO_IDS),
     (8, "AdminGetUser", *JSON_ERRORS),
+    (8, "AdminGetUser", *NO_COLON),
+    (8, "AdminGetUser", *NO_MESSAGE_HEADER),
     (9, "GetUser", *MOTO_IDS),
     # a bad token: NotAuthorizedException
     (10, "GetUser", *MOTO_IDS),
     (10, "GetUser", *JSON_ERRORS),
+    (10, "GetUser", *NO_COLON),
+    (10, "GetUser", *NO_MESSAGE_HEADER),
     # a body that is not JSON: the service answers SerializationException, moto NotAuthorizedException
     (11, "GetUser", "error", "malformed_json", "request"),
     (11, "GetUser", "error", "rejection_expected", "response"),
     (11, "GetUser", *MOTO_IDS),
     (11, "GetUser", *JSON_ERRORS),
+    (11, "GetUser", *NO_COLON),
+    (11, "GetUser", *NO_MESSAGE_HEADER),
     # GetUserAuthFactors is rendered by cognito-spec (moto lacks it): the missing token is the client's
     # fault, refused as the service refuses it, so a warning
     (14, "GetUserAuthFactors", "warning", "required", "request"),
+}
+# Whom each finding is about, and whether the capture shows it refused as the service refuses it:
+# everything is moto's (server) except the three broken requests, the client's; the one of them
+# refused as the service refuses it is expected (a faithful exchange, nothing for --strict).
+CLIENT = {
+    (8, "pattern"): False,  # moto answered ResourceNotFoundException: not the service's refusal
+    (11, "malformed_json"): False,  # moto answered NotAuthorizedException, not SerializationException
+    (14, "required"): True,  # cognito-spec's InvalidParameterException: the service's refusal
 }
 EXPECTED_SUMMARY = {
     "entries": 17,
@@ -66,6 +89,21 @@ EXPECTED_SUMMARY = {
         "CreateUserPoolClient": 1,
     },
 }
+
+
+def sides(path: Path) -> tuple[set[str], dict[tuple[int, str], bool]]:
+    """The sides of the server's findings, and ``expected`` of the client's, from the JSON report."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "cognito_spec", "validate", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    *findings, _ = (json.loads(line) for line in proc.stdout.splitlines())
+    server = {f["side"] for f in findings if (f["index"], f["kind"]) not in CLIENT}
+    client = {(f["index"], f["kind"]): f["expected"] for f in findings if f["side"] == "client"}
+    return server, client
 
 
 def validate(path: Path) -> tuple[int, set[tuple[Any, ...]], dict[str, Any]]:
@@ -102,6 +140,7 @@ def test_fresh_moto_traffic_has_exactly_the_known_findings(recorded: Path) -> No
     assert code == 1
     assert table == EXPECTED
     assert {k: summary[k] for k in EXPECTED_SUMMARY} == EXPECTED_SUMMARY
+    assert sides(recorded) == ({"server"}, CLIENT)
 
 
 def test_the_recording_says_what_was_rendered_by_cognito_spec(recorded: Path) -> None:
@@ -125,3 +164,7 @@ def test_the_shipped_example_gives_the_same_findings() -> None:
     assert code == 1
     assert table == EXPECTED
     assert {k: summary[k] for k in EXPECTED_SUMMARY} == EXPECTED_SUMMARY
+
+
+def test_the_findings_say_whom_they_are_about() -> None:
+    assert sides(EXAMPLE) == ({"server"}, CLIENT)

@@ -14,8 +14,8 @@ once, a count and its first :data:`SHOWN` entries::
 
 Two findings are alike when they agree in severity, side, kind, location and path, and their
 messages differ at most in per-exchange details: quoted values (``'4DOm2l...'``) and numbers (a
-column, an array index in a JSON pointer).  Groups are printed errors first, then warnings about the
-server's answer (those fail ``--strict``), then the rest (the client's request, the capture itself);
+column, an array index in a JSON pointer).  Groups are printed errors first, then the warnings that
+fail ``--strict``, then the rest (expected refusals of the client's faults, the capture itself);
 in each rank by first appearance, and the entries of a group in input order.  A group of one is its
 plain line.
 
@@ -48,17 +48,15 @@ _DETAIL: Final = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d+")
 
 def finding_line(source: str, index: int, operation: str | None, f: Finding) -> str:
     """``FILE#N OPERATION SEVERITY SIDE LOCATION PATH [KIND]: MESSAGE``."""
-    return (
-        f"{source}#{index} {operation or '-'} {f.severity} {f.side} {f.location} {f.path}"
-        f" [{f.kind}]: {f.message}"
-    )
+    line = f"{source}#{index} {operation or '-'} {f.severity} {f.side} {f.location} {f.path} [{f.kind}]: {f.message}"
+    return f"{line}: {f.detail}" if f.detail else line
 
 
 def rank(f: Finding) -> int:
-    """0 errors, 1 warnings about the server's answer (they fail ``--strict``), 2 the other warnings."""
+    """0 errors, 1 warnings that fail ``--strict``, 2 the other warnings."""
     if f.severity == "error":
         return 0
-    return 1 if f.side == "server" else 2
+    return 1 if f.side != "capture" and not f.expected else 2
 
 
 def _shape(text: str) -> str:

@@ -10,9 +10,10 @@
     Messages are redacted unless ``--reveal``.
 
     The exit status is :data:`EXIT_RULE`: an error fails the run; with ``--strict`` so does a
-    warning about the server's answer (``Finding.side == "server"``); a warning about the client's
-    request (an invalid request the server refused as the service does) or about the capture itself
-    (a body or a response the recording did not keep, as Chrome's DevTools exports do) never does.
+    warning, except two kinds that say nothing against the traffic: a client fault the server
+    refused as the service does (``Finding.expected``) and a finding about the capture itself
+    (``Finding.side == "capture"``: a body or a response the recording did not keep, as Chrome's
+    DevTools exports do).
 
 How ``--jobs`` works, and when it does not: a regular JSON-lines file is cut into byte ranges of
 whole lines (:data:`JSONL_BATCH_BYTES`) which the workers read and validate themselves; the main
@@ -63,10 +64,9 @@ __all__ = ["EXIT_RULE", "fails_strict", "register"]
 #: The exit status, in the words of ``--help`` (and of the README).
 EXIT_RULE: Final = (
     "Exit status: 0 when no finding fails the run, 1 when one does, 2 when an input is unreadable or"
-    " the usage is wrong. An error always fails the run. With --strict, a warning about the server's"
-    " answer (side server: a fidelity note) fails it too. A warning about the client's request"
-    " (side client: e.g. an invalid request the server refused as the service does) or about the"
-    " capture itself (side capture: a body or response the recording did not keep) never does."
+    " the usage is wrong. An error always fails the run. With --strict, a warning fails it too,"
+    " except an invalid request the server refused as the service does (marked expected) and a"
+    " finding about the capture itself (side capture: a body or response the recording did not keep)."
 )
 
 #: The C scanner of a default decoder: what json.loads runs, without its wrappers.
@@ -105,7 +105,9 @@ def register(subparsers: Any) -> None:
         help="text: list every finding, one line each, in input order (default: group findings alike)",
     )
     p.add_argument(
-        "--strict", action="store_true", help="warnings about the server's answer also fail the run"
+        "--strict",
+        action="store_true",
+        help="warnings also fail the run (not expected refusals, not artefacts of the capture)",
     )
     p.add_argument(
         "--jobs",
@@ -120,8 +122,8 @@ def register(subparsers: Any) -> None:
 
 
 def fails_strict(f: Finding) -> bool:
-    """Whether a warning fails the run under ``--strict``: only one about the server's answer."""
-    return f.severity == "warning" and f.side == "server"
+    """Whether a warning fails the run under ``--strict`` (see :data:`EXIT_RULE`)."""
+    return f.severity == "warning" and f.side != "capture" and not f.expected
 
 
 # --------------------------------------------------------------------------------------------------
@@ -147,7 +149,7 @@ class _Tally:
     operations: Counter[str] = attrs.field(factory=Counter)
     valid: int = 0
     invalid: int = 0
-    strict_invalid: int = 0  # exchanges with no errors but a server warning (invalid under --strict)
+    strict_invalid: int = 0  # exchanges with no errors but a warning that fails --strict
     errors: int = 0
     warnings: int = 0
     warnings_by_side: Counter[str] = attrs.field(factory=Counter)

@@ -7,7 +7,8 @@
 * an error response against the errors the operation may return (the model's list plus the
   service-level ones, see :class:`~cognito_spec.operations.Operation`);
 * the envelope: Content-Type, the ``x-amzn-RequestId`` header, the ``X-Amzn-ErrorType`` header
-  matching the body's ``__type``, the status the service really sends for that error;
+  matching the body's ``__type`` and written as the service writes it, the message repeated in
+  ``x-amzn-ErrorMessage``, the status the service really sends for that error;
 * consistency: a request that breaks the model must be answered with the error the service gives
   for it (SerializationException, InvalidParameterException with the service's message, ...).
 
@@ -17,48 +18,74 @@ model, yet not what the service does (a status from the model's ``httpError`` tr
 400 the service sends, an error labelled ``application/json``, an IAM operation without a SigV4
 ``Authorization`` header, members or enum values newer than the pinned model).
 
-Finding kinds (stable strings):
+Finding kinds (stable strings), with their severity and :attr:`Finding.side`:
 
-=========================  =========  ===========================================================
-kind                       severity   meaning
-=========================  =========  ===========================================================
-required, type, length_*,  error      a member breaks the input or output shape (the validation
-pattern, enum, range_*,               kinds of :class:`~cognito_spec.codec.violations.Violation`); a request
-timestamp_range,                      that the response shows refused as the service refuses it
-malformed_json,                       has them as warnings
-invalid_utf8
-unknown_member             warning    a member the pinned model does not know (new, or a typo);
-                                      the service ignores it in a request
-duplicate_key              warning    a repeated key in an object (readers keep the last value)
-unknown_operation          error      X-Amz-Target missing or not an operation of the service
-uncovered_operation        warning    a Cognito operation outside this model (not checked)
-method                     error      the request is not a POST
-content_type               error      Content-Type is not awsJson1_1 (request), or not JSON
-                                      (response)
-json_content_type          warning    a response labelled ``application/json``
-request_id                 error      the response has no ``x-amzn-RequestId`` header
-request_id_format          warning    the request id is not a UUID, as the service's always are
-status                     error      a status the service does not send for this response
-model_http_status          warning    an error status taken from the model's httpError trait
-error_code                 error      an error without a code, or header and body disagreeing
-error_header               warning    an error without ``X-Amzn-ErrorType`` or without ``__type``
-undeclared_error           error      an error code the operation cannot return
-rejection_expected         error      the request breaks the model, but the response is not the
-                                      error the service answers it with
-validation_message         warning    the right InvalidParameterException, another message
-authorization              warning    an IAM-authorised (SigV4) operation without Authorization
-body_missing               warning    the capture did not keep a body (browsers may drop them)
-no_response                warning    the capture holds no response
-=========================  =========  ===========================================================
+=========================  ========  =======  ==================================================
+kind                       severity  side     meaning
+=========================  ========  =======  ==================================================
+required, type, length_*,  error     client,  a member breaks the input shape (location
+pattern, enum, range_*,              server   ``request``, side client) or the output or error
+timestamp_range,                              shape (``response``, side server): the validation
+malformed_json,                               kinds of :class:`~cognito_spec.codec.violations.Violation`.
+invalid_utf8                                  A request's are warnings with ``expected`` set when
+                                              the response refuses it as the service does
+unknown_member             warning   client,  a member the pinned model does not know (new, or a
+                                     server   typo); the service ignores it in a request
+duplicate_key              warning   client,  a repeated key in an object (readers keep the last)
+                                     server
+unknown_operation          error     client   X-Amz-Target missing or not an operation of the
+                                              service
+uncovered_operation        warning   client   a Cognito operation outside this model (not checked)
+method                     error     client   the request is not a POST
+content_type               error     client,  Content-Type is not ``application/x-amz-json-1.1``:
+                                     server   a request the service cannot route (client), or a
+                                              response, success or error, labelled with another
+                                              type or none (server)
+authorization              warning   client   an IAM-authorised (SigV4) operation without
+                                              ``Authorization``
+json_content_type          warning   server   a response labelled ``application/json``
+request_id                 error     server   the response has no ``x-amzn-RequestId`` header
+request_id_format          warning   server   the request id is not a UUID, as the service's are
+status                     error     server   a status the service does not send for this response
+model_http_status          warning   server   an error status taken from the model's httpError trait
+error_code                 error     server   an error without a code, or header and body
+                                              disagreeing
+error_header               warning   server   an error without ``X-Amzn-ErrorType`` or ``__type``
+error_type_format          warning   server   ``x-amzn-ErrorType`` not written ``<Code>:`` (no
+                                              colon, a URL or a namespace), or a ``__type`` with a
+                                              namespace: clients read both, the service sends
+                                              neither
+error_message_header       warning   server   an error with a message but no
+                                              ``x-amzn-ErrorMessage``, or one that differs from the
+                                              body's message
+undeclared_error           error     server   an error code the operation cannot return
+rejection_expected         error     server   the request breaks the model, but the response is not
+                                              the error the service answers it with
+validation_message         warning   server   the right InvalidParameterException, another message
+body_missing               warning   capture  the capture did not keep a body (no text, or an empty
+                                              one where Content-Length announces one)
+no_response                warning   capture  the capture holds no response (HAR status 0 too)
+=========================  ========  =======  ==================================================
 
-Messages never quote sensitive values (tokens, user names, attribute values) or the captured error
-messages unless ``reveal=True``.
+``side`` follows from ``kind`` and ``location``: the two capture kinds are ``capture``, anything at
+location ``request`` is ``client``, the rest ``server``.  ``expected`` is set on a client's
+findings that the server handled as the service does: refused as the service refuses them, or (an
+unknown member, a repeated key) ignored as the service ignores them.  Whether a finding fails a
+run is the caller's rule; the one meant for the CLI: an error fails; with ``--strict`` a warning
+fails too, unless its side is ``capture`` or it is ``expected``.
+
+A finding's ``message`` depends only on its cause, so a report can group repeated findings by
+``kind`` and ``message``; what one exchange showed of the cause (the value, the header as sent, the
+status) is its ``detail``.  Neither quotes a sensitive value (tokens, user names, attribute values),
+a credential header, a list or object sent where the model wants something else, or a captured
+error message, unless ``reveal=True``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -69,7 +96,16 @@ from cognito_spec.operations import TARGET_PREFIX, error_class, operation_for_ta
 from cognito_spec.protocol.headers import HeadersLike
 from cognito_spec.protocol.server import CONTENT_TYPE, content_type_ok
 from cognito_spec.shapes import UnknownOperationException
-from cognito_spec.traffic.fast import UUID, code_of, header_map, quick_headers, quick_valid
+from cognito_spec.traffic.fast import (
+    UUID,
+    code_of,
+    error_type_departure,
+    header_map,
+    message_header_agrees,
+    quick_headers,
+    quick_valid,
+)
+from cognito_spec.traffic.finding import CAPTURE_KINDS, ExchangeReport, Finding, Location, Severity, Side
 from cognito_spec.traffic.record import Exchange, Headers
 from cognito_spec.validation.answers import service_error
 from cognito_spec.validation.validate import validate
@@ -78,6 +114,7 @@ if TYPE_CHECKING:
     from cognito_spec.operations import Operation
 
 __all__ = [
+    "CAPTURE_KINDS",
     "ExchangeReport",
     "Finding",
     "Location",
@@ -87,90 +124,48 @@ __all__ = [
     "validate_exchange",
 ]
 
-Severity = Literal["error", "warning"]
-Location = Literal["request", "response", "envelope"]
-#: Whom a finding is about: ``client`` (the request the client sent), ``server`` (the answer the
-#: server gave, envelope included) or ``capture`` (the recording itself: a body the tool did not keep,
-#: a response it did not record).  ``--strict`` and the exit code follow it.
-Side = Literal["client", "server", "capture"]
-
-#: Finding kinds that describe the recording, not the traffic.
-CAPTURE_KINDS: Final = frozenset({"body_missing", "no_response"})
-
-
-@attrs.frozen
-class Finding:
-    """One problem of an exchange.
-
-    ``pointer`` (RFC 6901) and ``member_path`` (the service's spelling, ``userAttributes.1.member.name``)
-    locate a body finding; ``header`` names the header an envelope finding is about.  ``message`` is
-    already redacted unless the finding was made with ``reveal=True``.
-    """
-
-    severity: Severity
-    kind: str
-    location: Location
-    message: str
-    pointer: str = ""
-    member_path: str = ""
-    header: str | None = None
-
-    @property
-    def side(self) -> Side:
-        """Whom the finding is about (see :data:`Side`)."""
-        if self.kind in CAPTURE_KINDS:
-            return "capture"
-        return "client" if self.location == "request" else "server"
-
-    @property
-    def path(self) -> str:
-        """Where, in one word: the header name, the JSON pointer, or ``/`` for a whole body."""
-        if self.header is not None:
-            return self.header
-        return self.pointer or "/"
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready record with a fixed set of keys (``header`` is null when not about one)."""
-        return {
-            "severity": self.severity,
-            "kind": self.kind,
-            "location": self.location,
-            "pointer": self.pointer,
-            "member_path": self.member_path,
-            "header": self.header,
-            "side": self.side,
-            "message": self.message,
-        }
-
-
-@attrs.frozen
-class ExchangeReport:
-    """The findings of one exchange, with the operation it called (None when it names none)."""
-
-    operation: str | None
-    findings: tuple[Finding, ...]
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
-
-    @property
-    def valid(self) -> bool:
-        return self.errors == 0
-
-
 _COGNITO_PREFIX: Final = TARGET_PREFIX + "."
 #: Violations of a request the service accepts (see cognito_spec.validation.validate.service_error).
 _ACCEPTED_KINDS: Final = frozenset({"unknown_member", "duplicate_key"})
+#: Violation kinds whose value says nothing more than the kind (or is not there to say).
+_VALUELESS_KINDS: Final = frozenset({"required", "unknown_member", "duplicate_key"})
+#: The body-level violations: one message each, the parser's account (a position) as the detail.
+_BODY_MESSAGES: Final = {
+    "malformed_json": "the body is not valid JSON",
+    "invalid_utf8": "the body is not valid UTF-8",
+}
 
 
 def _short(text: object, limit: int = 80) -> str:
     s = repr(text)
     return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def _violation_finding(v: Violation, location: Location, reveal: bool) -> Finding:
+    """A finding of a broken constraint: the constraint in ``message``, the value in ``detail``.
+
+    The message is the violation described as if its member were sensitive and without its own
+    ``detail``, so it never carries a value.  The value goes into ``detail`` only when it may be
+    shown: with ``reveal``, or when the member is not sensitive and the value is a scalar.  A list
+    or an object is never quoted unasked, even at a member that is not sensitive: it may hold
+    members that are (an ``AttributeType`` list sent as one object holds an attribute value).
+    """
+    body_message = _BODY_MESSAGES.get(v.kind)
+    if body_message is not None:
+        # The parser's own words (its position, "nesting too deep", a byte-order mark): no content.
+        message, detail = body_message, v.detail or ""
+    else:
+        message = attrs.evolve(v, sensitive=True, detail=None).describe()
+        detail = ""
+        if v.value is not None and v.kind not in _VALUELESS_KINDS:
+            scalar = isinstance(v.value, str | int | float | Decimal)  # bool is an int
+            if reveal or (scalar and not v.sensitive and v.kind != "type"):
+                detail = _short(v.value)
+        if reveal and v.detail:
+            detail = f"{detail} ({v.detail})" if detail else v.detail
+    return Finding(
+        v.severity, v.kind, location, message, json_pointer(v.path), member_path(v.path), detail=detail
+    )
 
 
 class _Checker:
@@ -194,27 +189,34 @@ class _Checker:
         message: str,
         header: str | None = None,
         *,
+        detail: str = "",
+        pointer: str = "",
         request: bool = False,
     ) -> None:
         if request and severity == "error":
             self.request_errors.append(len(self.findings))
-        self.findings.append(Finding(severity, kind, location, message, header=header))
+        self.findings.append(
+            Finding(severity, kind, location, message, pointer=pointer, header=header, detail=detail)
+        )
 
     def add_violations(self, violations: Iterable[Violation], location: Location, *, request: bool) -> None:
-        reveal = self.reveal
         for v in violations:
             if request and v.severity == "error":
                 self.request_errors.append(len(self.findings))
-            self.findings.append(
-                Finding(
-                    v.severity,
-                    v.kind,
-                    location,
-                    v.describe(reveal=reveal),
-                    json_pointer(v.path),
-                    member_path(v.path),
-                )
-            )
+            finding = _violation_finding(v, location, self.reveal)
+            if request and v.kind in _ACCEPTED_KINDS:
+                # The service ignores unknown members and keeps the last of repeated keys: a note
+                # about the client's request, which the service handles as it always does.
+                finding = attrs.evolve(finding, expected=True)
+            self.findings.append(finding)
+
+    def _body_missing(self, body: bytes | None, location: Location) -> None:
+        what = (
+            "the capture did not keep this body"
+            if body is None
+            else "the capture kept an empty body where Content-Length announces one"
+        )
+        self.add("warning", "body_missing", location, what)
 
     # -- request ---------------------------------------------------------------------------------
 
@@ -224,30 +226,38 @@ class _Checker:
             self.add(
                 "error",
                 "method",
-                "envelope",
-                f"the service only answers POST, not {_short(ex.method, 20)}",
+                "request",
+                "the service only answers POST",
+                detail=_short(ex.method, 20),
                 request=True,
             )
         target = h.get("x-amz-target")
         op = operation_for_target(target) if target is not None else None
         if op is None:
-            what = (
+            self.add(
+                "error",
+                "unknown_operation",
+                "request",
                 "no X-Amz-Target header"
                 if target is None
-                else f"X-Amz-Target {_short(target)} names no operation"
+                else "X-Amz-Target names no operation of the service",
+                "X-Amz-Target",
+                detail="" if target is None else _short(target),
+                request=True,
             )
-            self.add("error", "unknown_operation", "envelope", what, "X-Amz-Target", request=True)
             self.expected = _make(UnknownOperationException)
             return None
         ct = h.get("content-type")
         if ct != CONTENT_TYPE and not content_type_ok(ct):
-            got = "no Content-Type" if ct is None else f"Content-Type {_short(ct)}"
             self.add(
                 "error",
                 "content_type",
-                "envelope",
-                f"{got}; the service routes only {CONTENT_TYPE}",
+                "request",
+                f"no Content-Type; the service routes only {CONTENT_TYPE}"
+                if ct is None
+                else f"a Content-Type the service does not route; it routes only {CONTENT_TYPE}",
                 "Content-Type",
+                detail="" if ct is None else _short(ct),
                 request=True,
             )
             self.expected = _make(UnknownOperationException)
@@ -255,13 +265,13 @@ class _Checker:
             self.add(
                 "warning",
                 "authorization",
-                "envelope",
-                f"{op.name} is IAM-authorised; the service refuses it without a SigV4 Authorization header",
+                "request",
+                "an IAM-authorised operation without a SigV4 Authorization header; the service refuses it",
                 "Authorization",
             )
         body = ex.request_body
-        if body is None:
-            self.add("warning", "body_missing", "request", "the capture did not keep this body")
+        if body is None or not _kept(body, h):
+            self._body_missing(body, "request")
             return op
         # The service reads an empty body as {} (see http.parse_request), checks enum values on input
         # (strict), ignores members it does not know and keeps the last of repeated keys: those two
@@ -281,6 +291,10 @@ class _Checker:
     # -- response --------------------------------------------------------------------------------
 
     def envelope(self, h: dict[str, str]) -> None:
+        # The service labels successes and errors alike application/x-amz-json-1.1 (whole-api.md
+        # section 0 item 7: a real InitiateAuth success, cognito-local#404, and a real error,
+        # aws-sdk-ios-samples#144).  The application/x-amz-json-1.0 of the API Reference's samples
+        # is a documentation slip (wire-truth.md open question 1, settled there): an error here.
         ct = h.get("content-type")
         if ct == CONTENT_TYPE:
             pass
@@ -300,14 +314,16 @@ class _Checker:
                     "envelope",
                     f"served as application/json; the service sends {CONTENT_TYPE}",
                     "Content-Type",
+                    detail=_short(ct),
                 )
             else:
                 self.add(
                     "error",
                     "content_type",
                     "envelope",
-                    f"Content-Type {_short(ct)} is not {CONTENT_TYPE}",
+                    f"a Content-Type other than {CONTENT_TYPE}, which the service sends",
                     "Content-Type",
+                    detail=_short(ct),
                 )
         rid = h.get("x-amzn-requestid")
         if rid is None:
@@ -317,20 +333,25 @@ class _Checker:
                 "warning",
                 "request_id_format",
                 "envelope",
-                f"request id {_short(rid)} is not a UUID, as the service's are",
+                "the request id is not a UUID, as the service's are",
                 "x-amzn-RequestId",
+                detail=_short(rid),
             )
 
-    def success(self, op: Operation | None, status: int) -> None:
+    def success(self, op: Operation | None, status: int, h: dict[str, str]) -> None:
         if status != 200:
             self.add(
-                "error", "status", "envelope", f"status {status}; the service answers successes with 200"
+                "error",
+                "status",
+                "envelope",
+                "a success with a status other than 200, which the service answers successes with",
+                detail=f"status {status}",
             )
         if op is None or op.output is None:
             return
         body = self.ex.response_body
-        if body is None:
-            self.add("warning", "body_missing", "response", "the capture did not keep this body")
+        if body is None or not _kept(body, h):
+            self._body_missing(body, "response")
             return
         # Tolerant: members and enum values newer than the pinned model are warnings, and a missing
         # required member is still an error (the service's promise; clients index it).
@@ -343,8 +364,8 @@ class _Checker:
         header_code = code_of(h.get("x-amzn-errortype"))
         body = self.ex.response_body
         data: Any = None
-        if body is None:
-            self.add("warning", "body_missing", "response", "the capture did not keep this body")
+        if body is None or not _kept(body, h):
+            self._body_missing(body, "response")
         else:
             try:
                 data = _decode(_body_text(body), _DECODER)
@@ -356,14 +377,17 @@ class _Checker:
                 "error",
                 "error_code",
                 "envelope",
-                f"X-Amzn-ErrorType says {_short(header_code)}, the body's __type {_short(body_code)}",
+                "X-Amzn-ErrorType and the body's __type name different errors",
                 "X-Amzn-ErrorType",
+                detail=f"X-Amzn-ErrorType {_short(header_code)}, __type {_short(body_code)}",
             )
         elif not header_code and not body_code:
             self.add(
                 "error", "error_code", "envelope", "an error response without X-Amzn-ErrorType or __type"
             )
         elif not header_code:
+            # The service sends x-amzn-ErrorType with every captured error (whole-api.md section 0
+            # item 8); Amplify reads it before the body, so a missing one is worth a note.
             self.add(
                 "warning",
                 "error_header",
@@ -373,17 +397,59 @@ class _Checker:
             )
         elif not body_code and data is not None:
             self.add("warning", "error_header", "response", "no __type in the body; the service sends one")
+        if header_code and (not body_code or header_code == body_code):
+            # The service writes ``<Code>:`` (whole-api.md section 0 item 8; wire-truth.md section 4.2).
+            raw = h["x-amzn-errortype"]
+            how = error_type_departure(raw, header_code)
+            if how is not None:
+                self.add(
+                    "warning",
+                    "error_type_format",
+                    "envelope",
+                    f"x-amzn-ErrorType is not written <Code>: as the service writes it ({how})",
+                    "x-amzn-ErrorType",
+                    detail=_short(raw),
+                )
+        if body_code and data["__type"] != body_code:
+            # The body names the bare shape name, no namespace (wire-truth.md section 0 item 2, section
+            # 4.2; cognito-local#315 shows SDKs that map a namespaced one to the base error class).
+            self.add(
+                "warning",
+                "error_type_format",
+                "response",
+                "__type is not the bare error name the service writes",
+                pointer="/__type",
+                detail=_short(data["__type"]),
+            )
         code = body_code or header_code
         if code is None:
             return None, data
         cls = op.error_for_code(code) if op is not None else error_class(code)
-        if cls is None:
-            what = (
-                f"{code} is not an error {op.name} returns"
-                if op is not None and error_class(code) is not None
-                else f"unknown error code {_short(code)}"
+        if type(data) is dict:
+            member = (
+                cls.message_member if cls is not None else ("Message" if "Message" in data else "message")
             )
-            self.add("error", "undeclared_error", "response", what)
+            if not message_header_agrees(data.get(member), h.get("x-amzn-errormessage")):
+                # The service repeats the message in x-amzn-ErrorMessage (whole-api.md section 0
+                # item 8; wire-truth.md section 4.2); see fast.message_header_agrees for the [I] part.
+                # Neither text is quoted: a captured error message is shown only with reveal.
+                what = (
+                    "no x-amzn-ErrorMessage header; the service repeats the message there"
+                    if "x-amzn-errormessage" not in h
+                    else "x-amzn-ErrorMessage differs from the body's message"
+                )
+                self.add("warning", "error_message_header", "envelope", what, "x-amzn-ErrorMessage")
+        if cls is None:
+            if op is not None and error_class(code) is not None:
+                self.add("error", "undeclared_error", "response", f"{code} is not an error {op.name} returns")
+            else:
+                self.add(
+                    "error",
+                    "undeclared_error",
+                    "response",
+                    "an error code the service does not have",
+                    detail=_short(code),
+                )
             return code, data
         if status != cls.http_status:
             if status == cls.model_http_status:
@@ -398,7 +464,8 @@ class _Checker:
                     "error",
                     "status",
                     "envelope",
-                    f"status {status}; the service sends {cls.http_status} for {code}",
+                    f"the service sends {code} with status {cls.http_status}",
+                    detail=f"status {status}",
                 )
         if data is not None:
             self.add_violations(
@@ -427,18 +494,19 @@ class _Checker:
         # The capture shows the service's answer: the request's faults are the client's, and the
         # exchange itself is faithful.  They stay visible, as warnings.
         for i in self.request_errors:
-            self.findings[i] = attrs.evolve(self.findings[i], severity="warning")
+            self.findings[i] = attrs.evolve(self.findings[i], severity="warning", expected=True)
         if expected.message is None:
             return
         message = data.get(type(expected).message_member) if type(data) is dict else None
         if message != expected.message:
-            detail = (
-                f": expected {expected.message!r}, got {message!r}"
-                if self.reveal
-                else " (--reveal shows both)"
-            )
             self.add(
-                "warning", "validation_message", "response", "the message differs from the service's" + detail
+                "warning",
+                "validation_message",
+                "response",
+                "the message differs from the service's",
+                detail=f"expected {expected.message!r}, got {message!r}"
+                if self.reveal
+                else "reveal shows both",
             )
 
     def run(self, rh: dict[str, str]) -> ExchangeReport:
@@ -451,18 +519,41 @@ class _Checker:
             status = ex.status
             self.envelope(h)
             if 200 <= status < 300:
-                self.success(op, status)
+                self.success(op, status, h)
                 self.rejection(None, None)
             elif 400 <= status < 600:
                 self.rejection(*self.error(op, status, h))
             else:
-                self.add("error", "status", "envelope", f"status {status} is neither a success nor an error")
+                self.add(
+                    "error",
+                    "status",
+                    "envelope",
+                    "a status that is neither a success nor an error",
+                    detail=f"status {status}",
+                )
         if op is not None:
             name: str | None = op.name
         else:
             target = rh.get("x-amz-target") or ""
             name = target[len(_COGNITO_PREFIX) :][:64] if target.startswith(_COGNITO_PREFIX) else None
         return ExchangeReport(name, tuple(self.findings))
+
+
+def _kept(body: bytes, h: Mapping[str, str]) -> bool:
+    """Whether a captured body is the one sent, not an empty stand-in for one the capture lost.
+
+    Chromium gives DevTools an empty body for responses it did not buffer (a ``fetch`` drained with
+    ``blob()``, content evicted from the inspector's cache), and HAR exports then write
+    ``"text": ""`` next to a ``content.size`` above 0.  The headers still carry the length the
+    sender announced: an empty body with ``Content-Length`` above 0 is the recording's gap, not the
+    traffic.  (Bodies re-encoded by a proxy, gzip undone, are never empty, so only this case is
+    read: lengths are not compared otherwise.)
+    """
+    if len(body):
+        return True
+    announced = h.get("content-length", "").strip()
+    # Digits only, not all zeros (no int(): a header of 5000 digits is text, not a number to parse).
+    return not (announced.isascii() and announced.isdigit() and announced.strip("0") != "")
 
 
 def _make(cls: type[ServiceError], message: str | None = None) -> ServiceError:
@@ -518,9 +609,10 @@ def examine(ex: Exchange, *, reveal: bool = False) -> ExchangeReport:
         f = Finding(
             "warning",
             "uncovered_operation",
-            "envelope",
-            f"{name} is not covered by this model",
+            "request",
+            "a Cognito operation this model does not cover (not checked)",
             header="X-Amz-Target",
+            detail=name,
         )
         return ExchangeReport(name, (f,))
     return _Checker(ex, reveal).run(rh)

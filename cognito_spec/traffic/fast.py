@@ -35,6 +35,50 @@ def code_of(value: object) -> str | None:
     return error_code(value).strip() or None
 
 
+def error_type_departure(value: str, code: str) -> str | None:
+    """How an ``X-Amzn-ErrorType`` value naming ``code`` departs from the service's ``<Code>:``.
+
+    None when it is that form.  The service writes the bare shape name followed by one colon and
+    nothing after it: ``NotAuthorizedException:``, ``UserNotFoundException:``,
+    ``ExpiredCodeException:`` (whole-api.md section 0 item 8, wire-truth.md section 4.2).  The
+    protocol lets clients cut a URL after the colon and a namespace before ``#``, and other AWS
+    services send them, but no capture of this service shows either (whether it ever appends a
+    URL is open question 2 of wire-truth.md: flagging it is a fidelity note, never an error).
+    """
+    text = value.strip()
+    if text == code + ":":
+        return None
+    head, colon, tail = text.partition(":")
+    if "#" in head:
+        return "a namespace before '#'"
+    if not colon:
+        return "no trailing colon"
+    return "text after the colon" if tail else "spacing around the code"
+
+
+def message_header_agrees(message: object, header: str | None) -> bool:
+    """Whether ``x-amzn-ErrorMessage`` is what the service sends with a body's ``message``.
+
+    The service repeats a non-empty message in the header (seen for NotAuthorizedException,
+    UserNotFoundException and ExpiredCodeException: whole-api.md section 0 item 8 and the table row
+    for ExpiredCodeException; wire-truth.md section 4.2).  [I] That it does so for every error with a
+    message is inferred: no capture shows an error without it (wire-truth.md open question 2).
+    Only a printable ASCII message is compared with the header: an HTTP header cannot carry other
+    text reliably, and what the service does with it is not known (render_error writes ``?`` and
+    spaces for it).
+    """
+    if not isinstance(message, str):
+        return True
+    text = message.strip()
+    if not text:
+        return True
+    if header is None:
+        return False
+    if not (text.isascii() and text.isprintable()):
+        return True
+    return header.strip() == text
+
+
 def header_map(headers: Headers) -> dict[str, str]:
     """Lower-cased names to first values (see http.header_map; Exchange headers are already str).
 
@@ -181,8 +225,8 @@ class _Quick:
     check_in: Any
     check_out: Any
     sigv4: bool
-    #: Error code -> (checker, the status the service sends with it).
-    errors: dict[str, tuple[Any, int]]
+    #: Error code -> (checker, the status the service sends with it, the body's message member).
+    errors: dict[str, tuple[Any, int, str]]
 
 
 _QUICK: dict[str, _Quick] = {}
@@ -198,7 +242,10 @@ def _quick_table() -> dict[str, _Quick]:
                     function_for(op.input, "check"),
                     function_for(op.output, "check"),
                     op.auth == "sigv4",
-                    {cls.code: (function_for(cls, "check"), cls.http_status) for cls in op.errors},
+                    {
+                        cls.code: (function_for(cls, "check"), cls.http_status, cls.message_member)
+                        for cls in op.errors
+                    },
                 )
     return _QUICK
 
@@ -233,17 +280,20 @@ def quick_valid(
         return None
     if status == 200:
         return quick.name if _clean_body(response_text, quick.check_out, False) else None
-    code = code_of(response_headers.get("x-amzn-errortype"))
-    if code is None or code not in quick.errors or f'"{code}"' not in response_text:
+    error_type = response_headers.get("x-amzn-errortype")
+    code = code_of(error_type)
+    if code is None or code not in quick.errors or error_type != code + ":":
         return None
-    check, http_status = quick.errors[code]
-    if status != http_status:
+    check, http_status, message_member = quick.errors[code]
+    if status != http_status or f'"{code}"' not in response_text:
         return None
     try:
         data, end = _SCAN(response_text, 0)
     except (StopIteration, ValueError, RecursionError):
         return None
-    if end != len(response_text) or type(data) is not dict or code_of(data.get("__type")) != code:
+    if end != len(response_text) or type(data) is not dict or data.get("__type") != code:
+        return None
+    if not message_header_agrees(data.get(message_member), response_headers.get("x-amzn-errormessage")):
         return None
     return quick.name if _clean_body(response_text, check, False) else None
 
@@ -263,8 +313,10 @@ __all__ = [
     "UUID",
     "QuickParts",
     "code_of",
+    "error_type_departure",
     "har_quick_parts",
     "header_map",
+    "message_header_agrees",
     "quick_headers",
     "quick_valid",
     "record_quick_parts",

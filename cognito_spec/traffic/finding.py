@@ -1,0 +1,104 @@
+"""What a capture check reports: one :class:`Finding` per problem, an :class:`ExchangeReport` per exchange.
+
+The kinds, their severities and sides are tabled in :mod:`cognito_spec.traffic.check`, which makes
+them.  A finding's ``kind`` and ``message`` are the same for the same cause in every exchange, so a
+report can group them; what differs from one exchange to the next (the value, the header as sent,
+the status) is in ``detail``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, Literal
+
+import attrs
+
+__all__ = ["CAPTURE_KINDS", "ExchangeReport", "Finding", "Location", "Severity", "Side"]
+
+Severity = Literal["error", "warning"]
+#: Where: ``request`` (the request: method, headers, body), ``response`` (the response body) or
+#: ``envelope`` (the response's status and headers).
+Location = Literal["request", "response", "envelope"]
+#: Whom a finding is about: ``client`` (the request the client sent), ``server`` (the answer the
+#: server gave, envelope included) or ``capture`` (the recording itself: a body the tool did not keep,
+#: a response it did not record).
+Side = Literal["client", "server", "capture"]
+
+#: Finding kinds that describe the recording, not the traffic.
+CAPTURE_KINDS: Final = frozenset({"body_missing", "no_response"})
+
+
+@attrs.frozen
+class Finding:
+    """One problem of an exchange.
+
+    ``pointer`` (RFC 6901) and ``member_path`` (the service's spelling, ``userAttributes.1.member.name``)
+    locate a body finding; ``header`` names the header an envelope finding is about.  ``message``
+    says what is wrong in words that depend only on the cause; ``detail`` holds what this exchange
+    showed of it (the value, the header as sent, the status), or is empty.  Both are already
+    redacted unless the finding was made with ``reveal=True``: a sensitive value, a credential
+    header or a captured error message never appears in them otherwise.
+    """
+
+    severity: Severity
+    kind: str
+    location: Location
+    message: str
+    pointer: str = ""
+    member_path: str = ""
+    header: str | None = None
+    #: True for a client's finding whose refusal the capture shows, as the service refuses it: the
+    #: request breaks the model and the response is the service's answer to that.  Such a finding
+    #: is a warning, and nothing in the exchange departs from the service.
+    expected: bool = False
+    detail: str = ""
+
+    @property
+    def side(self) -> Side:
+        """Whom the finding is about (see :data:`Side`): the capture for what the recording did not
+        keep, the client for anything in the request (its headers included), the server for the
+        rest (the response's status, headers and body, and a refusal that did not come)."""
+        if self.kind in CAPTURE_KINDS:
+            return "capture"
+        return "client" if self.location == "request" else "server"
+
+    @property
+    def path(self) -> str:
+        """Where, in one word: the header name, the JSON pointer, or ``/`` for a whole body."""
+        if self.header is not None:
+            return self.header
+        return self.pointer or "/"
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready record with a fixed set of keys (``header`` is null when not about one)."""
+        return {
+            "severity": self.severity,
+            "kind": self.kind,
+            "location": self.location,
+            "pointer": self.pointer,
+            "member_path": self.member_path,
+            "header": self.header,
+            "side": self.side,
+            "expected": self.expected,
+            "message": self.message,
+            "detail": self.detail,
+        }
+
+
+@attrs.frozen
+class ExchangeReport:
+    """The findings of one exchange, with the operation it called (None when it names none)."""
+
+    operation: str | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
