@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 if TYPE_CHECKING:
     from cognito_spec.codec.violations import Violation
     from cognito_spec.errors import ServiceError
-    from cognito_spec.fixtures.generator import Generator, Options
+    from cognito_spec.fixtures import Generator, Options
     from cognito_spec.operations import Operation
     from cognito_spec.traffic.capture import Exchange
 
@@ -53,7 +53,7 @@ T = TypeVar("T")
 
 
 class _DrawSource:
-    """A :class:`cognito_spec.fixtures.generator.Source` whose choices are hypothesis draws.
+    """A :class:`cognito_spec.fixtures.Source` whose choices are hypothesis draws.
 
     Hypothesis holds a bounded amount of choice data per example.  After :attr:`BUDGET` draws (long
     adversarial strings) the rest of the example comes from a ``random.Random`` seeded by one more
@@ -90,7 +90,7 @@ class _DrawSource:
 
 
 def _generated(make: Callable[[Generator], T], options: Options, label: str) -> st.SearchStrategy[T]:
-    from cognito_spec.fixtures.generator import Generator
+    from cognito_spec.fixtures import Generator
 
     def strategy(draw: Callable[[st.SearchStrategy[Any]], Any]) -> T:
         return make(Generator(_DrawSource(draw), options))
@@ -100,13 +100,13 @@ def _generated(make: Callable[[Generator], T], options: Options, label: str) -> 
 
 
 def _options(adversarial: bool, unknown_enums: bool | None) -> Options:
-    from cognito_spec.fixtures.generator import Options
+    from cognito_spec.fixtures import Options
 
     return Options(adversarial=adversarial, unknown_enums=unknown_enums)
 
 
 def operation(op: str | Operation) -> Operation:
-    from cognito_spec.fixtures.generator import operation as find
+    from cognito_spec.fixtures import operation as find
 
     return find(op)
 

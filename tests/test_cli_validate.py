@@ -15,7 +15,7 @@ import pytest
 from cognito_spec import OPERATIONS
 from cognito_spec.cli import main
 from cognito_spec.cli import validate as _cli_validate
-from cognito_spec.fixtures.generator import generate
+from cognito_spec.fixtures import generate
 from cognito_spec.traffic.capture import Exchange, write_har, write_jsonl
 from cognito_spec.validation.redact import REDACTED
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 
 from cognito_spec import OPERATIONS
 from cognito_spec import strategies as cst
-from cognito_spec.fixtures.generator import Generator, RandomSource, generate
+from cognito_spec.fixtures import Generator, RandomSource, generate
 from cognito_spec.protocol.server import CONTENT_TYPE
 from cognito_spec.traffic.capture import Exchange, Headers
 from cognito_spec.traffic.check import Finding, _Checker, examine, validate_exchange

@@ -25,11 +25,12 @@ import botocore.parsers
 import botocore.session
 import pytest
 
-from cognito_spec import OPERATIONS, STRUCTURES, AdminGetUserResponse, DecodeError, Operation, loads, patterns
+from cognito_spec import OPERATIONS, STRUCTURES, AdminGetUserResponse, DecodeError, Operation, loads
+from cognito_spec import fixtures as fx
 from cognito_spec.codec.compile import check
-from cognito_spec.fixtures import generator as fx
 from cognito_spec.model import members_of
 from cognito_spec.patterns._unicode_tables import CATEGORIES
+from cognito_spec.patterns.ranges import contains
 from cognito_spec.traffic.capture import header
 from cognito_spec.traffic.check import validate_exchange
 
@@ -71,7 +72,7 @@ def test_same_seed_same_bytes_in_other_processes(options: fx.Options) -> None:
         "import sys\n"
         "sys.path.insert(0, sys.argv[1])\n"
         "from test_fixtures import _digest\n"
-        "from cognito_spec.fixtures.generator import Options\n"
+        "from cognito_spec.fixtures import Options\n"
         f"print(_digest(Options(adversarial={options.adversarial}, unknown_enums=False), 20261126))\n"
     )
     here = os.path.dirname(__file__)
@@ -240,7 +241,7 @@ def test_realistic_responses_look_like_the_services() -> None:
 def _category(ch: str) -> str:
     """The major category of a character by the pinned tables (not the interpreter's Unicode)."""
     for label, ranges in CATEGORIES.items():
-        if fx._contains(ranges, ord(ch)):
+        if contains(ranges, ord(ch)):
             return label
     return "unassigned"
 
@@ -259,32 +260,6 @@ def test_adversarial_strings_visit_every_category_their_pattern_allows() -> None
     )
     pairs = [v for v in values if re.search("[\ud800-\udbff][\udc00-\udfff]", v)]
     assert pairs == [], "never a surrogate pair: JSON readers would join it into one character"
-
-
-# --------------------------------------------------------------------------------------------------
-# Strings from arbitrary patterns: every achievable length, and only those.
-
-SMALL_PATTERNS = ["(ab)+", "a{2,3}(b|cc)*", "(a|bb)?c{1,2}", "[ab]+_[c]+", "x(?:y{0,2}z)+", "(a*)*b"]
-
-
-@pytest.mark.parametrize("source", SMALL_PATTERNS)
-def test_pattern_plans_build_every_achievable_length(source: str) -> None:
-    compiled = patterns.compile(source)
-    alphabet = sorted({chr(lo) for r in fx._charsets(compiled.ast) for lo, _ in r})
-    plan = fx._plan(source, 8)
-    g = fx.Generator(fx.RandomSource(0), fx.Options(adversarial=True))
-    for n in range(9):
-        possible = any(compiled.fullmatch("".join(t)) for t in itertools.product("".join(alphabet), repeat=n))
-        assert plan.can(n) == possible, n
-        if possible:
-            for _ in range(5):
-                text = plan.make(g, n)
-                assert len(text) == n and compiled.fullmatch(text)
-
-
-def test_lookarounds_are_refused_not_guessed() -> None:
-    with pytest.raises(fx.GenerationError):
-        fx._plan("(?=a)[ab]+", 8)
 
 
 # --------------------------------------------------------------------------------------------------

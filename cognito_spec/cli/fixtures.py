@@ -40,7 +40,7 @@ _MESSAGE_KINDS: Final = ("request", "response", "error")
 
 
 def register(subparsers: Any) -> None:
-    from cognito_spec.fixtures.generator import KINDS
+    from cognito_spec.fixtures import KINDS
 
     f = subparsers.add_parser(
         "fixtures",
@@ -120,7 +120,7 @@ def _operation_names() -> str:
 
 
 def run_fixtures(args: argparse.Namespace) -> int:
-    from cognito_spec.fixtures import generator as fixtures
+    from cognito_spec import fixtures
 
     try:
         op = fixtures.operation(args.operation)
