@@ -26,8 +26,8 @@ import botocore.credentials
 import botocore.parsers
 import botocore.session
 import pytest
-from _sampling import DEEP, POOLED, pools
-from hypothesis import given
+from _sampling import DEEP, pools
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cognito_spec import OPERATIONS, STRUCTURES, AdminGetUserResponse, DecodeError, Operation, loads
@@ -45,6 +45,8 @@ MODES = [
     pytest.param(fx.Options(adversarial=True, unknown_enums=False), id="adversarial"),
 ]
 SEEDS = st.integers(0, 2**32)
+# Each example below makes whole fixtures (botocore parses some): a third of the profile's examples.
+SOME = settings(max_examples=max(30, settings().max_examples // 3))
 
 BOTO = botocore.session.get_session().get_service_model("cognito-idp")
 PARSER = botocore.parsers.create_parser("json")
@@ -82,7 +84,7 @@ def test_same_seed_same_bytes_in_other_processes() -> None:
     )
     here = os.path.dirname(__file__)
     runs = set()
-    for hash_seed in ("0", "1", "random"):
+    for hash_seed in ("0", "1"):  # and this process's own, random unless PYTHONHASHSEED is set
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         done = subprocess.run(
             [sys.executable, "-c", script, here, *names], capture_output=True, text=True, env=env, check=False
@@ -116,7 +118,7 @@ def test_fixture_bytes_are_pinned() -> None:
 
 
 @pytest.mark.parametrize("pool", pools(OPERATIONS))
-@POOLED
+@SOME
 @given(data=st.data(), kind=st.sampled_from(fx.KINDS), seed=SEEDS)
 def test_fixture_i_does_not_depend_on_count(
     pool: tuple[Operation, ...], data: st.DataObject, kind: fx.Kind, seed: int
@@ -138,7 +140,7 @@ def test_seeds_and_indexes_give_different_fixtures() -> None:
 
 @pytest.mark.parametrize("options", MODES)
 @pytest.mark.parametrize("pool", pools(OPERATIONS))
-@POOLED
+@SOME
 @given(data=st.data(), kind=st.sampled_from(VALID_KINDS), seed=SEEDS)
 def test_valid_fixtures_pass_strict_validation_and_botocore(
     pool: tuple[Operation, ...], options: fx.Options, data: st.DataObject, kind: fx.Kind, seed: int
@@ -166,7 +168,7 @@ UNKNOWN_ENUMS = fx.Options(adversarial=True, unknown_enums=True)
 
 
 @pytest.mark.parametrize("pool", pools(OPERATIONS))
-@POOLED
+@SOME
 @given(data=st.data(), seed=SEEDS)
 def test_unknown_enum_values_are_only_enum_findings_in_responses(
     pool: tuple[Operation, ...], data: st.DataObject, seed: int
@@ -197,7 +199,7 @@ EVERY_KIND_THIS_MODEL_ALLOWS = {"type", "required", "unknown_member", "length_ma
 
 @pytest.mark.parametrize("options", MODES)
 @pytest.mark.parametrize("pool", pools(STRUCTURES))
-@POOLED
+@SOME
 @given(data=st.data(), seed=SEEDS)
 def test_every_invalid_case_breaks_exactly_one_constraint(
     pool: tuple[type, ...], options: fx.Options, data: st.DataObject, seed: int
@@ -221,7 +223,7 @@ def test_invalid_cases_cover_every_kind_the_model_allows() -> None:
 
 
 @pytest.mark.parametrize("pool", pools(OPERATIONS))
-@POOLED
+@SOME
 @given(data=st.data(), seed=SEEDS)
 def test_invalid_fixtures_fail_with_their_declared_violation(
     pool: tuple[Operation, ...], data: st.DataObject, seed: int
@@ -308,7 +310,7 @@ SIGV4_OPERATIONS = {name: op for name, op in OPERATIONS.items() if op.auth == "s
 
 
 @pytest.mark.parametrize("pool", pools(SIGV4_OPERATIONS))
-@POOLED
+@SOME
 @given(data=st.data(), seed=SEEDS)
 def test_sigv4_authorization_is_a_real_signature(
     pool: tuple[Operation, ...], data: st.DataObject, seed: int
@@ -358,7 +360,7 @@ def test_bad_arguments_are_typed_errors() -> None:
 
 
 @pytest.mark.parametrize("pool", pools(OPERATIONS))
-@POOLED
+@SOME
 @given(data=st.data(), seed=SEEDS)
 def test_error_fixtures_of_a_named_code(pool: tuple[Operation, ...], data: st.DataObject, seed: int) -> None:
     op = data.draw(st.sampled_from(pool))
