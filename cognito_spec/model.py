@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeVar, dataclass_transform
 
 import attrs
 
+from cognito_spec import _hypothesis
 from cognito_spec.errors import ArgumentTypeError
 
 __all__ = [
@@ -118,14 +119,20 @@ def member(
 
 @dataclass_transform(field_specifiers=(member,), kw_only_default=True, frozen_default=True, eq_default=True)
 def shape(info: StructInfo) -> Callable[[type[T]], type[T]]:
-    """Class decorator of generated shapes: records the StructInfo and makes a frozen attrs class."""
+    """Class decorator of generated shapes: records the StructInfo and makes a frozen attrs class.
+
+    Each class is reported to :mod:`cognito_spec._hypothesis`, which registers it with hypothesis
+    when hypothesis is in use (and costs a list append when it is not).
+    """
 
     def wrap(cls: type[T]) -> type[T]:
         cls.__cognito__ = info  # type: ignore[attr-defined]
         # Errors too compare by value (attrs' auto_exc would make them compare by identity, as
         # exceptions usually do): a decoded error equals the one that was encoded.
         # Each member says whether it is keyword-only (see member()).
-        return attrs.define(cls, frozen=True, slots=True, kw_only=False, auto_exc=False, eq=True)
+        made = attrs.define(cls, frozen=True, slots=True, kw_only=False, auto_exc=False, eq=True)
+        _hypothesis.created(made)
+        return made
 
     return wrap
 

@@ -1,7 +1,9 @@
 """Hypothesis strategies for every generated class and every operation (the ``hypothesis`` extra).
 
-After ``pip install cognito-spec[hypothesis]`` hypothesis finds these through its entry point, so
-``st.from_type(AdminGetUserResponse)`` works in any test suite without importing this module.
+After ``pip install cognito-spec[hypothesis]`` hypothesis finds these through its entry point
+(:mod:`cognito_spec._hypothesis`, which imports nothing), so ``st.from_type(AdminGetUserResponse)``
+works in any test suite without importing this module.  Importing it registers every generated
+class as well, for environments without the entry point (a source checkout on ``PYTHONPATH``).
 
 The values come from :class:`cognito_spec.fixtures.generator.Generator`, the same code the ``cognito-spec
 fixtures`` command runs with a seeded ``random.Random``; here every choice is a hypothesis draw, so
@@ -23,18 +25,23 @@ timestamps, and enum values the model does not list in responses; switch the las
 
 from __future__ import annotations
 
+# First, before hypothesis: installed metadata of older versions names this module's
+# _hypothesis_setup_hook as the entry point, and importing hypothesis below runs it while this
+# module is still half initialised.  With the hook already bound, that works (no import circle).
+from cognito_spec._hypothesis import _hypothesis_setup_hook
+
+# isort: split
 import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from hypothesis import strategies as st
 
-# Hypothesis imports this module at its own import (the entry point), in every test suite of an
-# environment where cognito-spec is installed: the generator is imported on first use only.
+# The generator is imported on first use only: hypothesis may import this module at its own import.
 if TYPE_CHECKING:
     from cognito_spec.codec.violations import Violation
     from cognito_spec.errors import ServiceError
-    from cognito_spec.fixtures.generator import Generator, Options
+    from cognito_spec.fixtures import Generator, Options
     from cognito_spec.operations import Operation
     from cognito_spec.traffic.record import Exchange
 
@@ -53,7 +60,7 @@ T = TypeVar("T")
 
 
 class _DrawSource:
-    """A :class:`cognito_spec.fixtures.generator.Source` whose choices are hypothesis draws.
+    """A :class:`cognito_spec.fixtures.Source` whose choices are hypothesis draws.
 
     Hypothesis holds a bounded amount of choice data per example.  After :attr:`BUDGET` draws (long
     adversarial strings) the rest of the example comes from a ``random.Random`` seeded by one more
@@ -90,7 +97,7 @@ class _DrawSource:
 
 
 def _generated(make: Callable[[Generator], T], options: Options, label: str) -> st.SearchStrategy[T]:
-    from cognito_spec.fixtures.generator import Generator
+    from cognito_spec.fixtures import Generator
 
     def strategy(draw: Callable[[st.SearchStrategy[Any]], Any]) -> T:
         return make(Generator(_DrawSource(draw), options))
@@ -100,13 +107,13 @@ def _generated(make: Callable[[Generator], T], options: Options, label: str) -> 
 
 
 def _options(adversarial: bool, unknown_enums: bool | None) -> Options:
-    from cognito_spec.fixtures.generator import Options
+    from cognito_spec.fixtures import Options
 
     return Options(adversarial=adversarial, unknown_enums=unknown_enums)
 
 
 def operation(op: str | Operation) -> Operation:
-    from cognito_spec.fixtures.generator import operation as find
+    from cognito_spec.fixtures import operation as find
 
     return find(op)
 
@@ -217,16 +224,5 @@ def invalid(cls: type, *, adversarial: bool = False) -> st.SearchStrategy[tuple[
     return _generated(make, _options(adversarial, False), f"invalid_{cls.__name__}")
 
 
-def _hypothesis_setup_hook() -> None:
-    """Register a strategy for every generated class (hypothesis calls this through its entry point).
-
-    Strategies are built lazily, so this costs an import of the generated classes and nothing more.
-    """
-    from cognito_spec.operations import STRUCTURES
-
-    for cls in STRUCTURES.values():
-        st.register_type_strategy(cls, _for_type)
-
-
-def _for_type(cls: type[T]) -> st.SearchStrategy[T]:
-    return from_class(cls)
+# An explicit import of this module registers every generated class, with or without the entry point.
+_hypothesis_setup_hook()

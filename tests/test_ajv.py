@@ -29,7 +29,7 @@ import pytest
 
 import cognito_spec as cs
 from cognito_spec import STRUCTURES, schema
-from cognito_spec.fixtures import generator as fx
+from cognito_spec import fixtures as fx
 from cognito_spec.model import struct_info
 
 ROOT = Path(__file__).resolve().parent.parent

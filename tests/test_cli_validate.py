@@ -18,7 +18,7 @@ import pytest
 from cognito_spec import OPERATIONS
 from cognito_spec.cli import main
 from cognito_spec.cli import validate as _cli_validate
-from cognito_spec.fixtures.generator import generate
+from cognito_spec.fixtures import generate
 from cognito_spec.traffic.record import Exchange, exchange_to_json, write_har, write_jsonl
 from cognito_spec.validation.redact import REDACTED
 

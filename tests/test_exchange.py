@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cognito_spec import OPERATIONS
 from cognito_spec import strategies as cst
-from cognito_spec.fixtures.generator import Generator, RandomSource, generate
+from cognito_spec.fixtures import Generator, RandomSource, generate
 from cognito_spec.model import members_of
 from cognito_spec.operations import structure
 from cognito_spec.protocol.envelope import render_error

@@ -1,20 +1,24 @@
 """The hypothesis strategies: valid by construction, realistic by default, adversarial on request,
 invalid cases that break exactly what they declare, and registration through the entry point.
 
-Everything is parametrised over ``STRUCTURES`` and ``OPERATIONS``: a new operation is covered here
-without new test code.  Botocore (the AWS SDK's own parser and validator) is the independent oracle
+Every property samples ``STRUCTURES`` or ``OPERATIONS`` (each of them its own test under the ``deep``
+profile, see ``_sampling``): a new operation is covered here without new test code.  Botocore (the AWS SDK's own parser and validator) is the independent oracle
 for what a client accepts.
 """
 
 from __future__ import annotations
 
 import base64
+import importlib.metadata
 import json
+import os
 import re
 import subprocess
 import sys
+import tomllib
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import botocore.parsers
@@ -22,6 +26,7 @@ import botocore.serialize
 import botocore.session
 import botocore.validate
 import pytest
+from _sampling import POOLED, pools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,13 +37,9 @@ from cognito_spec.errors import ServiceError
 from cognito_spec.model import struct_info
 from cognito_spec.traffic.record import Exchange, header
 
-CLASSES = [pytest.param(cls, id=name) for name, cls in sorted(STRUCTURES.items())]
-OPS = [pytest.param(op, id=name) for name, op in OPERATIONS.items()]
+CLASSES = pools(STRUCTURES)
+OPS = pools(OPERATIONS)
 ROLE = {cls: struct_info(cls).role for cls in STRUCTURES.values()}  # type: ignore[union-attr]
-
-# Per-class tests run once per generated class; a fraction of the profile's examples keeps the
-# suite quick under "ci" and still grows under "deep".
-SOME = settings(max_examples=max(30, settings().max_examples // 3))
 
 BOTO = botocore.session.get_session().get_service_model("cognito-idp")
 PARSER = botocore.parsers.create_parser("json")
@@ -60,33 +61,38 @@ def _encoded(wire: dict[str, Any]) -> bytes:
 # Validity of everything generated.
 
 
-@pytest.mark.parametrize("cls", CLASSES)
-@SOME
+@pytest.mark.parametrize("pool", CLASSES)
+@POOLED
 @given(data=st.data())
-def test_realistic_values_pass_strict_validation_and_round_trip(cls: type, data: st.DataObject) -> None:
+def test_realistic_values_pass_strict_validation_and_round_trip(
+    pool: tuple[type, ...], data: st.DataObject
+) -> None:
+    cls = data.draw(st.sampled_from(pool))
     obj = data.draw(cs.from_class(cls))
     assert type(obj) is cls
     assert check(to_wire(obj), cls, strict=True) == []
     assert _same(loads(dumps(obj), cls, strict=True), obj)
 
 
-@pytest.mark.parametrize("cls", CLASSES)
-@SOME
+@pytest.mark.parametrize("pool", CLASSES)
+@POOLED
 @given(data=st.data())
 def test_adversarial_values_pass_strict_validation_without_unknown_enums(
-    cls: type, data: st.DataObject
+    pool: tuple[type, ...], data: st.DataObject
 ) -> None:
+    cls = data.draw(st.sampled_from(pool))
     obj = data.draw(cs.from_class(cls, adversarial=True, unknown_enums=False))
     assert check(to_wire(obj), cls, strict=True) == []
     assert _same(loads(dumps(obj), cls, strict=True), obj)
 
 
-@pytest.mark.parametrize("cls", CLASSES)
-@SOME
+@pytest.mark.parametrize("pool", CLASSES)
+@POOLED
 @given(data=st.data())
 def test_adversarial_unknown_enum_values_only_in_responses_and_only_as_enum_findings(
-    cls: type, data: st.DataObject
+    pool: tuple[type, ...], data: st.DataObject
 ) -> None:
+    cls = data.draw(st.sampled_from(pool))
     obj = data.draw(cs.from_class(cls, adversarial=True))
     wire = to_wire(obj)
     strict = check(wire, cls, strict=True)
@@ -98,10 +104,11 @@ def test_adversarial_unknown_enum_values_only_in_responses_and_only_as_enum_find
     assert _same(loads(dumps(obj), cls), obj)
 
 
-@pytest.mark.parametrize("cls", CLASSES)
-@SOME
+@pytest.mark.parametrize("pool", CLASSES)
+@POOLED
 @given(data=st.data())
-def test_wire_dicts_are_what_bodies_parse_to(cls: type, data: st.DataObject) -> None:
+def test_wire_dicts_are_what_bodies_parse_to(pool: tuple[type, ...], data: st.DataObject) -> None:
+    cls = data.draw(st.sampled_from(pool))
     wire = data.draw(cs.wire(cls))
     assert check(wire, cls, strict=True) == []
     if issubclass(cls, ServiceError):
@@ -112,10 +119,11 @@ def test_wire_dicts_are_what_bodies_parse_to(cls: type, data: st.DataObject) -> 
 # Invalid cases.
 
 
-@pytest.mark.parametrize("cls", CLASSES)
-@SOME
+@pytest.mark.parametrize("pool", CLASSES)
+@POOLED
 @given(data=st.data())
-def test_invalid_breaks_exactly_the_declared_constraint(cls: type, data: st.DataObject) -> None:
+def test_invalid_breaks_exactly_the_declared_constraint(pool: tuple[type, ...], data: st.DataObject) -> None:
+    cls = data.draw(st.sampled_from(pool))
     wire, violation = data.draw(cs.invalid(cls))
     # Violation equality covers path, kind, limit, severity, sensitivity and shape name.
     assert check(wire, cls, strict=True) == [violation]
@@ -165,17 +173,19 @@ def _assert_botocore_reads(op: Operation, ex: Exchange, *, compare: bool) -> Non
         assert parsed["Error"]["Message"] == (message or "")
 
 
-@pytest.mark.parametrize("op", OPS)
-@SOME
+@pytest.mark.parametrize("pool", OPS)
+@POOLED
 @given(data=st.data())
-def test_realistic_exchanges_are_read_by_botocore(op: Operation, data: st.DataObject) -> None:
+def test_realistic_exchanges_are_read_by_botocore(pool: tuple[Operation, ...], data: st.DataObject) -> None:
+    op = data.draw(st.sampled_from(pool))
     _assert_botocore_reads(op, data.draw(cs.exchanges(op)), compare=True)
 
 
-@pytest.mark.parametrize("op", OPS)
-@SOME
+@pytest.mark.parametrize("pool", OPS)
+@POOLED
 @given(data=st.data())
-def test_adversarial_exchanges_are_read_by_botocore(op: Operation, data: st.DataObject) -> None:
+def test_adversarial_exchanges_are_read_by_botocore(pool: tuple[Operation, ...], data: st.DataObject) -> None:
+    op = data.draw(st.sampled_from(pool))
     _assert_botocore_reads(op, data.draw(cs.exchanges(op, adversarial=True)), compare=False)
 
 
@@ -183,10 +193,11 @@ def test_adversarial_exchanges_are_read_by_botocore(op: Operation, data: st.Data
 # Exchanges: the envelope as the service writes it.
 
 
-@pytest.mark.parametrize("op", OPS)
-@SOME
+@pytest.mark.parametrize("pool", OPS)
+@POOLED
 @given(data=st.data())
-def test_exchange_envelopes(op: Operation, data: st.DataObject) -> None:
+def test_exchange_envelopes(pool: tuple[Operation, ...], data: st.DataObject) -> None:
+    op = data.draw(st.sampled_from(pool))
     ex = data.draw(cs.exchanges(op))
     assert ex.method == "POST"
     assert header(ex.request_headers, "Content-Type") == "application/x-amz-json-1.1"
@@ -214,12 +225,13 @@ def test_exchange_envelopes(op: Operation, data: st.DataObject) -> None:
         assert body == {"__type": cls.code, **to_wire(error)}
 
 
-@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("pool", OPS)
 @given(data=st.data())
 @settings(max_examples=20)
 def test_error_outcome_gives_errors_and_response_outcome_successes(
-    op: Operation, data: st.DataObject
+    pool: tuple[Operation, ...], data: st.DataObject
 ) -> None:
+    op = data.draw(st.sampled_from(pool))
     assert data.draw(cs.exchanges(op, outcome="error")).status != 200
     assert data.draw(cs.exchanges(op, outcome="response")).status == 200
 
@@ -251,10 +263,11 @@ def _attributes(obj: Any) -> dict[str, str]:
     return {a.name: a.value for a in obj.user_attributes or ()}
 
 
-@pytest.mark.parametrize("op", OPS)
-@SOME
+@pytest.mark.parametrize("pool", OPS)
+@POOLED
 @given(data=st.data())
-def test_realistic_users(op: Operation, data: st.DataObject) -> None:
+def test_realistic_users(pool: tuple[Operation, ...], data: st.DataObject) -> None:
+    op = data.draw(st.sampled_from(pool))
     response = data.draw(cs.responses(op))
     attributes = _attributes(response) if hasattr(response, "user_attributes") else {}
     if attributes:
@@ -281,11 +294,12 @@ def test_realistic_users(op: Operation, data: st.DataObject) -> None:
         assert settings_list is not None and preferred in settings_list
 
 
-@pytest.mark.parametrize("op", OPS)
-@SOME
+@pytest.mark.parametrize("pool", OPS)
+@POOLED
 @given(data=st.data())
-def test_realistic_exchanges_tell_one_story(op: Operation, data: st.DataObject) -> None:
+def test_realistic_exchanges_tell_one_story(pool: tuple[Operation, ...], data: st.DataObject) -> None:
     """Pool ids and tokens look like the service's, and the response is about the caller."""
+    op = data.draw(st.sampled_from(pool))
     ex = data.draw(cs.exchanges(op, outcome="response"))
     request = json.loads(ex.request_body or b"")
     response: Any = loads(ex.response_body or b"", op.output, strict=True)  # type: ignore[arg-type]
@@ -315,29 +329,117 @@ def test_realistic_exchanges_tell_one_story(op: Operation, data: st.DataObject) 
 # Registration with hypothesis.
 
 
-@pytest.mark.parametrize("cls", CLASSES)
+@pytest.mark.parametrize("pool", CLASSES)
 @given(data=st.data())
-@settings(max_examples=5)
-def test_from_type_resolves_every_class(cls: type, data: st.DataObject) -> None:
+@settings(max_examples=30)
+def test_from_type_resolves_every_class(pool: tuple[type, ...], data: st.DataObject) -> None:
+    cls = data.draw(st.sampled_from(pool))
     assert type(data.draw(st.from_type(cls))) is cls
 
 
-def test_entry_point_registers_in_a_fresh_interpreter() -> None:
-    """Installed cognito-spec is found by hypothesis itself: no import of cognito_spec.strategies."""
-    script = (
-        "import sys\n"
-        "from hypothesis import strategies as st\n"
-        "from cognito_spec import AdminGetUserResponse\n"
-        "assert 'cognito_spec.strategies' in sys.modules, 'hypothesis did not load the entry point'\n"
-        "value = st.from_type(AdminGetUserResponse).example()\n"
-        "assert type(value) is AdminGetUserResponse, type(value)\n"
-        "print('ok')\n"
-    )
+# Hypothesis imports every ``hypothesis`` entry point at its own import, in every test suite of an
+# environment where cognito-spec is installed.  These run fresh interpreters: once with the entry
+# point this checkout declares in pyproject.toml (importlib.metadata patched to list it alone, since
+# the installed metadata only changes on reinstall), and once with what is installed if it differs.
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+DECLARED = tomllib.loads(PYPROJECT.read_text())["project"]["entry-points"]["hypothesis"]["_"]
+INSTALLED = [
+    e.value for e in importlib.metadata.entry_points(group="hypothesis") if e.value.startswith("cognito_spec")
+]
+# The installed metadata is tried too when it names another target (until the next reinstall).
+ENTRY_POINTS = [pytest.param(DECLARED, id="declared")]
+if INSTALLED != [DECLARED]:
+    ENTRY_POINTS.append(pytest.param("", id="installed"))
+_PRELUDE = """
+import importlib.metadata as md, json, sys, time
+if sys.argv[1]:
+    real = md.entry_points
+    def entry_points(**params):
+        if params.get("group") == "hypothesis":
+            return md.EntryPoints([md.EntryPoint(name="_", value=sys.argv[1], group="hypothesis")])
+        return real(**params)
+    md.entry_points = entry_points
+"""
+
+
+def _fresh(script: str, entry_point: str, **env: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", _PRELUDE + script, entry_point],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **env},
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
+def test_importing_the_strategies_module_first_works(entry_point: str) -> None:
+    """Importing strategies imports hypothesis, which loads the entry point: no import circle."""
+    script = "import cognito_spec.strategies\nprint('ok')\n"
+    assert _fresh(script, entry_point) == "ok"
+
+
+@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
+def test_the_entry_point_costs_hypothesis_users_nothing(entry_point: str, tmp_path: Path) -> None:
+    """What the entry point adds to ``import hypothesis``: under 30 ms, no shapes, no cattrs.
+
+    Hypothesis is imported without plugins first (the baseline), then the entry point is loaded and
+    run as hypothesis runs it, timed alone: timing two whole imports would measure the noise of a
+    shared machine instead.  Best of five rounds (our modules dropped between rounds), the first
+    of which caches our bytecode as an installed package has it (this suite may run with
+    PYTHONDONTWRITEBYTECODE, which would time the compiler).
+    """
+    script = """
+import os
+os.environ["HYPOTHESIS_NO_PLUGINS"] = "1"
+import hypothesis
+sys.pycache_prefix, sys.dont_write_bytecode = os.environ["PYCACHE_FOR_TEST"], False
+before = set(sys.modules)
+times = []
+for _ in range(5):
+    for name in [m for m in sys.modules if m == "cognito_spec" or m.startswith("cognito_spec.")]:
+        del sys.modules[name]
+    start = time.perf_counter()
+    for entry in md.entry_points(group="hypothesis"):
+        hook = entry.load()
+        if callable(hook):
+            hook()
+    times.append(time.perf_counter() - start)
+print(json.dumps({"ms": min(times) * 1000, "modules": sorted(set(sys.modules) - before)}))
+"""
+    added = json.loads(_fresh(script, entry_point, PYCACHE_FOR_TEST=str(tmp_path)))
+    heavy = [
+        m for m in added["modules"] if m.startswith("cognito_spec.shapes") or m.split(".")[0] == "cattrs"
+    ]
+    assert heavy == []
+    assert added["ms"] < 30, added
+
+
+@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
+@pytest.mark.parametrize("order", ["classes first", "hypothesis first"])
+def test_from_type_resolves_without_importing_the_strategies_module(entry_point: str, order: str) -> None:
+    """Classes created before hypothesis' import and after it both resolve to our strategies."""
+    imports = [
+        "import cognito_spec as cs\ncls = cs.AdminGetUserResponse",
+        "from hypothesis import strategies as st",
+    ]
+    if order == "hypothesis first":
+        imports.reverse()
+    script = (
+        "\n".join(imports)
+        + """
+from cognito_spec.codec.compile import check
+from cognito_spec.codec.converter import to_wire
+values = [st.from_type(cls).example() for _ in range(3)]
+assert all(type(v) is cls and check(to_wire(v), cls, strict=True) == [] for v in values), values
+assert "cognito_spec.strategies" in sys.modules, "resolved through cognito_spec.strategies.from_class"
+print("ok")
+"""
+    )
+    assert _fresh(script, entry_point) == "ok"
 
 
 def test_from_class_refuses_other_types() -> None:

@@ -22,7 +22,8 @@ import json, sys
 import cognito_spec as cs
 from cognito_spec import schema
 from cognito_spec.codec.compile import function_for
-from cognito_spec.fixtures.generator import Generator, GenerationError, Options, RandomSource
+from cognito_spec.fixtures import Generator, Options, RandomSource
+from cognito_spec.errors import GenerationError
 from cognito_spec import STRUCTURES
 
 assert cs.__file__.startswith(sys.argv[1]), cs.__file__

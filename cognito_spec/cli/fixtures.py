@@ -42,7 +42,7 @@ _MESSAGE_KINDS: Final = ("request", "response", "error")
 
 
 def register(subparsers: Any) -> None:
-    from cognito_spec.fixtures.generator import KINDS
+    from cognito_spec.fixtures import KINDS
 
     f = subparsers.add_parser(
         "fixtures",
@@ -122,7 +122,7 @@ def _operation_names() -> str:
 
 
 def run_fixtures(args: argparse.Namespace) -> int:
-    from cognito_spec.fixtures import generator as fixtures
+    from cognito_spec import fixtures
 
     try:
         op = fixtures.operation(args.operation)
