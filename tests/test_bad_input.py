@@ -18,8 +18,11 @@ from hypothesis import strategies as st
 
 from cognito_spec import OPERATIONS, AdminGetUserResponse, GetUserRequest
 from cognito_spec.codec import converter as wire
+from cognito_spec.codec.body import MAX_DEPTH, nesting_depth, parse_json
 from cognito_spec.errors import DecodeError, ServiceError
 from cognito_spec.protocol.envelope import parse_error
+from cognito_spec.traffic.capture import Exchange
+from cognito_spec.traffic.redact import redact_exchange
 from cognito_spec.validation.validate import service_error, validate
 
 IO_CLASSES = sorted(
@@ -163,6 +166,67 @@ def test_deeply_nested_parsed_value_in_a_member_is_one_type_violation() -> None:
     assert [(v.kind, v.pointer) for v in out] == [("type", "/AccessToken")]
     out = validate({"AccessToken": "a", "Unknown": deep}, GetUserRequest)
     assert [(v.kind, v.pointer) for v in out] == [("unknown_member", "/Unknown")]
+
+
+# --------------------------------------------------------------------------------------------------
+# Nesting: one bound, refused before any parser or walker recurses (codec.body.MAX_DEPTH)
+
+
+def _nested(depth: int, inner: bytes = b'"s3cret"') -> list[bytes]:
+    """Bodies whose arrays and objects nest ``depth`` levels (the outer object counts as one)."""
+    arrays = b"[" * (depth - 1) + inner + b"]" * (depth - 1)
+    return [
+        b'{"Unknown":' + arrays + b"}",
+        b"[" * depth + b"]" * depth,
+        b'{"a":' * depth + inner + b"}" * depth,
+        b'{"AccessToken":"a","Unknown":'
+        + b'[{"a":' * ((depth - 1) // 2)
+        + b"1"
+        + b"}]" * ((depth - 1) // 2)
+        + b"}",
+    ]
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 900, 10_000, 100_000])
+def test_nesting_beyond_the_bound_is_one_malformed_json_violation(depth: int) -> None:
+    for body in _nested(depth + (depth % 2 == 0)):  # the last body nests in pairs of levels
+        for cls in (GetUserRequest, AdminGetUserResponse):
+            for mode in ("strict", "tolerant"):
+                out = validate(body, cls, mode=mode)
+                assert [(v.kind, v.path, v.detail) for v in out] == [
+                    ("malformed_json", (), "nesting too deep")
+                ]
+            for strict in (True, False):
+                with pytest.raises(DecodeError) as info:
+                    wire.loads(body, cls, strict=strict)
+                assert [v.detail for v in info.value.violations] == ["nesting too deep"]
+        with pytest.raises(DecodeError):
+            parse_json(body)
+
+
+def test_nesting_at_the_bound_is_parsed() -> None:
+    for body in _nested(MAX_DEPTH - (MAX_DEPTH % 2 == 0)):
+        assert parse_json(body) is not None
+    out = validate(_nested(MAX_DEPTH)[0], GetUserRequest)
+    assert [v.kind for v in out] == ["unknown_member", "required"]
+
+
+def test_brackets_inside_strings_are_not_nesting() -> None:
+    token = "[{" * 50_000 + '\\"' + "}]" * 50_000
+    out = validate(('{"AccessToken":"' + token + '"}').encode(), GetUserRequest)
+    assert [(v.kind, v.pointer) for v in out] == [("pattern", "/AccessToken")]
+    assert nesting_depth('{"a":"[[[","b":["\\"]"]}') == 2
+
+
+def test_redacting_a_deep_body_of_an_operation_the_model_lacks() -> None:
+    # Issue: a 900-deep body of an uncovered operation crashed `cognito-spec redact` (RecursionError).
+    body = _nested(900)[0]
+    headers = [("X-Amz-Target", "AWSCognitoIdentityProviderService.DeleteUser")]
+    ex = Exchange(request_headers=headers, request_body=body, status=200, response_body=body)
+    copy = redact_exchange(ex)
+    for masked in (copy.request_body, copy.response_body):
+        assert masked is not None
+        assert b"s3cret" not in masked
 
 
 # --------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ One walker over a class's members writes Python source in three modes:
     ``check(data, path, out, strict, cnt)`` appends a :class:`~cognito_spec.codec.violations.Violation` to
     ``out`` for every broken constraint of a parsed wire value, and adds the numbers of object keys
     and of string values it visited to ``cnt[0]`` and ``cnt[1]`` (for the duplicate-key test of
-    :func:`cognito_spec.codec.converter.keys_unique`).
+    :func:`cognito_spec.codec.body.keys_unique`).
 ``strict``
     ``strict(data, path, out, strict, cnt)`` does both in one pass: the checks of ``check`` and the
     objects of ``build``.  Its result is only meaningful when ``out`` stayed empty.
@@ -671,7 +671,7 @@ def compile_function(cls: type, mode: Mode, *, debug: bool = False) -> Callable[
         raise ArgumentTypeError(f"{cls!r} is not a cognito_spec shape class")
     w = _Writer(mode)
     if mode in ("check", "strict"):
-        # nk and ns count the object keys and string values seen, for wire.keys_unique.
+        # nk and ns count the object keys and string values seen, for body.keys_unique.
         w.emit(0, f"def {mode}(data, path, out, strict, cnt):")
         w.emit(1, "nk = ns = 0")
         result = w.check_structure(1, "data", "path", cls, 0)

@@ -23,8 +23,9 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from cognito_spec.codec.body import decode_body, encode_body
 from cognito_spec.codec.compile import function_for
-from cognito_spec.codec.converter import _DECODER, _body_text, _decode, encode_body, to_wire
+from cognito_spec.codec.converter import to_wire
 from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, EncodeError, ServiceError
 from cognito_spec.model import struct_info
@@ -160,7 +161,7 @@ def parse_request(
         if error is not None:
             raise error
     if type(data) is not dict:
-        data = _decode(_body_text(data), _DECODER)
+        data = decode_body(data)
     return op, function_for(op.input, "build")(data)
 
 
