@@ -5,8 +5,10 @@ Parametrised over every generated class, so a new operation is covered without n
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
+import traceback
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -19,6 +21,7 @@ from hypothesis import strategies as st
 
 import cognito_spec as cs
 from cognito_spec import STRUCTURES, strategies
+from cognito_spec.codec.compile import compile_function, function_for
 from cognito_spec.codec.converter import decode_timestamp, encode_timestamp
 from cognito_spec.codec.timestamps import TIMESTAMP_MAX, TIMESTAMP_MIN, format_ms
 from cognito_spec.model import struct_info
@@ -345,3 +348,27 @@ def test_the_global_converter_is_untouched() -> None:
     }
     conv = cs.make_converter()
     assert conv.unstructure(cs.AttributeType(name="n", value="v")) == {"Name": "n", "Value": "v"}
+
+
+# --------------------------------------------------------------------------------------------------
+# Compiled functions are debuggable: their source is registered with linecache.
+
+
+def test_a_traceback_through_a_compiled_function_shows_its_generated_lines() -> None:
+    build = function_for(cs.AdminGetUserResponse, "build")
+    with pytest.raises(cs.WireTypeError) as info:
+        build({"Username": "u", "UserAttributes": [{"Name": 5}]})
+    here = [f for f in traceback.extract_tb(info.tb) if f.filename == build.__code__.co_filename]
+    assert len(here) == 1
+    source = inspect.getsource(build)
+    assert here[0].line and here[0].line in source
+    assert "_plain_str(" in here[0].line
+    assert here[0].line in "".join(traceback.format_exception(info.value))
+
+
+def test_every_compiled_function_has_a_file_name_of_its_own() -> None:
+    first = compile_function(cs.GetUserRequest, "check")
+    second = compile_function(cs.GetUserRequest, "check")
+    assert first.__code__.co_filename != second.__code__.co_filename
+    assert inspect.getsource(first) == inspect.getsource(second)
+    assert inspect.getsource(first).startswith("def check(data, path, out, strict, cnt")

@@ -98,7 +98,7 @@ def _unstructure_factory(cls: type) -> Callable[[Any], Any]:
 def configure_converter(conv: cattrs.BaseConverter) -> None:
     """Install the cognito_spec hook factories on ``conv``; it then (un)structures every generated class.
 
-    The hooks raise :class:`cognito_spec.codec.compile.WireTypeError` (a ``TypeError``) on a wrong JSON type
+    The hooks raise :class:`~cognito_spec.errors.WireTypeError` (a ``TypeError``) on a wrong JSON type
     and :class:`~cognito_spec.errors.EncodeError` on an object that cannot be written.
     """
     conv.register_structure_hook_factory(is_shape_class, _structure_factory)
