@@ -341,6 +341,52 @@ def test_a_users_converter_can_adopt_the_hooks() -> None:
     assert conv.structure([data], list[cs.GetUserResponse]) == [obj]
 
 
+def _converters() -> list[cattrs.BaseConverter]:
+    plain = cattrs.Converter(detailed_validation=False)
+    cs.configure_converter(plain)
+    base = cattrs.BaseConverter()
+    cs.configure_converter(base)
+    return [cs.make_converter(), plain, base]
+
+
+@pytest.mark.parametrize(
+    ("data", "cls", "pointer"),
+    [
+        ({"Username": 5}, cs.AdminGetUserResponse, "/Username"),
+        ({"Username": "u", "UserCreateDate": "1682955829"}, cs.AdminGetUserResponse, "/UserCreateDate"),
+        ({"Username": "u", "UserCreateDate": 1e300}, cs.AdminGetUserResponse, "/UserCreateDate"),
+        (
+            {"Username": "u", "UserAttributes": [{"Name": 5}]},
+            cs.AdminGetUserResponse,
+            "/UserAttributes/0/Name",
+        ),
+        ({"Username": "u", "UserAttributes": [None]}, cs.AdminGetUserResponse, "/UserAttributes/0"),
+        ({"Username": "u"}, cs.AdminGetUserRequest, "/UserPoolId"),
+        ([{"AccessToken": "t"}], cs.GetUserRequest, "/"),
+        ("t", cs.GetUserRequest, "/"),
+    ],
+)
+def test_a_users_converter_raises_library_errors_with_paths(data: Any, cls: type, pointer: str) -> None:
+    for conv in _converters():
+        with pytest.raises(cs.CognitoSpecError) as info:
+            conv.structure(data, cls)
+        assert type(info.value) is cs.WireTypeError
+        assert f"\n  {pointer}: " in str(info.value)
+        assert isinstance(info.value.__cause__, cs.DecodeError)
+        assert [v.pointer or "/" for v in info.value.__cause__.violations] == [pointer]
+
+
+def test_cattrs_wraps_library_errors_of_containers_in_its_exception_group() -> None:
+    # cattrs' own container hooks collect what our hooks raise (detailed validation): inside the
+    # group every error is ours, and cattrs.transform_error renders the paths.
+    conv = cs.make_converter()
+    with pytest.raises(cattrs.BaseValidationError) as info:
+        conv.structure([{"AccessToken": "a"}, {"AccessToken": 5}], list[cs.GetUserRequest])
+    (inner,) = info.value.exceptions
+    assert isinstance(inner, cs.WireTypeError)
+    assert "/AccessToken: expected string, got number" in str(inner)
+
+
 def test_the_global_converter_is_untouched() -> None:
     assert cattrs.global_converter.unstructure(cs.AttributeType(name="n", value="v")) == {
         "name": "n",

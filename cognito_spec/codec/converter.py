@@ -85,7 +85,13 @@ def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
     build = function_for(cls, "build")
 
     def structure(value: Any, _: Any = None) -> Any:
-        return build(value)
+        try:
+            return build(value)
+        except _BUILD_ERRORS as exc:
+            # The builder only knows the member it stopped at; the checker's diagnosis has every
+            # path, and describes values as the violations do (sensitive ones never quoted).
+            diagnosis = _diagnose(value, cls, exc)
+            raise WireTypeError(str(diagnosis)) from diagnosis
 
     return structure
 
@@ -98,8 +104,13 @@ def _unstructure_factory(cls: type) -> Callable[[Any], Any]:
 def configure_converter(conv: cattrs.BaseConverter) -> None:
     """Install the cognito_spec hook factories on ``conv``; it then (un)structures every generated class.
 
-    The hooks raise :class:`~cognito_spec.errors.WireTypeError` (a ``TypeError``) on a wrong JSON type
-    and :class:`~cognito_spec.errors.EncodeError` on an object that cannot be written.
+    A structure hook raises :class:`~cognito_spec.errors.WireTypeError` (a ``TypeError``) for wire
+    data that does not decode: a wrong JSON type, a missing mandatory member, a timestamp no
+    ``datetime`` holds.  Its message lists every such problem with its JSON pointer (sensitive
+    values never quoted), and its ``__cause__`` is the :class:`~cognito_spec.errors.DecodeError`
+    holding them as violations.  An unstructure hook raises :class:`~cognito_spec.errors.EncodeError`.
+    cattrs' own container hooks (``list[AttributeType]``) gather what these raise into their
+    ``BaseValidationError`` group, as they do for any hook; ``cattrs.transform_error`` reads it.
     """
     conv.register_structure_hook_factory(is_shape_class, _structure_factory)
     conv.register_unstructure_hook_factory(is_shape_class, _unstructure_factory)
@@ -161,10 +172,15 @@ def from_wire(data: Any, cls: type[T], *, strict: bool = False) -> T:
     return result
 
 
+#: What a builder may raise on bad wire data (WireTypeError from its checks; the rest from arithmetic
+#: on numbers, as ``float(10**400)``).  Each is turned into a library error with paths.
+_BUILD_ERRORS: Final = (WireTypeError, TypeError, ValueError, OverflowError, ArithmeticError)
+
+
 def _build(data: Any, cls: type[T]) -> T:
     try:
         result: T = function_for(cls, "build")(data)
-    except (WireTypeError, TypeError, ValueError, OverflowError, ArithmeticError) as exc:
+    except _BUILD_ERRORS as exc:
         raise _diagnose(data, cls, exc) from None
     return result
 

@@ -82,6 +82,7 @@ class SourceWriter:
             "_missing": runtime.missing,
             "_plain_str": runtime.plain_str,
             "_ts": decode_timestamp,
+            "_tsw": runtime.timestamp,
             "_ets": runtime.encode_ts,
             "_float_of": runtime.float_of,
             "_blob": runtime.blob,
@@ -367,7 +368,7 @@ class SourceWriter:
             self.emit(indent, f"{var} = _float_of({var}, {where})")
             return var
         if t == "timestamp":
-            self.emit(indent, f"{var} = _ts({var})")
+            self.emit(indent, f"{var} = _tsw({var}, {where})")
             return var
         if t == "blob":
             self.emit(indent, f"{var} = _blob({var}, {where})")
