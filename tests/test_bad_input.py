@@ -16,7 +16,14 @@ from _wire_examples import example, json_values, positions, set_at, shaped_value
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cognito_spec import OPERATIONS, AdminGetUserResponse, GetUserRequest
+from cognito_spec import (
+    OPERATIONS,
+    AdminGetUserRequest,
+    AdminGetUserResponse,
+    GetUserRequest,
+    GetUserResponse,
+    validate_exchange,
+)
 from cognito_spec.codec import converter as wire
 from cognito_spec.codec.body import MAX_DEPTH, nesting_depth, parse_json
 from cognito_spec.errors import DecodeError, ServiceError
@@ -303,3 +310,71 @@ def test_parse_error_with_arbitrary_error_bodies(data: dict[str, Any]) -> None:
     assert isinstance(exc, ServiceError)
     message = data.get("message") if isinstance(data.get("message"), str) else data.get("Message")
     assert exc.message == (message if isinstance(message, str) else None)
+
+
+# --------------------------------------------------------------------------------------------------
+# Secrets inside wrong-typed values: a value whose shape reaches a sensitive member is never quoted
+
+SECRET = "alice-s3cret@example.com"
+TARGET = "AWSCognitoIdentityProviderService."
+
+# (class, wire value) where a value holding a secret arrives with the wrong shape.
+WRONG_SHAPED = [
+    (AdminGetUserResponse, {"Username": "u", "UserAttributes": {"Name": "email", "Value": SECRET}}),
+    (AdminGetUserResponse, {"Username": "u", "UserAttributes": SECRET}),
+    (AdminGetUserResponse, {"Username": "u", "UserAttributes": [["Name", "email"], ["Value", SECRET]]}),
+    (AdminGetUserResponse, {"Username": "u", "UserAttributes": [[{"Name": "email", "Value": SECRET}]]}),
+    (GetUserRequest, [{"AccessToken": SECRET}]),
+    (GetUserRequest, SECRET),
+    (GetUserResponse, SECRET),
+    (GetUserResponse, [SECRET]),
+    (GetUserResponse, {"Username": "u", "UserAttributes": {"0": {"Name": "email", "Value": SECRET}}}),
+]
+
+
+@pytest.mark.parametrize(("cls", "value"), WRONG_SHAPED)
+def test_wrong_typed_values_holding_secrets_are_never_quoted(cls: type, value: Any) -> None:
+    body = json.dumps(value).encode()
+    for data in (body, value):
+        for mode in ("strict", "tolerant"):
+            out = validate(data, cls, mode=mode)
+            assert out
+            assert all(SECRET not in v.message and SECRET not in repr(v) for v in out)
+    for strict in (True, False):
+        with pytest.raises(DecodeError) as info:
+            wire.loads(body, cls, strict=strict)
+        assert SECRET not in str(info.value)
+        assert SECRET not in repr(info.value)
+
+
+def _exchange_findings(cls: type, value: Any) -> list[str]:
+    op = next(op for op in OPERATIONS.values() if cls in (op.input, op.output))
+    other = example(op.output if cls is op.input else op.input)
+    request, response = (value, other) if cls is op.input else (other, value)
+    findings = validate_exchange(
+        request_headers={"X-Amz-Target": TARGET + op.name, "Content-Type": "application/x-amz-json-1.1"},
+        request_body=json.dumps(request).encode(),
+        status=200,
+        response_headers={"Content-Type": "application/x-amz-json-1.1"},
+        response_body=json.dumps(response).encode(),
+    )
+    return [f.message for f in findings]
+
+
+@pytest.mark.parametrize(("cls", "value"), WRONG_SHAPED)
+def test_exchange_findings_never_quote_secrets_of_wrong_typed_values(cls: type, value: Any) -> None:
+    messages = _exchange_findings(cls, value)
+    assert any("expected" in m or "length" in m for m in messages)
+    assert all(SECRET not in m for m in messages)
+
+
+def test_non_sensitive_values_are_still_quoted() -> None:
+    (v,) = validate(b'{"UserPoolId":" x_1","Username":"bob"}', AdminGetUserRequest)
+    assert v.message.endswith(": ' x_1'")
+    (v,) = validate(b'{"Username":"u","UserStatus":5}', AdminGetUserResponse)
+    assert v.message == "expected string, got number: 5"
+    # MFAOptionType holds no sensitive member: its values may be quoted.
+    (v,) = validate(
+        b'{"Username":"u","UserAttributes":[],"MFAOptions":{"AttributeName":"x"}}', GetUserResponse
+    )
+    assert v.message == "expected array, got object: {'AttributeName': 'x'}"

@@ -387,6 +387,21 @@ def test_cattrs_wraps_library_errors_of_containers_in_its_exception_group() -> N
     assert "/AccessToken: expected string, got number" in str(inner)
 
 
+def test_a_users_converter_never_quotes_a_secret() -> None:
+    secret = "alice-secret@example.com"
+    for data in (
+        {"Username": "u", "UserAttributes": {"Name": "email", "Value": secret}},
+        {"Username": "u", "UserAttributes": [{"Name": 5, "Value": secret}]},
+        {"Username": "u", "UserAttributes": [[["Name", "email"], ["Value", secret]]]},
+        {"Username": [secret]},
+    ):
+        for conv in _converters():
+            with pytest.raises(cs.CognitoSpecError) as info:
+                conv.structure(data, cs.AdminGetUserResponse)
+            assert secret not in str(info.value)
+            assert secret not in repr(info.value)
+
+
 def test_the_global_converter_is_untouched() -> None:
     assert cattrs.global_converter.unstructure(cs.AttributeType(name="n", value="v")) == {
         "name": "n",

@@ -116,6 +116,10 @@ class SourceWriter:
         sensitive: bool,
         severity: str = "'error'",
     ) -> None:
+        # A value whose shape reaches a sensitive member anywhere below (UserAttributes sent as an
+        # object, a request body sent as an array of requests) may carry the secret under the wrong
+        # shape: it is marked sensitive too, so no message, report or exchange finding quotes it.
+        sensitive = sensitive or _holds_secret(shape)
         self.emit(
             indent,
             f"out.append(_V({path}, {kind!r}, {limit}, {severity}, {value}, {sensitive}, {shape.name!r}))",
@@ -534,6 +538,38 @@ def _fast_string_regex(shape: Shape) -> re.Pattern[str] | None:
         return None
     cls = patterns.python_class(ranges)
     return re.compile(f"{cls}{{{lo},{'' if hi is None else hi}}}", re.DOTALL)
+
+
+_HOLDS_SECRET: dict[Shape, bool] = {}
+
+
+def _holds_secret(shape: Shape) -> bool:
+    """True when ``shape`` is sensitive or reaches a sensitive shape or member through structure
+    members, list items or map keys and values (recursive structures included)."""
+    found = _HOLDS_SECRET.get(shape)
+    if found is None:
+        found = _HOLDS_SECRET[shape] = _reaches_secret(shape)
+    return found
+
+
+def _reaches_secret(start: Shape) -> bool:
+    # An explicit walk with a visited set: structures may refer to themselves.
+    stack, seen = [start], set()
+    while stack:
+        shape = stack.pop()
+        if shape.sensitive:
+            return True
+        if shape.type == "structure":
+            if shape.name in seen:
+                continue
+            seen.add(shape.name)
+            for _, m in members_of(_target(shape)):
+                if m.sensitive:
+                    return True
+                stack.append(m.shape)
+        else:
+            stack.extend(s for s in (shape.member, shape.key, shape.value) if s is not None)
+    return False
 
 
 def _extend(path: str, item: str) -> str:
