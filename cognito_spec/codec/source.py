@@ -254,7 +254,8 @@ class SourceWriter:
                 self.emit(indent + 1, f"{acc} = {{}}")
             self.emit(indent + 1, f"for {k}, {v} in {var}.items():")
             item_path = _extend(path, k)
-            kout = self.check_value(indent + 2, k, item_path, shape.key, sens, depth + 1)
+            # A map key is a key (counted above), not a string value: counted=True.
+            kout = self.check_value(indent + 2, k, item_path, shape.key, sens, depth + 1, True)
             self.emit(indent + 2, f"if {v} is None:")
             kind = repr(JSON_KIND[shape.value.type])
             self.violation(indent + 3, item_path, "type", kind, v, shape.value, sens)
@@ -315,12 +316,20 @@ class SourceWriter:
         indent += 1
         all_strings = all(m.shape.type == "string" for _, m in members)
         if all_strings:
-            # Every known member is a string: the keys and the string values number the same.
-            # (Unknown members or wrong types are violations, after which the exact scan runs.)
+            # Every known member is a string: each key is counted as a string value too, in bulk,
+            # and corrected where it holds none.  body.keys_unique needs the string count exact,
+            # never high: a key present as null holds no string (uncorrected, two nulls cancelled
+            # the quotes of a dropped "k":"v" pair and a repeated key went unreported), nor does an
+            # envelope member (__type) holding anything but a string.  Unknown members and wrong
+            # types are violations, after which the exact scan runs anyway.
             n = self.var("n")
             self.emit(indent, f"{n} = _len({var})")
             self.emit(indent, f"nk += {n}")
             self.emit(indent, f"ns += {n}")
+            if info.role == "error":
+                for env in ERROR_ENVELOPE_MEMBERS:
+                    self.emit(indent, f"if type({var}.get({env!r}, '')) is not _str:")
+                    self.emit(indent + 1, "ns -= 1")
         else:
             self.emit(indent, f"nk += _len({var})")
         self.emit(indent, f"if not {known}.issuperset({var}):")
@@ -335,9 +344,13 @@ class SourceWriter:
             out = self.check_value(indent + 1, v, mpath, m.shape, m.sensitive, depth + 1, all_strings)
             if build and out != v:
                 self.emit(indent + 1, f"{v} = {out}")
-            if m.required:
+            if m.required or all_strings:
                 self.emit(indent, "else:")
-                self.violation(indent + 1, mpath, "required", "None", "None", m.shape, m.sensitive)
+                if all_strings:  # absent, or present as null: only the second was counted
+                    self.emit(indent + 1, f"if {m.wire!r} in {var}:")
+                    self.emit(indent + 2, "ns -= 1")
+                if m.required:
+                    self.violation(indent + 1, mpath, "required", "None", "None", m.shape, m.sensitive)
             if build:
                 setter = self.name("_S", cls.__dict__[name].__set__)
                 self.emit(indent, f"{setter}({obj}, {v})")
