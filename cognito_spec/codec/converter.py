@@ -172,8 +172,9 @@ def from_wire(data: Any, cls: type[T], *, strict: bool = False) -> T:
     return result
 
 
-#: What a builder may raise on bad wire data (WireTypeError from its checks; the rest from arithmetic
-#: on numbers, as ``float(10**400)``).  Each is turned into a library error with paths.
+#: What a builder may raise on bad wire data: WireTypeError from its type tests; TypeError and
+#: ValueError from decode_timestamp, which it calls directly (no wrapper frame on the hot path);
+#: OverflowError from arithmetic on numbers (``float(10**400)``).  Each becomes a library error with paths.
 _BUILD_ERRORS: Final = (WireTypeError, TypeError, ValueError, OverflowError, ArithmeticError)
 
 

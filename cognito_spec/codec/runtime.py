@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from cognito_spec.codec.timestamps import decode_timestamp, encode_timestamp
+from cognito_spec.codec.timestamps import encode_timestamp
 from cognito_spec.codec.violations import PathItem, Severity, Violation
 from cognito_spec.errors import EncodeError, WireTypeError
 
@@ -28,7 +27,6 @@ __all__ = [
     "float_of",
     "missing",
     "plain_str",
-    "timestamp",
     "unknown_members",
     "wrong",
 ]
@@ -107,14 +105,3 @@ def encode_ts(value: object, where: str) -> int | float:
         return encode_timestamp(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
         raise EncodeError(f"member {where}: {exc}") from None
-
-
-def timestamp(value: object, where: str) -> datetime:
-    """The datetime of a wire timestamp; a wrong type or an instant no datetime holds is a WireTypeError."""
-    try:
-        return decode_timestamp(value)
-    except TypeError:
-        wrong(value, "number", where)
-        raise AssertionError from None  # pragma: no cover
-    except ValueError as exc:
-        raise WireTypeError(f"{where}: {exc}") from None

@@ -82,7 +82,6 @@ class SourceWriter:
             "_missing": runtime.missing,
             "_plain_str": runtime.plain_str,
             "_ts": decode_timestamp,
-            "_tsw": runtime.timestamp,
             "_ets": runtime.encode_ts,
             "_float_of": runtime.float_of,
             "_blob": runtime.blob,
@@ -385,7 +384,7 @@ class SourceWriter:
             self.emit(indent, f"{var} = _float_of({var}, {where})")
             return var
         if t == "timestamp":
-            self.emit(indent, f"{var} = _tsw({var}, {where})")
+            self.emit(indent, f"{var} = _ts({var})")
             return var
         if t == "blob":
             self.emit(indent, f"{var} = _blob({var}, {where})")
