@@ -117,11 +117,11 @@ class SourceWriter:
     ) -> None:
         # A value whose shape reaches a sensitive member anywhere below (UserAttributes sent as an
         # object, a request body sent as an array of requests) may carry the secret under the wrong
-        # shape: it is marked sensitive too, so no message, report or exchange finding quotes it.
-        sensitive = sensitive or _holds_secret(shape)
+        # shape: it is marked, so no message, report or exchange finding quotes it.
+        below = ", holds_secret=True" if not sensitive and _holds_secret(shape) else ""
         self.emit(
             indent,
-            f"out.append(_V({path}, {kind!r}, {limit}, {severity}, {value}, {sensitive}, {shape.name!r}))",
+            f"out.append(_V({path}, {kind!r}, {limit}, {severity}, {value}, {sensitive}, {shape.name!r}{below}))",
         )
 
     def check_value(
