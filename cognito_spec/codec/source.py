@@ -25,6 +25,8 @@ import attrs
 
 from cognito_spec import patterns
 from cognito_spec.codec import runtime
+from cognito_spec.codec.reach import holds_secret as _holds_secret
+from cognito_spec.codec.reach import target as _target
 from cognito_spec.codec.timestamps import decode_timestamp, timestamp_ok
 from cognito_spec.codec.violations import ERROR_ENVELOPE_MEMBERS, Violation
 from cognito_spec.errors import ArgumentTypeError
@@ -552,49 +554,11 @@ def _fast_string_regex(shape: Shape) -> re.Pattern[str] | None:
     return re.compile(f"{cls}{{{lo},{'' if hi is None else hi}}}", re.DOTALL)
 
 
-_HOLDS_SECRET: dict[Shape, bool] = {}
-
-
-def _holds_secret(shape: Shape) -> bool:
-    """True when ``shape`` is sensitive or reaches a sensitive shape or member through structure
-    members, list items or map keys and values (recursive structures included)."""
-    found = _HOLDS_SECRET.get(shape)
-    if found is None:
-        found = _HOLDS_SECRET[shape] = _reaches_secret(shape)
-    return found
-
-
-def _reaches_secret(start: Shape) -> bool:
-    # An explicit walk with a visited set: structures may refer to themselves.
-    stack, seen = [start], set()
-    while stack:
-        shape = stack.pop()
-        if shape.sensitive:
-            return True
-        if shape.type == "structure":
-            if shape.name in seen:
-                continue
-            seen.add(shape.name)
-            for _, m in members_of(_target(shape)):
-                if m.sensitive:
-                    return True
-                stack.append(m.shape)
-        else:
-            stack.extend(s for s in (shape.member, shape.key, shape.value) if s is not None)
-    return False
-
-
 def _extend(path: str, item: str) -> str:
     """Source of a path tuple one item longer (paths are only built when a violation is recorded)."""
     if path == "path":
         return f"(*path, {item})"
     return f"({path[1:-1]}, {item})"
-
-
-def _target(shape: Shape) -> type:
-    from cognito_spec.operations import structure
-
-    return structure(shape.target or shape.name)
 
 
 def _struct_shape(cls: type) -> Shape:
