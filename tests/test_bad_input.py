@@ -9,6 +9,7 @@ arbitrary JSON.  Each case runs under every operation's input and output class.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,10 +17,22 @@ from _wire_examples import example, json_values, positions, set_at, shaped_value
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cognito_spec import OPERATIONS, AdminGetUserResponse, GetUserRequest
+from cognito_spec import (
+    OPERATIONS,
+    STRUCTURES,
+    AdminGetUserRequest,
+    AdminGetUserResponse,
+    GetUserRequest,
+    GetUserResponse,
+    validate_exchange,
+)
 from cognito_spec.codec import converter as wire
+from cognito_spec.codec.body import MAX_DEPTH, nesting_depth, parse_json
 from cognito_spec.errors import DecodeError, ServiceError
+from cognito_spec.model import Shape, members_of
 from cognito_spec.protocol.envelope import parse_error
+from cognito_spec.traffic.record import Exchange
+from cognito_spec.traffic.redact import redact_exchange
 from cognito_spec.validation.answers import service_error
 from cognito_spec.validation.validate import validate
 
@@ -167,6 +180,67 @@ def test_deeply_nested_parsed_value_in_a_member_is_one_type_violation() -> None:
 
 
 # --------------------------------------------------------------------------------------------------
+# Nesting: one bound, refused before any parser or walker recurses (codec.body.MAX_DEPTH)
+
+
+def _nested(depth: int, inner: bytes = b'"s3cret"') -> list[bytes]:
+    """Bodies whose arrays and objects nest ``depth`` levels (the outer object counts as one)."""
+    arrays = b"[" * (depth - 1) + inner + b"]" * (depth - 1)
+    return [
+        b'{"Unknown":' + arrays + b"}",
+        b"[" * depth + b"]" * depth,
+        b'{"a":' * depth + inner + b"}" * depth,
+        b'{"AccessToken":"a","Unknown":'
+        + b'[{"a":' * ((depth - 1) // 2)
+        + b"1"
+        + b"}]" * ((depth - 1) // 2)
+        + b"}",
+    ]
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 900, 10_000, 100_000])
+def test_nesting_beyond_the_bound_is_one_malformed_json_violation(depth: int) -> None:
+    for body in _nested(depth + (depth % 2 == 0)):  # the last body nests in pairs of levels
+        for cls in (GetUserRequest, AdminGetUserResponse):
+            for mode in ("strict", "tolerant"):
+                out = validate(body, cls, mode=mode)
+                assert [(v.kind, v.path, v.detail) for v in out] == [
+                    ("malformed_json", (), "nesting too deep")
+                ]
+            for strict in (True, False):
+                with pytest.raises(DecodeError) as info:
+                    wire.loads(body, cls, strict=strict)
+                assert [v.detail for v in info.value.violations] == ["nesting too deep"]
+        with pytest.raises(DecodeError):
+            parse_json(body)
+
+
+def test_nesting_at_the_bound_is_parsed() -> None:
+    for body in _nested(MAX_DEPTH - (MAX_DEPTH % 2 == 0)):
+        assert parse_json(body) is not None
+    out = validate(_nested(MAX_DEPTH)[0], GetUserRequest)
+    assert [v.kind for v in out] == ["unknown_member", "required"]
+
+
+def test_brackets_inside_strings_are_not_nesting() -> None:
+    token = "[{" * 50_000 + '\\"' + "}]" * 50_000
+    out = validate(('{"AccessToken":"' + token + '"}').encode(), GetUserRequest)
+    assert [(v.kind, v.pointer) for v in out] == [("pattern", "/AccessToken")]
+    assert nesting_depth('{"a":"[[[","b":["\\"]"]}') == 2
+
+
+def test_redacting_a_deep_body_of_an_operation_the_model_lacks() -> None:
+    # Issue: a 900-deep body of an uncovered operation crashed `cognito-spec redact` (RecursionError).
+    body = _nested(900)[0]
+    headers = [("X-Amz-Target", "AWSCognitoIdentityProviderService.DeleteUser")]
+    ex = Exchange(request_headers=headers, request_body=body, status=200, response_body=body)
+    copy = redact_exchange(ex)
+    for masked in (copy.request_body, copy.response_body):
+        assert masked is not None
+        assert b"s3cret" not in masked
+
+
+# --------------------------------------------------------------------------------------------------
 # No undocumented exception escapes
 
 
@@ -240,3 +314,185 @@ def test_parse_error_with_arbitrary_error_bodies(data: dict[str, Any]) -> None:
     assert isinstance(exc, ServiceError)
     message = data.get("message") if isinstance(data.get("message"), str) else data.get("Message")
     assert exc.message == (message if isinstance(message, str) else None)
+
+
+# --------------------------------------------------------------------------------------------------
+# Secrets inside wrong-typed values: a value whose shape reaches a sensitive member is never quoted
+
+SECRET = "alice-s3cret@example.com"
+TARGET = "AWSCognitoIdentityProviderService."
+
+# (class, wire value) where a value holding a secret arrives with the wrong shape.
+WRONG_SHAPED = [
+    (AdminGetUserResponse, {"Username": "u", "UserAttributes": {"Name": "email", "Value": SECRET}}),
+    (AdminGetUserResponse, {"Username": "u", "UserAttributes": SECRET}),
+    (AdminGetUserResponse, {"Username": "u", "UserAttributes": [["Name", "email"], ["Value", SECRET]]}),
+    (AdminGetUserResponse, {"Username": "u", "UserAttributes": [[{"Name": "email", "Value": SECRET}]]}),
+    (GetUserRequest, [{"AccessToken": SECRET}]),
+    (GetUserRequest, SECRET),
+    (GetUserResponse, SECRET),
+    (GetUserResponse, [SECRET]),
+    (GetUserResponse, {"Username": "u", "UserAttributes": {"0": {"Name": "email", "Value": SECRET}}}),
+]
+
+
+@pytest.mark.parametrize(("cls", "value"), WRONG_SHAPED)
+def test_wrong_typed_values_holding_secrets_are_never_quoted(cls: type, value: Any) -> None:
+    body = json.dumps(value).encode()
+    for data in (body, value):
+        for mode in ("strict", "tolerant"):
+            out = validate(data, cls, mode=mode)
+            assert out
+            assert all(SECRET not in v.message and SECRET not in repr(v) for v in out)
+    for strict in (True, False):
+        with pytest.raises(DecodeError) as info:
+            wire.loads(body, cls, strict=strict)
+        assert SECRET not in str(info.value)
+        assert SECRET not in repr(info.value)
+
+
+def _exchange_findings(cls: type, value: Any) -> list[str]:
+    op = next(op for op in OPERATIONS.values() if cls in (op.input, op.output))
+    other = example(op.output if cls is op.input else op.input)
+    request, response = (value, other) if cls is op.input else (other, value)
+    findings = validate_exchange(
+        request_headers={"X-Amz-Target": TARGET + op.name, "Content-Type": "application/x-amz-json-1.1"},
+        request_body=json.dumps(request).encode(),
+        status=200,
+        response_headers={"Content-Type": "application/x-amz-json-1.1"},
+        response_body=json.dumps(response).encode(),
+    )
+    return [f.message for f in findings]
+
+
+@pytest.mark.parametrize(("cls", "value"), WRONG_SHAPED)
+def test_exchange_findings_never_quote_secrets_of_wrong_typed_values(cls: type, value: Any) -> None:
+    messages = _exchange_findings(cls, value)
+    assert any("expected" in m or "length" in m for m in messages)
+    assert all(SECRET not in m for m in messages)
+
+
+def test_non_sensitive_values_are_still_quoted() -> None:
+    (v,) = validate(b'{"UserPoolId":" x_1","Username":"bob"}', AdminGetUserRequest)
+    assert v.message.endswith(": ' x_1'")
+    (v,) = validate(b'{"Username":"u","UserStatus":5}', AdminGetUserResponse)
+    assert v.message == "expected string, got number: 5"
+    # MFAOptionType holds no sensitive member: its values may be quoted.
+    (v,) = validate(
+        b'{"Username":"u","UserAttributes":[],"MFAOptions":{"AttributeName":"x"}}', GetUserResponse
+    )
+    assert v.message == "expected array, got object: {'AttributeName': 'x'}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Duplicate keys are found whatever the other members hold (row 3: nulls cancelled a dropped pair)
+
+_LITERALS = st.sampled_from([None, True, False, 0, 7, -1.5, 1e300, "x", "", [], {}])
+
+
+def _structures(value: Any, cls: type, path: tuple[str | int, ...] = ()) -> Iterator[tuple[Any, type]]:
+    """``(path, class)`` of every structure object in a valid wire value of ``cls``."""
+    yield path, cls
+    for _, m in members_of(cls):
+        if m.wire in value:
+            yield from _shaped(value[m.wire], m.shape, (*path, m.wire))
+
+
+def _shaped(value: Any, shape: Shape, path: tuple[str | int, ...]) -> Iterator[tuple[Any, type]]:
+    if value is None:
+        return
+    if shape.type == "structure":
+        yield from _structures(value, STRUCTURES[shape.target or shape.name], path)
+    elif shape.type == "list" and shape.member is not None:
+        for i, item in enumerate(value):
+            yield from _shaped(item, shape.member, (*path, i))
+    elif shape.type == "map" and shape.value is not None:
+        for k, item in value.items():
+            yield from _shaped(item, shape.value, (*path, k))
+
+
+def _key(key: str, escape: bool) -> str:
+    # "\u0041ccessToken" is the key AccessToken, written with a backslash (the colon rule then decides).
+    return '"' + (f"\\u{ord(key[0]):04x}" + key[1:] if escape and key else key) + '"'
+
+
+def _write(
+    value: Any, extra: dict[Any, list[tuple[str, Any]]], sep: tuple[str, str], escape: bool, path: Any = ()
+) -> str:
+    """JSON text of ``value`` with the pairs of ``extra[path]`` written first in the object at ``path``."""
+    if isinstance(value, dict):
+        pairs = [*extra.get(path, []), *value.items()]
+        inner = sep[0].join(
+            _key(k, escape) + sep[1] + _write(v, extra, sep, escape, (*path, k)) for k, v in pairs
+        )
+        return "{" + inner + "}"
+    if isinstance(value, list):
+        return "[" + sep[0].join(_write(v, extra, sep, escape, (*path, i)) for i, v in enumerate(value)) + "]"
+    return json.dumps(value)
+
+
+@given(data=st.data())
+def test_a_repeated_key_is_always_reported_even_beside_nulls_and_other_literals(data: st.DataObject) -> None:
+    # Built, not searched for: an unguided property never wrote a repeated key next to nulls.
+    cls = data.draw(st.sampled_from(IO_CLASSES), label="class")
+    value = example(cls)
+    places = list(_structures(value, cls))
+    # Nulls: optional members written as null (a null reads as absent, so nothing else breaks).
+    for p, c in places:  # in pre-order: an object under a member made null is gone
+        obj = value_at(value, p)
+        if obj is None:
+            continue
+        for _, m in members_of(c):
+            if not m.required and m.wire in obj and data.draw(st.booleans(), label=f"null {m.wire}"):
+                obj[m.wire] = None
+    places = list(_structures(value, cls))
+    # The repeated key: one or two earlier pairs holding any JSON literal (nulls most often).
+    path, where = data.draw(st.sampled_from(places), label="object")
+    key = data.draw(st.sampled_from([m.wire for _, m in members_of(where)]), label="key")
+    present = key in value_at(value, path)
+    firsts = data.draw(
+        st.lists(st.none() | _LITERALS, min_size=1 if present else 2, max_size=2), label="firsts"
+    )
+    extra = {path: [(key, v) for v in firsts]}
+    sep = data.draw(
+        st.sampled_from([(",", ":"), (", ", ": "), (",", " :"), ("\n,", "\t:")]), label="separators"
+    )
+    text = _write(value, extra, sep, data.draw(st.booleans(), label="escape"))
+    expected = ("duplicate_key", (*path, key))
+    for mode, severity in (("strict", "error"), ("tolerant", "warning")):
+        found = [(v.kind, v.path, v.severity) for v in validate(text, cls, mode=mode)]
+        assert (*expected, severity) in found, text
+    with pytest.raises(DecodeError) as info:
+        wire.loads(text, cls, strict=True)
+    assert expected in [(v.kind, v.path) for v in info.value.violations]
+
+
+def value_at(value: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at ``path``, or None where the path goes through a null."""
+    for p in path:
+        if value is None:
+            return None
+        value = value[p]
+    return value
+
+
+def test_row_3_a_null_beside_a_dropped_pair() -> None:
+    # The parse keeps {"Name": "n", "Value": null}: two keys and, counting every member of a string-only
+    # structure as a string, two strings, as many quotes as the text has; yet "Value" was repeated.
+    body = b'{"Username":"u","UserAttributes":[{"Name":"n","Value":null,"Value":null}]}'
+    assert [(v.kind, v.pointer) for v in validate(body, GetUserResponse)] == [
+        ("duplicate_key", "/UserAttributes/0/Value")
+    ]
+    with pytest.raises(DecodeError):
+        wire.loads(body, GetUserResponse, strict=True)
+    findings = validate_exchange(
+        request_headers={"X-Amz-Target": TARGET + "GetUser", "Content-Type": "application/x-amz-json-1.1"},
+        request_body=b'{"AccessToken":"t"}',
+        status=200,
+        response_headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "x-amzn-RequestId": "1b7c9f6e-3c1a-4a53-9d7e-2f0c1e6b8a90",
+        },
+        response_body=body,
+    )
+    assert [(f.kind, f.pointer) for f in findings] == [("duplicate_key", "/UserAttributes/0/Value")]

@@ -5,8 +5,10 @@ Parametrised over every generated class, so a new operation is covered without n
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
+import traceback
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -19,6 +21,7 @@ from hypothesis import strategies as st
 
 import cognito_spec as cs
 from cognito_spec import STRUCTURES, strategies
+from cognito_spec.codec.compile import compile_function, function_for
 from cognito_spec.codec.converter import decode_timestamp, encode_timestamp
 from cognito_spec.codec.timestamps import TIMESTAMP_MAX, TIMESTAMP_MIN, format_ms
 from cognito_spec.model import struct_info
@@ -338,6 +341,67 @@ def test_a_users_converter_can_adopt_the_hooks() -> None:
     assert conv.structure([data], list[cs.GetUserResponse]) == [obj]
 
 
+def _converters() -> list[cattrs.BaseConverter]:
+    plain = cattrs.Converter(detailed_validation=False)
+    cs.configure_converter(plain)
+    base = cattrs.BaseConverter()
+    cs.configure_converter(base)
+    return [cs.make_converter(), plain, base]
+
+
+@pytest.mark.parametrize(
+    ("data", "cls", "pointer"),
+    [
+        ({"Username": 5}, cs.AdminGetUserResponse, "/Username"),
+        ({"Username": "u", "UserCreateDate": "1682955829"}, cs.AdminGetUserResponse, "/UserCreateDate"),
+        ({"Username": "u", "UserCreateDate": 1e300}, cs.AdminGetUserResponse, "/UserCreateDate"),
+        (
+            {"Username": "u", "UserAttributes": [{"Name": 5}]},
+            cs.AdminGetUserResponse,
+            "/UserAttributes/0/Name",
+        ),
+        ({"Username": "u", "UserAttributes": [None]}, cs.AdminGetUserResponse, "/UserAttributes/0"),
+        ({"Username": "u"}, cs.AdminGetUserRequest, "/UserPoolId"),
+        ([{"AccessToken": "t"}], cs.GetUserRequest, "/"),
+        ("t", cs.GetUserRequest, "/"),
+    ],
+)
+def test_a_users_converter_raises_library_errors_with_paths(data: Any, cls: type, pointer: str) -> None:
+    for conv in _converters():
+        with pytest.raises(cs.CognitoSpecError) as info:
+            conv.structure(data, cls)
+        assert type(info.value) is cs.WireTypeError
+        assert f"\n  {pointer}: " in str(info.value)
+        assert isinstance(info.value.__cause__, cs.DecodeError)
+        assert [v.pointer or "/" for v in info.value.__cause__.violations] == [pointer]
+
+
+def test_cattrs_wraps_library_errors_of_containers_in_its_exception_group() -> None:
+    # cattrs' own container hooks collect what our hooks raise (detailed validation): inside the
+    # group every error is ours, and cattrs.transform_error renders the paths.
+    conv = cs.make_converter()
+    with pytest.raises(cattrs.BaseValidationError) as info:
+        conv.structure([{"AccessToken": "a"}, {"AccessToken": 5}], list[cs.GetUserRequest])
+    (inner,) = info.value.exceptions
+    assert isinstance(inner, cs.WireTypeError)
+    assert "/AccessToken: expected string, got number" in str(inner)
+
+
+def test_a_users_converter_never_quotes_a_secret() -> None:
+    secret = "alice-secret@example.com"
+    for data in (
+        {"Username": "u", "UserAttributes": {"Name": "email", "Value": secret}},
+        {"Username": "u", "UserAttributes": [{"Name": 5, "Value": secret}]},
+        {"Username": "u", "UserAttributes": [[["Name", "email"], ["Value", secret]]]},
+        {"Username": [secret]},
+    ):
+        for conv in _converters():
+            with pytest.raises(cs.CognitoSpecError) as info:
+                conv.structure(data, cs.AdminGetUserResponse)
+            assert secret not in str(info.value)
+            assert secret not in repr(info.value)
+
+
 def test_the_global_converter_is_untouched() -> None:
     assert cattrs.global_converter.unstructure(cs.AttributeType(name="n", value="v")) == {
         "name": "n",
@@ -345,3 +409,27 @@ def test_the_global_converter_is_untouched() -> None:
     }
     conv = cs.make_converter()
     assert conv.unstructure(cs.AttributeType(name="n", value="v")) == {"Name": "n", "Value": "v"}
+
+
+# --------------------------------------------------------------------------------------------------
+# Compiled functions are debuggable: their source is registered with linecache.
+
+
+def test_a_traceback_through_a_compiled_function_shows_its_generated_lines() -> None:
+    build = function_for(cs.AdminGetUserResponse, "build")
+    with pytest.raises(cs.WireTypeError) as info:
+        build({"Username": "u", "UserAttributes": [{"Name": 5}]})
+    here = [f for f in traceback.extract_tb(info.tb) if f.filename == build.__code__.co_filename]
+    assert len(here) == 1
+    source = inspect.getsource(build)
+    assert here[0].line and here[0].line in source
+    assert "_plain_str(" in here[0].line
+    assert here[0].line in "".join(traceback.format_exception(info.value))
+
+
+def test_every_compiled_function_has_a_file_name_of_its_own() -> None:
+    first = compile_function(cs.GetUserRequest, "check")
+    second = compile_function(cs.GetUserRequest, "check")
+    assert first.__code__.co_filename != second.__code__.co_filename
+    assert inspect.getsource(first) == inspect.getsource(second)
+    assert inspect.getsource(first).startswith("def check(data, path, out, strict, cnt")

@@ -17,14 +17,14 @@ Rules, each with its reason:
 * Timestamps are epoch seconds.  Decoding accepts integers, fractions and exponent forms and gives an
   aware UTC ``datetime``; encoding refuses naive datetimes and writes at most three fraction digits,
   computed with integer arithmetic and truncating sub-millisecond parts.
-* JSON text is written ASCII-only (``\\uXXXX`` escapes) and compact, so every string a Python ``str``
-  can hold, lone surrogates included, survives the round trip.
+* Bodies are read and written by :mod:`cognito_spec.codec.body` (the one body policy): compact
+  UTF-8, lone surrogates as ``\\uXXXX`` escapes, so every string a Python ``str`` can hold survives
+  the round trip.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final, TypeVar
@@ -33,25 +33,21 @@ import attrs
 import cattrs
 
 from cognito_spec.codec import timestamps as _ts
+from cognito_spec.codec.body import Body, body_text, decode_text, encode_body, find_duplicates, keys_unique
 from cognito_spec.codec.compile import function_for
-from cognito_spec.codec.violations import Violation, json_pointer
+from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, DecodeError, EncodeError, WireTypeError
 from cognito_spec.model import is_shape_class, members_of
 
 __all__ = [
-    "check_duplicates",
     "configure_converter",
     "decode_timestamp",
     "dumps",
-    "encode_body",
     "encode_timestamp",
-    "find_duplicates",
     "format_timestamp",
     "from_wire",
-    "keys_unique",
     "loads",
     "make_converter",
-    "parse_json",
     "to_wire",
 ]
 
@@ -89,7 +85,13 @@ def _structure_factory(cls: type) -> Callable[[Any, Any], Any]:
     build = function_for(cls, "build")
 
     def structure(value: Any, _: Any = None) -> Any:
-        return build(value)
+        try:
+            return build(value)
+        except _BUILD_ERRORS as exc:
+            # The builder only knows the member it stopped at; the checker's diagnosis has every
+            # path, and describes values as the violations do (sensitive ones never quoted).
+            diagnosis = _diagnose(value, cls, exc)
+            raise WireTypeError(str(diagnosis)) from diagnosis
 
     return structure
 
@@ -102,8 +104,13 @@ def _unstructure_factory(cls: type) -> Callable[[Any], Any]:
 def configure_converter(conv: cattrs.BaseConverter) -> None:
     """Install the cognito_spec hook factories on ``conv``; it then (un)structures every generated class.
 
-    The hooks raise :class:`cognito_spec.codec.compile.WireTypeError` (a ``TypeError``) on a wrong JSON type
-    and :class:`~cognito_spec.errors.EncodeError` on an object that cannot be written.
+    A structure hook raises :class:`~cognito_spec.errors.WireTypeError` (a ``TypeError``) for wire
+    data that does not decode: a wrong JSON type, a missing mandatory member, a timestamp no
+    ``datetime`` holds.  Its message lists every such problem with its JSON pointer (sensitive
+    values never quoted), and its ``__cause__`` is the :class:`~cognito_spec.errors.DecodeError`
+    holding them as violations.  An unstructure hook raises :class:`~cognito_spec.errors.EncodeError`.
+    cattrs' own container hooks (``list[AttributeType]``) gather what these raise into their
+    ``BaseValidationError`` group, as they do for any hook; ``cattrs.transform_error`` reads it.
     """
     conv.register_structure_hook_factory(is_shape_class, _structure_factory)
     conv.register_unstructure_hook_factory(is_shape_class, _unstructure_factory)
@@ -121,135 +128,7 @@ CONVERTER: Final = make_converter()
 
 
 # --------------------------------------------------------------------------------------------------
-# JSON framing.
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON value")
-
-
-class _Dup(dict[str, Any]):
-    """An object that had a repeated key (it keeps the last value, as json.loads does)."""
-
-    __slots__ = ("dups",)
-    dups: list[str]
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    d = dict(pairs)
-    if len(d) != len(pairs):
-        seen: set[str] = set()
-        marked = _Dup(d)
-        marked.dups = []
-        for k, _ in pairs:
-            if k in seen:
-                marked.dups.append(k)
-            seen.add(k)
-        return marked
-    return d
-
-
-_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
-_PAIRS_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_pairs)
-
-
-def _body_text(body: bytes | bytearray | memoryview | str) -> str:
-    if isinstance(body, str):
-        return body
-    if isinstance(body, bytes | bytearray | memoryview):
-        try:
-            return bytes(body).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DecodeError(
-                "JSON body",
-                [Violation((), "invalid_utf8", None, detail=f"invalid UTF-8 at byte {exc.start}")],
-            ) from None
-    raise ArgumentTypeError(f"a body is bytes or str, not {type(body).__name__}")
-
-
-def _decode(text: str, decoder: json.JSONDecoder) -> Any:
-    try:
-        return decoder.decode(text)
-    except json.JSONDecodeError as exc:
-        detail = f"{exc.msg} at line {exc.lineno} column {exc.colno} (char {exc.pos})"
-        raise DecodeError("JSON body", [Violation((), "malformed_json", None, detail=detail)]) from None
-    except RecursionError:
-        raise DecodeError(
-            "JSON body", [Violation((), "malformed_json", None, detail="nesting too deep")]
-        ) from None
-    except ValueError as exc:  # NaN/Infinity, integers beyond the int digit limit
-        raise DecodeError("JSON body", [Violation((), "malformed_json", None, detail=str(exc))]) from None
-
-
-def parse_json(body: bytes | bytearray | memoryview | str, *, duplicates: bool = True) -> Any:
-    """Parse a JSON body as the service would: UTF-8 only, no BOM, no NaN, no duplicate keys.
-
-    Raises :class:`DecodeError` with a ``malformed_json``, ``invalid_utf8`` or ``duplicate_key``
-    violation; the message never quotes the body (it may hold tokens).  ``duplicates=False`` skips
-    the duplicate-key scan: the last value of a repeated key then wins, as with ``json.loads``.
-    """
-    text = _body_text(body)
-    if not duplicates:
-        return _decode(text, _DECODER)
-    data = _decode(text, _PAIRS_DECODER)
-    dups = find_duplicates(data)
-    if dups:
-        raise DecodeError("JSON body", dups)
-    return data
-
-
-def find_duplicates(data: Any) -> list[Violation]:
-    """Duplicate-key violations of a value parsed with the pairs-aware decoder."""
-    out: list[Violation] = []
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
-    while stack:
-        node, p = stack.pop()
-        if type(node) is _Dup:
-            out.extend(Violation((*p, k), "duplicate_key", None) for k in node.dups)
-        if isinstance(node, dict):
-            stack.extend((v, (*p, k)) for k, v in node.items() if isinstance(v, dict | list))
-        elif isinstance(node, list):
-            stack.extend((v, (*p, i)) for i, v in enumerate(node) if isinstance(v, dict | list))
-    out.sort(key=lambda v: tuple(str(x) for x in v.path))
-    return out
-
-
-def keys_unique(text: str, keys: int, strings: int) -> bool:
-    """True when valid JSON ``text``, parsed into objects holding ``keys`` keys and ``strings`` string
-    values in all, cannot have repeated a key.  False means "maybe": the exact scan then decides.
-
-    Why counting characters proves it (the counts run in C; a Python ``object_pairs_hook`` cost
-    three times ``json.loads``):
-
-    * Without backslashes in the text, every ``"`` opens or closes a string token, and every token
-      is a key or a string value.  Parsing keeps each distinct key and every value it keeps, so
-      ``2 * (keys + strings)`` equals the number of quotes exactly when nothing was dropped.
-    * Otherwise colons decide: each key written is followed, outside strings, by white space and
-      its own colon, so the colons bound the keys written.  Colons in values (``custom:tenant``)
-      loosen that bound; a tighter one counts only ``":`` and white space before a colon (raw tabs
-      and newlines only occur outside strings).
-    """
-    if "\\" not in text:
-        return text.count('"') == 2 * (keys + strings)
-    if text.count(":") == keys:
-        return True
-    bound = text.count('":') + text.count(" :")
-    for ws in "\t\n\r":
-        if ws in text:
-            bound += text.count(ws + ":")
-    return bound == keys
-
-
-def check_duplicates(text: str, keys: int, strings: int) -> list[Violation]:
-    """Duplicate-key violations of ``text``, given the counts of its parse (fast when none)."""
-    if keys_unique(text, keys, strings):
-        return []
-    return find_duplicates(_decode(text, _PAIRS_DECODER))
-
-
-_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-_ASCII_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=False)
-_SURROGATE_PAIR: Final = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+# Objects to wire values and back (bodies are read and written by codec.body).
 
 
 def to_wire(obj: Any) -> dict[str, Any]:
@@ -274,33 +153,6 @@ def dumps(obj: Any) -> bytes:
     return encode_body(to_wire(obj))
 
 
-def encode_body(wire: Any) -> bytes:
-    """JSON bytes of a wire value, by the rules of :func:`dumps` (compact UTF-8, surrogates escaped)."""
-    text = _ENCODER.encode(wire)
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        pass
-    if _SURROGATE_PAIR.search(text):
-        where = _find_surrogate_pair(wire, ())
-        raise EncodeError(
-            f"member {json_pointer(where)} holds a high surrogate followed by a low surrogate; JSON readers "
-            "join them into one character, so the value cannot be written unchanged"
-        )
-    return _ASCII_ENCODER.encode(wire).encode("ascii")
-
-
-def _find_surrogate_pair(value: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    if isinstance(value, str):
-        return path if _SURROGATE_PAIR.search(value) else ()
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        found = _find_surrogate_pair(item, (*path, key))
-        if found:
-            return found
-    return ()
-
-
 _UNBUILDERS: dict[type, Callable[[Any], Any]] = {}
 
 
@@ -320,28 +172,34 @@ def from_wire(data: Any, cls: type[T], *, strict: bool = False) -> T:
     return result
 
 
+#: What a builder may raise on bad wire data: WireTypeError from its type tests; TypeError and
+#: ValueError from decode_timestamp, which it calls directly (no wrapper frame on the hot path);
+#: OverflowError from arithmetic on numbers (``float(10**400)``).  Each becomes a library error with paths.
+_BUILD_ERRORS: Final = (WireTypeError, TypeError, ValueError, OverflowError, ArithmeticError)
+
+
 def _build(data: Any, cls: type[T]) -> T:
     try:
         result: T = function_for(cls, "build")(data)
-    except (WireTypeError, TypeError, ValueError, OverflowError, ArithmeticError) as exc:
+    except _BUILD_ERRORS as exc:
         raise _diagnose(data, cls, exc) from None
     return result
 
 
-def loads(body: bytes | bytearray | memoryview | str, cls: type[T], *, strict: bool = False) -> T:
+def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
     """Parse a JSON body and decode it into ``cls`` (see :func:`from_wire`).
 
     Strict decoding also reports malformed JSON, invalid UTF-8 and duplicate keys as violations.
     """
-    text = _body_text(body)
-    data = _decode(text, _DECODER)
+    text = body_text(body)
+    data = decode_text(text)
     if not strict:
         return _build(data, cls)
     out: list[Violation] = []
     cnt = [0, 0]
     result: T = function_for(cls, "strict")(data, (), out, True, cnt)
     if out or not keys_unique(text, cnt[0], cnt[1]):
-        out.extend(find_duplicates(_decode(text, _PAIRS_DECODER)))
+        out.extend(find_duplicates(decode_text(text, pairs=True)))
     if out:
         raise DecodeError(cls.__name__, out)
     return result

@@ -79,7 +79,11 @@ class Violation:
     ``path`` is the location in wire terms (member names and 0-based list indexes); ``pointer`` and
     ``member_path`` render it.  ``limit`` is the constraint's parameter: a length, the model pattern,
     the tuple of enum values, the expected JSON type.  ``value`` is the offending value; it is never
-    shown when ``sensitive`` is set unless a caller asks for it explicitly.
+    shown when ``sensitive`` is set unless a caller asks for it explicitly.  ``holds_secret``: the
+    member is not sensitive itself, but its shape reaches a sensitive member or shape below
+    (``UserAttributes`` reaches the attribute values), so a value sent with the wrong shape may
+    carry a secret; it is never shown either.  It takes no part in equality: it follows from
+    ``shape`` and the model.
     """
 
     path: tuple[PathItem, ...]
@@ -90,6 +94,7 @@ class Violation:
     sensitive: bool = False
     shape: str | None = None
     detail: str | None = None
+    holds_secret: bool = attrs.field(default=False, eq=False)
 
     @property
     def pointer(self) -> str:
@@ -157,7 +162,7 @@ class Violation:
         if self.detail and k not in ("malformed_json", "invalid_utf8"):
             text += f" ({self.detail})"
         quotable = self.value is not None and k not in ("required", "unknown_member", "duplicate_key")
-        if quotable and (reveal or not self.sensitive):
+        if quotable and (reveal or not (self.sensitive or self.holds_secret)):
             shown = repr(self.value)
             text += f": {shown if len(shown) <= 80 else shown[:77] + '...'}"
         return text

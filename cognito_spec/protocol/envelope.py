@@ -90,7 +90,7 @@ def render_error(exc: ServiceError, *, request_id: str | None = None) -> Rendere
         request_id = str(uuid.uuid4())
     elif not _printable_ascii(request_id):
         raise ArgumentValueError("a request id must be printable ASCII")
-    from cognito_spec.codec.converter import encode_body
+    from cognito_spec.codec.body import encode_body
 
     code = exc.code
     body = encode_body(_body_of(exc))
@@ -192,10 +192,10 @@ def _status_of(value: object) -> int:
 def _json_object(raw: bytes) -> dict[str, Any] | None:
     if not raw.strip():
         return None
-    from cognito_spec.codec import converter as wire
+    from cognito_spec.codec.body import decode_body
 
     try:
-        data = wire._decode(wire._body_text(raw), wire._DECODER)
+        data = decode_body(raw)
     except DecodeError:
         return None
     return data if type(data) is dict else None

@@ -22,8 +22,9 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeAlias
 
+from cognito_spec.codec.body import decode_body, encode_body
 from cognito_spec.codec.compile import function_for
-from cognito_spec.codec.converter import _DECODER, _body_text, _decode, encode_body, to_wire
+from cognito_spec.codec.converter import to_wire
 from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, EncodeError, ServiceError
 from cognito_spec.model import struct_info
@@ -197,7 +198,7 @@ def parse_request(
         if error is not None:
             raise error
     if type(data) is not dict:
-        data = _decode(_body_text(data), _DECODER)
+        data = decode_body(data)
     request: Request = function_for(op.input, "build")(data)
     return ParsedRequest(op, request)
 

@@ -89,7 +89,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from cognito_spec.codec.converter import _DECODER, _body_text, _decode
+from cognito_spec.codec.body import decode_body
 from cognito_spec.codec.violations import Violation, json_pointer, member_path
 from cognito_spec.errors import DecodeError, ServiceError
 from cognito_spec.operations import TARGET_PREFIX, error_class, operation_for_target
@@ -368,7 +368,7 @@ class _Checker:
             self._body_missing(body, "response")
         else:
             try:
-                data = _decode(_body_text(body), _DECODER)
+                data = decode_body(body)
             except DecodeError as exc:
                 self.add_violations(exc.violations, "response", request=False)
         body_code = code_of(data.get("__type")) if type(data) is dict else None

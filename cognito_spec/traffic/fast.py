@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from cognito_spec.codec.body import DECODER, keys_unique
 from cognito_spec.codec.compile import function_for
-from cognito_spec.codec.converter import _DECODER, keys_unique
 from cognito_spec.codec.violations import Violation
 from cognito_spec.operations import OPERATIONS
 from cognito_spec.protocol.envelope import error_code
@@ -187,7 +187,7 @@ def har_quick_parts(entry: Any) -> QuickParts | None:
 # which decides.  tests/test_exchange.py checks the two agree.
 
 
-_SCAN: Final[Any] = _DECODER.scan_once  # type: ignore[attr-defined]
+_SCAN: Final[Any] = DECODER.scan_once  # type: ignore[attr-defined]
 
 
 def _clean_body(text: str, check: Any, strict: bool) -> bool:

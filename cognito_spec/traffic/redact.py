@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from cognito_spec.codec.converter import _DECODER, _body_text, _decode
+from cognito_spec.codec.body import decode_body
 from cognito_spec.errors import DecodeError
 from cognito_spec.operations import error_class, operation_for_target
 from cognito_spec.traffic.fast import code_of, header_map
@@ -43,7 +43,7 @@ def _redact_body(body: bytes | None, cls: type | None) -> bytes | None:
     if body is None or len(body) == 0:
         return body
     try:
-        data = _decode(_body_text(body), _DECODER)
+        data = decode_body(body)
     except DecodeError:
         # Unreadable JSON may still hold a token: the whole body goes.  The copy stays unreadable,
         # so it validates with the same kind of finding.
@@ -60,7 +60,7 @@ def _response_class(ex: Exchange, op: Operation | None) -> type | None:
     code = code_of(header_map(ex.response_headers).get("x-amzn-errortype"))
     if code is None and ex.response_body:
         try:
-            parsed = _decode(_body_text(ex.response_body), _DECODER)
+            parsed = decode_body(ex.response_body)
         except DecodeError:
             parsed = None
         code = code_of(parsed.get("__type")) if type(parsed) is dict else None

@@ -102,7 +102,7 @@ class ValidationItem:
         constraint = v.constraint
         if constraint is None:
             raise ArgumentValueError(f"the service does not report {v.kind!r} violations as InvalidParameter")
-        if v.sensitive:
+        if v.sensitive or v.holds_secret:
             # The service leaves a sensitive member's value out even when there is none to hide: a
             # missing access token is "Value at 'accessToken' ...: Member must not be null" (a real
             # answer, wire-truth.md section 4.3), where a missing attribute name is "Value null at".

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import attrs
 
-from cognito_spec.codec import converter as wire
+from cognito_spec.codec import body
 from cognito_spec.codec.compile import function_for
 from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, ArgumentValueError, DecodeError
@@ -49,25 +49,25 @@ def validate(data: Any, cls: type, *, mode: Mode = "strict", reveal: bool = Fals
     text: str | None = None
     if isinstance(data, _BYTES):
         try:
-            text = wire._body_text(data)
+            text = body.body_text(data)
             if text.startswith("\ufeff"):
                 # Senders must not add a byte-order mark (RFC 8259 section 8.1); no SDK does.
                 detail = "byte-order mark before the JSON text"
                 return [Violation((), "malformed_json", None, detail=detail)]
-            data = wire._decode(text, wire._DECODER)
+            data = body.decode_text(text)
         except DecodeError as exc:
             return list(exc.violations)
     out: list[Violation] = []
     cnt = [0, 0]
     function_for(cls, "check")(data, (), out, strict, cnt)
-    if text is not None and (out or not wire.keys_unique(text, cnt[0], cnt[1])):
+    if text is not None and (out or not body.keys_unique(text, cnt[0], cnt[1])):
         try:
-            dups = wire.find_duplicates(wire._decode(text, wire._PAIRS_DECODER))
+            dups = body.find_duplicates(body.decode_text(text, pairs=True))
         except DecodeError as exc:  # pragma: no cover - the text parsed once already
             dups = list(exc.violations)
         out.extend(dups if strict else [attrs.evolve(v, severity="warning") for v in dups])
     if not reveal:
-        out = [_conceal(v) if v.sensitive else v for v in out]
+        out = [_conceal(v) if v.sensitive or v.holds_secret else v for v in out]
     return out
 
 

@@ -1,0 +1,107 @@
+"""The functions generated code calls on its slow paths: raising typed errors, base64, numbers.
+
+The compiled checkers, builders and unbuilders of :mod:`cognito_spec.codec.compile` test JSON types
+inline; when a test fails, or when a value needs more than a type test (base64, a timestamp, a
+float that may be ``"NaN"``), they call one of these.  Each raises only library errors:
+:class:`~cognito_spec.errors.WireTypeError` while reading, :class:`~cognito_spec.errors.EncodeError`
+while writing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from decimal import Decimal
+from typing import Any
+
+from cognito_spec.codec.timestamps import encode_timestamp
+from cognito_spec.codec.violations import PathItem, Severity, Violation
+from cognito_spec.errors import EncodeError, WireTypeError
+
+__all__ = [
+    "b64",
+    "b64_ok",
+    "bad_out",
+    "blob",
+    "encode_ts",
+    "float_of",
+    "missing",
+    "plain_str",
+    "unknown_members",
+    "wrong",
+]
+
+
+def wrong(value: object, expected: str, where: str) -> None:
+    raise WireTypeError(f"{where}: expected {expected}, got {type(value).__name__}")
+
+
+def missing(wire: str) -> None:
+    raise WireTypeError(f"{wire}: required member is missing")
+
+
+def plain_str(value: object, where: str, encoding: bool = False) -> str:
+    if isinstance(value, str):
+        return str.__str__(value)
+    if encoding:
+        bad_out(value, "str", where)
+    wrong(value, "string", where)
+    raise AssertionError  # pragma: no cover
+
+
+def bad_out(value: object, expected: str, where: str) -> None:
+    raise EncodeError(f"member {where} needs {expected}, not {type(value).__name__}")
+
+
+def unknown_members(
+    data: dict[str, Any],
+    known: frozenset[str],
+    path: tuple[PathItem, ...],
+    out: list[Violation],
+    strict: bool,
+    shape: str,
+) -> None:
+    for key in data:
+        if key not in known:
+            severity: Severity = "error" if strict else "warning"
+            out.append(Violation((*path, key), "unknown_member", None, severity, None, False, shape))
+
+
+def b64_ok(value: str) -> bool:
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def blob(value: object, where: str) -> bytes:
+    if type(value) is not str:
+        wrong(value, "base64 string", where)
+    try:
+        return base64.b64decode(value, validate=True)  # type: ignore[arg-type]
+    except (binascii.Error, ValueError):
+        raise WireTypeError(f"{where}: invalid base64") from None
+
+
+def b64(value: object, where: str) -> str:
+    if not isinstance(value, bytes | bytearray):
+        bad_out(value, "bytes", where)
+    return base64.b64encode(value).decode("ascii")  # type: ignore[arg-type]
+
+
+def float_of(value: Any, where: str) -> float:
+    t = type(value)
+    if t is float or t is int or t is Decimal:
+        return float(value)
+    if value in ("NaN", "Infinity", "-Infinity"):
+        return float(value)
+    wrong(value, "number", where)
+    raise AssertionError  # pragma: no cover
+
+
+def encode_ts(value: object, where: str) -> int | float:
+    try:
+        return encode_timestamp(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise EncodeError(f"member {where}: {exc}") from None
