@@ -34,6 +34,7 @@ from typing import Any, Final
 
 from cognito_spec.codec.source import Mode, write_source
 from cognito_spec.codec.violations import PathItem, Violation
+from cognito_spec.errors import ArgumentTypeError
 
 __all__ = [
     "Builder",
@@ -92,7 +93,10 @@ _CACHE: dict[tuple[type, Mode], Callable[..., Any]] = {}
 def function_for(cls: type, mode: Mode) -> Callable[..., Any]:
     """The compiled ``mode`` function of a generated class, built on first use and cached."""
     key = (cls, mode)
-    fn = _CACHE.get(key)
+    try:
+        fn = _CACHE.get(key)
+    except TypeError:  # not even hashable: certainly no shape class
+        raise ArgumentTypeError(f"{type(cls).__name__} object is not a cognito_spec shape class") from None
     if fn is None:
         fn = _CACHE[key] = compile_function(cls, mode)
     return fn

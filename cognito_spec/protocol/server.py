@@ -124,6 +124,8 @@ def content_type_ok(value: str | None) -> bool:
     """
     if value is None:
         return False
+    if not isinstance(value, str):
+        raise ArgumentTypeError(f"a Content-Type value is a str, not {type(value).__name__}")
     media, _, params = value.partition(";")
     if media.strip().lower() != CONTENT_TYPE:
         return False

@@ -47,7 +47,7 @@ from typing import Any, Final
 import attrs
 
 from cognito_spec.codec.violations import Violation, ViolationKind, member_path
-from cognito_spec.errors import ArgumentValueError, MessageFormatError
+from cognito_spec.errors import ArgumentTypeError, ArgumentValueError, MessageFormatError
 
 __all__ = [
     "MESSAGE_KINDS",
@@ -179,9 +179,13 @@ def message_items(violations: Iterable[Violation | ValidationItem]) -> list[Vali
     """
     found: list[Violation] = []
     given: list[ValidationItem] = []
+    if isinstance(violations, str | bytes) or not isinstance(violations, Iterable):
+        raise ArgumentTypeError(f"expected violations or validation items, not {type(violations).__name__}")
     for v in violations:
         if isinstance(v, ValidationItem):
             given.append(v)
+        elif not isinstance(v, Violation):
+            raise ArgumentTypeError(f"expected a Violation or a ValidationItem, not {type(v).__name__}")
         elif v.severity == "error" and v.kind in _RANK:
             found.append(v)
     found.sort(key=_order_key)
