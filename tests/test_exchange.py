@@ -17,9 +17,9 @@ from cognito_spec.fixtures import Generator, RandomSource, generate
 from cognito_spec.model import members_of
 from cognito_spec.operations import structure
 from cognito_spec.protocol.envelope import render_error
+from cognito_spec.protocol.headers import map_of_pairs as _hmap
 from cognito_spec.protocol.server import CONTENT_TYPE
 from cognito_spec.traffic.check import Finding, _Checker, examine, validate_exchange
-from cognito_spec.traffic.fast import header_map as _hmap
 from cognito_spec.traffic.record import Exchange, Headers
 from cognito_spec.traffic.redact import SENSITIVE_HEADERS, redact_exchange
 from cognito_spec.validation.redact import REDACTED

@@ -33,7 +33,7 @@ lose nothing, such as :attr:`ServiceError.response`), and :data:`HeaderMap`, the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, TypeAlias
 
 from cognito_spec.errors import ArgumentTypeError
@@ -128,7 +128,7 @@ def _shown(item: object) -> str:
     return f"a {type(item).__name__}"
 
 
-def map_of_pairs(pairs: Headers) -> HeaderMap:
+def map_of_pairs(pairs: Sequence[tuple[str, str]]) -> HeaderMap:
     """The normalised map of decoded pairs (:data:`Headers`): the rule without the decoding step.
 
     Built from the reversed pairs so that the first of repeated names wins in one pass; this is the

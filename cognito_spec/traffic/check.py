@@ -93,20 +93,19 @@ from cognito_spec.codec.body import decode_body
 from cognito_spec.codec.violations import Violation, json_pointer, member_path
 from cognito_spec.errors import DecodeError, ServiceError
 from cognito_spec.operations import TARGET_PREFIX, error_class, operation_for_target
-from cognito_spec.protocol.headers import HeadersLike
+from cognito_spec.protocol.headers import HeadersLike, header_pairs, map_of_pairs
 from cognito_spec.protocol.server import CONTENT_TYPE, content_type_ok
 from cognito_spec.shapes import UnknownOperationException
 from cognito_spec.traffic.fast import (
     UUID,
     code_of,
     error_type_departure,
-    header_map,
     message_header_agrees,
     quick_headers,
     quick_valid,
 )
 from cognito_spec.traffic.finding import CAPTURE_KINDS, ExchangeReport, Finding, Location, Severity, Side
-from cognito_spec.traffic.record import Exchange, Headers
+from cognito_spec.traffic.record import Exchange
 from cognito_spec.validation.answers import service_error
 from cognito_spec.validation.validate import validate
 
@@ -515,7 +514,7 @@ class _Checker:
         if ex.status is None:
             self.add("warning", "no_response", "response", "the capture holds no response")
         else:
-            h = header_map(ex.response_headers)
+            h = map_of_pairs(ex.response_headers)
             status = ex.status
             self.envelope(h)
             if 200 <= status < 300:
@@ -560,17 +559,6 @@ def _make(cls: type[ServiceError], message: str | None = None) -> ServiceError:
     return cls(message)
 
 
-def _pairs(headers: HeadersLike) -> Headers:
-    """Header pairs in order, names keeping their case (bytes read as ISO-8859-1, as HTTP defines)."""
-    items: Iterable[tuple[str | bytes, str | bytes]]
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return tuple((_latin1(k), _latin1(v)) for k, v in items)
-
-
-def _latin1(value: str | bytes) -> str:
-    return value.decode("latin-1") if isinstance(value, bytes | bytearray) else value
-
-
 def _as_bytes(body: bytes | bytearray | memoryview | str | None) -> bytes | None:
     if body is None:
         return None
@@ -600,7 +588,7 @@ def examine(ex: Exchange, *, reveal: bool = False) -> ExchangeReport:
             name = None
         if name is not None:
             return ExchangeReport(name, ())
-    rh = header_map(ex.request_headers)
+    rh = map_of_pairs(ex.request_headers)
     target = rh.get("x-amz-target")
     if target is not None:
         target = rh["x-amz-target"] = target.strip()
@@ -637,10 +625,10 @@ def validate_exchange(
     """
     if exchange is None:
         exchange = Exchange(
-            _pairs(request_headers),
+            header_pairs(request_headers),
             _as_bytes(request_body),
             status,
-            _pairs(response_headers),
+            header_pairs(response_headers),
             _as_bytes(response_body),
             method,
         )

@@ -18,8 +18,8 @@ from cognito_spec.codec.compile import function_for
 from cognito_spec.codec.violations import Violation
 from cognito_spec.operations import OPERATIONS
 from cognito_spec.protocol.envelope import error_code
+from cognito_spec.protocol.headers import map_of_pairs
 from cognito_spec.protocol.server import CONTENT_TYPE
-from cognito_spec.traffic.record import Headers
 
 if TYPE_CHECKING:
     pass
@@ -79,15 +79,6 @@ def message_header_agrees(message: object, header: str | None) -> bool:
     return header.strip() == text
 
 
-def header_map(headers: Headers) -> dict[str, str]:
-    """Lower-cased names to first values (see http.header_map; Exchange headers are already str).
-
-    Built from the reversed pairs so the first of repeated names wins, in one C-level pass: this runs
-    twice per exchange of a capture of any size.
-    """
-    return {k.lower(): v for k, v in reversed(headers)}
-
-
 _LIST_ONLY: Final = {list}
 
 #: What the quick readers return: method, request headers, request body, status, response headers,
@@ -131,8 +122,8 @@ def record_quick_parts(record: Any) -> QuickParts | None:
         return None
     try:
         # Among JSON values only str has lower() and strip(): this also proves the pairs' types.
-        qd = {k.lower(): v.strip() for k, v in reversed(qh)}
-        rd = {k.lower(): v.strip() for k, v in reversed(rh)}
+        qd = map_of_pairs(qh)  # the header rule; it also proves the pairs are str pairs
+        rd = map_of_pairs(rh)
     except (AttributeError, ValueError):
         return None
     return method, qd, qt, status, rd, rt
@@ -174,8 +165,8 @@ def har_quick_parts(entry: Any) -> QuickParts | None:
     ):
         return None
     try:
-        qd = {h["name"].lower(): h["value"].strip() for h in reversed(qh)}
-        rd = {h["name"].lower(): h["value"].strip() for h in reversed(rh)}
+        qd = map_of_pairs([(h["name"], h["value"]) for h in qh])  # the header rule, as above
+        rd = map_of_pairs([(h["name"], h["value"]) for h in rh])
     except (AttributeError, KeyError, TypeError):
         return None
     return method, qd, qt, status, rd, rt
@@ -304,7 +295,7 @@ def quick_headers(pairs: Any) -> dict[str, str] | None:
     Only ``str`` has both ``lower`` and ``strip`` among JSON values, so this also proves the types.
     """
     try:
-        return {k.lower(): v.strip() for k, v in reversed(pairs)}
+        return map_of_pairs(pairs)
     except (AttributeError, TypeError, ValueError):
         return None
 
@@ -315,7 +306,6 @@ __all__ = [
     "code_of",
     "error_type_departure",
     "har_quick_parts",
-    "header_map",
     "message_header_agrees",
     "quick_headers",
     "quick_valid",

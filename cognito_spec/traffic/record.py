@@ -17,6 +17,7 @@ from typing import IO, Any, Final
 import attrs
 
 from cognito_spec.errors import CaptureError
+from cognito_spec.protocol.headers import Headers, HeadersLike, header_pairs, map_of_pairs
 
 __all__ = [
     "CREDENTIAL_HEADERS",
@@ -31,19 +32,14 @@ __all__ = [
     "write_jsonl",
 ]
 
-Headers = tuple[tuple[str, str], ...]
 
 HAR_VERSION: Final = "1.2"
 
 
-def _headers(value: Iterable[tuple[str, str]] | dict[str, str] | None) -> Headers:
+def _headers(value: HeadersLike | None) -> Headers:
     if type(value) is tuple:
         return value  # already Headers (the readers build them so): no copy per exchange
-    if value is None:
-        return ()
-    if isinstance(value, dict):
-        return tuple((str(k), str(v)) for k, v in value.items())
-    return tuple((str(k), str(v)) for k, v in value)
+    return header_pairs(value, lenient=True)  # the header rule's decoding (bytes as ISO-8859-1)
 
 
 @attrs.frozen(repr=False)
@@ -94,12 +90,9 @@ def _size(body: bytes | None) -> str:
 
 
 def header(headers: Headers, name: str) -> str | None:
-    """The first value of a header, matched case-insensitively (None when absent)."""
-    lname = name.lower()
-    for k, v in headers:
-        if k.lower() == lname:
-            return v
-    return None
+    """The value of a header by the header rule (:mod:`cognito_spec.protocol.headers`): names matched
+    case-insensitively, the first of repeated names, without surrounding SP/HTAB; None when absent."""
+    return map_of_pairs(headers).get(name.lower())
 
 
 def body_fields(body: bytes | None) -> dict[str, Any]:

@@ -10,7 +10,8 @@ import attrs
 from cognito_spec.codec.body import decode_body
 from cognito_spec.errors import DecodeError
 from cognito_spec.operations import error_class, operation_for_target
-from cognito_spec.traffic.fast import code_of, header_map
+from cognito_spec.protocol.headers import header_map
+from cognito_spec.traffic.fast import code_of
 from cognito_spec.traffic.record import Exchange, Headers
 from cognito_spec.traffic.scope import skip_reason
 from cognito_spec.validation.redact import REDACTED, redact
