@@ -66,12 +66,15 @@ class _Edits:
         self.text = text
         self.tokens = tokens
         self.edits: dict[int, tuple[int, int, str]] = {}  # by start
+        self.by_path: dict[Path, list[Token]] = {}
+        for t in tokens:
+            self.by_path.setdefault(t[3], []).append(t)
 
     def values(self, path: Path) -> list[Token]:
-        return [t for t in self.tokens if t[3] == path and t[0] != "k"]
+        return [t for t in self.by_path.get(path, ()) if t[0] != "k"]
 
     def key(self, path: Path) -> list[Token]:
-        return [t for t in self.tokens if t[3] == path and t[0] == "k"]
+        return [t for t in self.by_path.get(path, ()) if t[0] == "k"]
 
     def put(self, path: Path, new: str) -> None:
         for _, a, b, _ in self.values(path):
@@ -91,7 +94,7 @@ class _Edits:
         return True
 
     def covered(self, at: int) -> bool:
-        return any(a < at < b for a, b, _ in self.edits.values())
+        return any(a < at < b for a, b, _ in self.edits.values() if b - a > 1)
 
     def done(self) -> str:
         return splice(self.text, self.edits.values()) if self.edits else self.text

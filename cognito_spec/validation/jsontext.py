@@ -58,7 +58,8 @@ def scan(text: str, pos: int = 0) -> tuple[list[Token], int | None]:
     n = len(text)
     ws = _WS.match
     while True:
-        pos = ws(text, pos).end()  # type: ignore[union-attr]
+        if pos < n and text[pos] in " \t\n\r":  # compact JSON has none: skip the regex call
+            pos = ws(text, pos).end()  # type: ignore[union-attr]
         if pos >= n:
             return tokens, (None if not stack and state == _AFTER else n)
         c = text[pos]

@@ -185,13 +185,14 @@ def mask_json(
     masked: Counter[str] = Counter()
     values: list[str] = []
     leaves: list[_Leaf] = []
+    plain = _string_token(mask) or '""'
     for kind, a, b, path in tokens:
-        if kind in {"k", "l", "c"}:
+        if kind == "k" or kind == "l" or kind == "c":  # noqa: PLR1714 - the cheapest test first
             continue
         hide, shape = position(cls, path) if cls is not None else (False, None)
         raw = text[a:b]
         if hide:
-            leaves.append(_Leaf(a, b, path, _candidates(kind, raw, shape, mask)))
+            leaves.append(_Leaf(a, b, path, kind, raw, shape, plain if kind == "s" else "0"))
             masked["sensitive_member"] += 1
         elif rule is not None:
             asked = rule(path, kind, raw)
@@ -200,29 +201,38 @@ def mask_json(
             what, new = asked
             masked[what] += 1
             if new is not None:
-                leaves.append(_Leaf(a, b, path, [_string_token(new) or _string_token(mask) or '""']))
+                leaves.append(_Leaf(a, b, path, "fixed", raw, shape, _string_token(new) or plain))
                 continue
-            leaves.append(_Leaf(a, b, path, _candidates(kind, raw, shape, mask)))
+            leaves.append(_Leaf(a, b, path, kind, raw, shape, plain if kind == "s" else "0"))
         else:
             continue
         if kind == "s":
             values.append(decode_string(raw))
     if not leaves:
         return JsonMasking(text, masked, ())
-    kept = True if cls is None else _keep_verdict(text, data, cls, leaves)
+    kept = True if cls is None else _keep_verdict(text, data, cls, leaves, mask)
     out = splice(text, [(leaf.start, leaf.end, leaf.choice()) for leaf in leaves])
     return JsonMasking(out, masked, tuple(values), True, kept)
 
 
 class _Leaf:
-    __slots__ = ("candidates", "end", "path", "pick", "start")
+    """A value to mask: where it is, and the masks to try (worked out only when the first fails)."""
 
-    def __init__(self, start: int, end: int, path: Path, candidates: list[str]) -> None:
-        self.start, self.end, self.path, self.candidates = start, end, path, candidates
+    __slots__ = ("candidates", "end", "kind", "path", "pick", "raw", "shape", "start")
+
+    def __init__(
+        self, start: int, end: int, path: Path, kind: str, raw: str, shape: Shape | None, first: str
+    ) -> None:
+        self.start, self.end, self.path, self.kind, self.raw, self.shape = start, end, path, kind, raw, shape
+        self.candidates = [first]
         self.pick = 0
 
     def choice(self) -> str:
         return self.candidates[min(self.pick, len(self.candidates) - 1)]
+
+    def expand(self, mask: str) -> None:
+        if len(self.candidates) == 1 and self.kind != "fixed":
+            self.candidates = _candidates(self.kind, self.raw, self.shape, mask)
 
 
 def _string_token(value: str) -> str | None:
@@ -271,26 +281,45 @@ def _by_path(violations: list[Violation]) -> dict[Path, list[str]]:
     return out
 
 
-def _keep_verdict(text: str, data: Any, cls: type, leaves: list[_Leaf]) -> bool:
+#: Shapes at which the plain mask is known to be valid (learnt from the validator, never guessed).
+_MASK_FITS: set[Shape] = set()
+
+
+def _keep_verdict(text: str, data: Any, cls: type, leaves: list[_Leaf], mask: str) -> bool:
     """Choose each leaf's mask so that its violations are the original's; False when one cannot."""
     from cognito_spec.validation.validate import validate
 
     want = _by_path(validate(data, cls, mode="strict"))
     # Of a repeated key only the last value is read (and validated): the others keep the plain mask.
     last = {leaf.path: leaf for leaf in leaves}
+    if not any(p in want for p in last) and all(
+        x.kind == "s" and x.shape is not None and x.shape in _MASK_FITS for x in last.values()
+    ):
+        return True  # valid values, each masked with what the validator accepted there before
     open_ = list(last.values())
-    rounds = max(len(leaf.candidates) for leaf in leaves)
-    for r in range(rounds):
-        for leaf in open_:
-            leaf.pick = r
+    r = 0
+    while open_:
         copy = _decode(splice(text, [(x.start, x.end, x.choice()) for x in leaves]), _DECODER)
         got = _by_path(validate(copy, cls, mode="strict"))
+        if r == 0:
+            _MASK_FITS.update(
+                x.shape for x in open_ if x.kind == "s" and x.shape is not None and x.path not in got
+            )
         open_ = [x for x in open_ if got.get(x.path, []) != want.get(x.path, [])]
+        r += 1
+        for leaf in open_:
+            leaf.expand(mask)
+        open_ = [x for x in open_ if r < len(x.candidates)]
         if not open_:
-            return True
-    for leaf in open_:
-        leaf.pick = 0
-    return False
+            break
+        for leaf in open_:
+            leaf.pick = r
+    ok = all(got.get(x.path, []) == want.get(x.path, []) for x in last.values())
+    if not ok:
+        for leaf in last.values():
+            if got.get(leaf.path, []) != want.get(leaf.path, []):
+                leaf.pick = 0
+    return ok
 
 
 def _mask_unreadable(text: str, tokens: list[Token], error: int, mask: str) -> JsonMasking:
