@@ -437,3 +437,43 @@ def test_a_deep_body_of_an_operation_outside_the_model_is_copied(
     copy = json.loads(dst.read_text())
     masked = deep.replace("s3cr3t", REDACTED).replace('"x"', f'"{REDACTED}"')
     assert copy["request"]["body"] == masked and copy["response"]["body"] == masked
+
+
+_DAMAGE = [
+    '"',
+    "\\",
+    "{",
+    "[",
+    "]",
+    "}",
+    ",",
+    ":",
+    "1e400",
+    "\\ud800",
+    "\ud800",
+    "\x00",
+    "é",
+    "NaN",
+    " ",
+    "eyJ",
+]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    suffix=st.sampled_from([".jsonl", ".har"]),
+    cuts=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 3), st.sampled_from(_DAMAGE)), max_size=4),
+)
+def test_damaged_captures_give_a_copy_or_one_line(
+    capsys: pytest.CaptureFixture[str], suffix: str, cuts: list[tuple[int, int, str]]
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        text = write_capture(Path(tmp) / f"c{suffix}", clean_exchanges(1)).read_text()
+        for at, drop, insert in cuts:
+            where = at % (len(text) + 1)
+            text = text[:where] + insert + text[where + drop :]
+        src = Path(tmp) / f"in{suffix}"
+        src.write_bytes(text.encode("utf-8", "surrogatepass"))
+        code, _, err = run(["redact", str(src), str(Path(tmp) / f"out{suffix}")], capsys)
+        assert code == 0 or (code == 2 and err.count("\n") == 1), err
+        assert "internal error" not in err and "Traceback" not in err
