@@ -1,4 +1,4 @@
-"""``cognito-spec validate`` and ``cognito-spec redact``: output, exit codes, --jobs, redaction."""
+"""``cognito-spec validate``: output, exit codes, --jobs, redaction of reports (``redact``: test_cli_redact)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from cognito_spec.cli import main
 from cognito_spec.cli import validate as _cli_validate
 from cognito_spec.fixtures import generate
 from cognito_spec.traffic.record import Exchange, exchange_to_json, write_har, write_jsonl
-from cognito_spec.validation.redact import REDACTED
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "moto-cognito.har"
@@ -291,7 +290,6 @@ def test_several_files_are_summed(tmp_path: Path, capsys: pytest.CaptureFixture[
         (["validate", "-", "-"], b"", "standard input"),
         (["validate", "--format", "xml", "{path}"], b"", "invalid choice"),
         (["validate"], None, "required"),
-        (["redact", "{path}", "{path}"], b"", "same file"),
     ],
 )
 def test_unreadable_input_and_bad_usage_exit_2_with_one_line(
@@ -423,57 +421,6 @@ def test_reports_redact_unless_reveal(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 1 and "/Username [length_max]" in out and "secret-name" not in out
     code, out, _ = run(["validate", "--reveal", str(path)], capsys)
     assert code == 1 and "secret-name" in out
-
-
-@pytest.mark.parametrize("suffix", [".jsonl", ".har"])
-def test_redact_writes_a_masked_copy_that_validates_alike(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
-) -> None:
-    exs = faulty_exchanges()
-    src = write_capture(tmp_path / f"in{suffix}", exs)
-    dst = tmp_path / f"out{suffix}"
-    code, _, err = run(["redact", str(src), str(dst)], capsys)
-    assert code == 0 and "redacted 32 entries" in err
-    text = dst.read_text()
-    for ex in exs:
-        for body in (ex.request_body, ex.response_body):
-            try:
-                data = json.loads(body or b"")
-            except ValueError:
-                continue
-            token = data.get("AccessToken") if isinstance(data, dict) else None
-            if token:
-                assert token not in text
-    assert REDACTED in text
-    before = run(["validate", "--format", "json", str(src)], capsys)[1].splitlines()
-    after = run(["validate", "--format", "json", str(dst)], capsys)[1].splitlines()
-
-    def shape(lines: list[str]) -> list[tuple[Any, ...]]:
-        return [
-            (r["index"], r["kind"], r["severity"], r["pointer"])
-            if r["type"] == "finding"
-            else tuple(sorted(r))
-            for r in map(json.loads, lines)
-        ]
-
-    assert shape(before) == shape(after)
-
-
-def test_redact_to_standard_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    src = write_capture(tmp_path / "in.jsonl", clean_exchanges(1))
-    code, out, _ = run(["redact", str(src), "-"], capsys)
-    assert code == 0 and len(out.splitlines()) == 3
-
-
-def test_a_failed_redaction_leaves_no_partial_copy(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    src = tmp_path / "in.jsonl"
-    src.write_text(json.dumps({"request": {"headers": [], "body": "{}"}}) + "\n{broken\n")
-    dst = tmp_path / "out.jsonl"
-    code, _, err = run(["redact", str(src), str(dst)], capsys)
-    assert code == 2 and "line 2" in err
-    assert list(tmp_path.iterdir()) == [src]
 
 
 # --------------------------------------------------------------------------------------------------

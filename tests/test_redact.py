@@ -1,20 +1,30 @@
-"""redact(): a shareable copy of a wire value, every sensitive member masked at any depth.
+"""Redaction: a shareable copy of a wire value or of a whole exchange.
 
-Which members are sensitive is read from the metadata; each position of every class gets a marker
-of its own, so the test sees exactly which positions were masked.
+redact() masks a parsed wire value, every sensitive member at any depth; which members are sensitive
+is read from the metadata, and each position of every class gets a marker of its own, so the test
+sees exactly which positions were masked.  redact_exchange() masks every credential of an exchange
+in its text, keeping every other byte, and the copy validates exactly as the original.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
+import attrs
 import pytest
 from _wire_examples import example, positions, set_at, shape_classes, shaped_values
 from hypothesis import given
+from hypothesis import strategies as st
 
-from cognito_spec import AdminGetUserResponse, GetUserRequest, GetUserResponse
+from cognito_spec import OPERATIONS, AdminGetUserResponse, GetUserRequest, GetUserResponse
+from cognito_spec import strategies as cst
+from cognito_spec.fixtures import Generator, Options, RandomSource
 from cognito_spec.model import Shape, StructInfo, member, shape
+from cognito_spec.traffic.check import validate_exchange
+from cognito_spec.traffic.record import Exchange
+from cognito_spec.traffic.redact import RedactStats, redact_exchange
 from cognito_spec.validation.redact import REDACTED, redact
 from cognito_spec.validation.validate import validate
 
@@ -171,3 +181,150 @@ def test_lists_maps_and_structures_under_sensitive_members(monkeypatch: pytest.M
         "Meta": {f"{REDACTED}-1": REDACTED, f"{REDACTED}-2": REDACTED},
         "Inner": {"Plain": REDACTED, "Unknown": REDACTED},
     }
+
+
+# --------------------------------------------------------------------------------------------------
+# Whole exchanges: the copy keeps every byte that is not a credential (row 5) ...
+
+ADMIN, GET_USER = OPERATIONS["AdminGetUser"], OPERATIONS["GetUser"]
+
+
+def _exchange(op: Any, body: bytes, response: bytes | None = None, status: int = 200) -> Exchange:
+    ex = Generator(RandomSource(f"redact/{op.name}")).exchange(op, outcome="response")
+    return attrs.evolve(ex, request_body=body, **({} if response is None else {"response_body": response}),
+                        status=status)  # fmt: skip
+
+
+def verdict(ex: Exchange) -> list[tuple[str, str, str, str]]:
+    return sorted((f.kind, f.severity, f.location, f.pointer) for f in validate_exchange(ex))
+
+
+def test_only_the_sensitive_spans_of_a_body_change() -> None:
+    # Numbers json.dumps would rewrite (1e400 -> Infinity, a long decimal re-rounded), a repeated
+    # key (a duplicate_key warning), a lone surrogate escape, odd white space: all kept.
+    body = (
+        b'{ "UserPoolId" : "us-east-1_abcDEF", "Username":"alice", "N": 1e400,'
+        b' "D": 1.682955829578123456789E9, "S": "\\ud800 \\u00e9", "Username" :"alice2" }'
+    )
+    ex = _exchange(ADMIN, body)
+    red = redact_exchange(ex)
+    assert red.request_body == body.replace(b'"alice"', b'"REDACTED"').replace(b'"alice2"', b'"REDACTED"')
+    assert verdict(red) == verdict(ex)
+    assert ("duplicate_key", "warning", "request", "/Username") in verdict(red)
+
+
+def test_an_invalid_sensitive_value_gets_a_mask_that_breaks_the_same_constraint() -> None:
+    # 129 characters (length_max 128), a space (pattern), a number (type), an empty string.
+    for value, kind in [
+        ("x" * 129, "length_max"),
+        ("al ice", "pattern"),
+        (12345, "type"),
+        ("", "length_min"),
+    ]:
+        body = json.dumps({"UserPoolId": "us-east-1_abcDEF", "Username": value}).encode()
+        ex = _exchange(ADMIN, body)
+        red = redact_exchange(ex)
+        assert verdict(red) == verdict(ex) and (kind, "error", "request", "/Username") in verdict(ex)
+        if value:
+            assert str(value).encode() not in (red.request_body or b"")
+
+
+def test_a_body_that_is_not_json_stays_unreadable_and_loses_its_strings() -> None:
+    ex = _exchange(ADMIN, b'{"UserPoolId": "us-east-1_abcDEF", "Username": "alice", "X": tru')
+    red = redact_exchange(ex)
+    assert red.request_body == b'{"UserPoolId": "REDACTED", "Username": "REDACTED", "X": REDACTED'
+    assert verdict(red) == verdict(ex)
+
+
+def test_a_body_that_is_not_utf8_stays_so() -> None:
+    ex = _exchange(GET_USER, '{"AccessToken": "tok\udc80en"}'.encode("utf-8", "surrogateescape"))
+    red = redact_exchange(ex)
+    assert b"tok" not in (red.request_body or b"")
+    assert verdict(red) == verdict(ex) and ("invalid_utf8", "error", "request", "") in verdict(ex)
+
+
+# ... and never changes a verdict (task 2).
+
+_OPS = sorted(OPERATIONS.values(), key=lambda op: op.name)
+
+
+@st.composite
+def _generated(draw: Any) -> Exchange:
+    op = draw(st.sampled_from(_OPS))
+    g = Generator(RandomSource(draw(st.integers(0, 2**32))), Options(adversarial=draw(st.booleans())))
+    how = draw(st.sampled_from(["exchange", "rejected", "broken"]))
+    if how == "rejected":
+        return g.rejected_exchange(op)[0]
+    if how == "broken" and op.output is not None:
+        return g.broken_response_exchange(op)[0]
+    return g.exchange(op)
+
+
+def _adversarial(body: bytes, how: str, key: str) -> bytes:
+    """A body made hard to copy exactly: the member ``key`` (sensitive or not) changed ``how``."""
+    text = body.decode()
+    inner = text[1:-1] if text.startswith("{") and text.endswith("}") else ""
+    extra = {
+        "surrogate": f'"{key}":"\\ud83d"',
+        "surrogate_pair_split": f'"{key}":"a\\udc00b\\ud800"',
+        "huge": f'"{key}":1e400',
+        "decimal": f'"{key}":1.682955829578123456789E9',
+        "duplicate": f'"{key}":"first"',
+        "deep": f'"{key}":' + "[" * 300 + "]" * 300,
+        "deeper": f'"{key}":' + "[" * 1200 + "]" * 1200,
+        "object": f'"{key}":{{"AccessToken":"eyJhbGciOi.x.y"}}',
+        "wrong": f'"{key}":true',
+        "long": f'"{key}":"{"y" * 3000}"',
+    }[how]
+    return ("{" + extra + ("," + inner if inner else "") + "}").encode()
+
+
+_KEYS = ["Username", "AccessToken", "UserPoolId", "UserAttributes", "message", "__type", "Unknown"]
+_HOWS = ["surrogate", "surrogate_pair_split", "huge", "decimal", "duplicate", "deep", "deeper",
+         "object", "wrong", "long"]  # fmt: skip
+
+
+@given(
+    ex=st.one_of(_generated(), cst.exchanges(), cst.exchanges(adversarial=True)),
+    side=st.sampled_from(["request", "response", "none"]),
+    how=st.sampled_from(_HOWS),
+    key=st.sampled_from(_KEYS),
+)
+def test_redaction_never_changes_a_verdict(ex: Exchange, side: str, how: str, key: str) -> None:
+    if side == "request" and ex.request_body:
+        ex = attrs.evolve(ex, request_body=_adversarial(ex.request_body, how, key))
+    elif side == "response" and ex.response_body:
+        ex = attrs.evolve(ex, response_body=_adversarial(ex.response_body, how, key))
+    stats = RedactStats()
+    red = redact_exchange(ex, stats=stats)
+    assert verdict(red) == verdict(ex)
+    assert stats.verdict_changed == 0
+    for body, original in ((red.request_body, ex.request_body), (red.response_body, ex.response_body)):
+        data = json.loads(original or b"{}") if side == "none" else {}
+        for name in ("AccessToken", "Username"):
+            value = data.get(name) if isinstance(data, dict) else None
+            if isinstance(value, str) and len(value) > 3:
+                for form in (value.encode("utf-8", "surrogatepass"), json.dumps(value)[1:-1].encode()):
+                    assert form not in (body or b"")
+
+
+# Row 12: an emulator's error message that quotes a secret of the request loses it.
+
+
+def test_known_secrets_of_the_request_are_masked_in_the_error_message() -> None:
+    ex = Generator(RandomSource("redact/message")).exchange(ADMIN, outcome="error", error=None)
+    ex = attrs.evolve(
+        ex,
+        request_body=b'{"UserPoolId":"us-east-1_abcDEF","Username":"alice.smith"}',
+        status=400,
+        response_headers=(("Content-Type", "application/x-amz-json-1.1"), ("X-Amzn-ErrorType", "UserNotFoundException:"),
+                          ("x-amzn-RequestId", "2c0c0f60-7e00-4771-86d2-def6c68af618")),
+        response_body=b'{"__type":"UserNotFoundException","message":"User alice.smith does not exist (pool us-east-1_abcDEF)"}',
+    )  # fmt: skip
+    stats = RedactStats()
+    red = redact_exchange(ex, stats=stats)
+    assert red.response_body == (
+        b'{"__type":"UserNotFoundException","message":"User REDACTED does not exist (pool us-east-1_abcDEF)"}'
+    )
+    assert stats.masked == {"sensitive_member": 1, "message_value": 1, "credential_header": 1}  # SigV4
+    assert verdict(red) == verdict(ex)
