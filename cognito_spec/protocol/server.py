@@ -29,6 +29,7 @@ from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, EncodeError, ServiceError
 from cognito_spec.model import struct_info
 from cognito_spec.operations import operation_for_target
+from cognito_spec.protocol.auth import check_signature
 from cognito_spec.protocol.headers import HeaderList, HeadersLike, header_map
 from cognito_spec.shapes import UnknownOperationException
 
@@ -62,8 +63,10 @@ __all__ = [
     "RequestId",
     "Response",
     "content_type_ok",
+    "decode",
     "parse_request",
     "render_response",
+    "route",
 ]
 
 #: The media type of every awsJson1_1 request and response body.
@@ -136,29 +139,16 @@ def content_type_ok(value: str | None) -> bool:
     return True
 
 
-def parse_request(
-    headers: HeadersLike | None, body: bytes | bytearray | memoryview | str | None
-) -> ParsedRequest:
-    """Decode a request as the service would: the operation it targets and its input object.
+def route(headers: HeadersLike | None) -> Operation:
+    """The operation a request targets, as the service's front end finds it (steps 1 and 2 below).
 
-    Returns a :class:`ParsedRequest` (``op, request = parse_request(...)`` unpacks it); the request is
-    typed :data:`Request`, the union of every input class, for ``isinstance`` or ``match`` to narrow.
-    Header input that is not headers raises :class:`~cognito_spec.errors.ArgumentTypeError`.
-
-    Raises the service's own error for a request it would refuse (render it with
-    ``cognito_spec.protocol.envelope.render_error``):
-
-    * :class:`UnknownOperationException`: the ``X-Amz-Target`` header is missing or names no
-      operation of the model, or the Content-Type is not awsJson1_1;
-    * :class:`SerializationException`: the body is not one JSON object in UTF-8 (malformed, a
-      byte-order mark), or a member has the wrong JSON type;
-    * :class:`InvalidParameterException`: the body breaks constraints of the input (required,
-      length, pattern, enum, range), with the service's "N validation error(s) detected" message.
+    Raises :class:`UnknownOperationException` when the ``X-Amz-Target`` header is missing or names no
+    operation of the model, or when the Content-Type is not awsJson1_1.
     """
-    # Headers are normalised here, once (cognito_spec.protocol.headers: names in any case, bytes as
-    # ISO-8859-1, the first of repeated names wins); bad header input is an ArgumentTypeError.
-    h = header_map(headers)
+    return _route(header_map(headers))
 
+
+def _route(h: dict[str, str]) -> Operation:
     # 1. Routing.  The service dispatches on the exact X-Amz-Target value
     #    ("AWSCognitoIdentityProviderService.GetUser"): no case folding, no prefix matching.  A request
     #    without the header, or naming an operation that does not exist, cannot be routed at all; the
@@ -175,7 +165,15 @@ def parse_request(
     #    specification; the class is the only thing SDKs act on.)
     if not content_type_ok(h.get("content-type")):
         raise _unknown_operation()
+    return op
 
+
+def decode(op: Operation, body: bytes | bytearray | memoryview | str | None) -> Request:
+    """The input object of a call to ``op``, read and validated as the service does (steps 3 and 4).
+
+    Raises :class:`SerializationException` for a body that is not one JSON object of the input's
+    JSON types, :class:`InvalidParameterException` for one that breaks the input's constraints.
+    """
     # 3. Framing.  An empty body is an empty input: SDKs send "{}" for operations without members, but
     #    HTTP clients may send nothing at all, and the service treats both alike.  Anything else must
     #    be one JSON object in UTF-8, without a byte-order mark.  A repeated key is accepted and its
@@ -202,7 +200,48 @@ def parse_request(
     if type(data) is not dict:
         data = decode_body(data)
     request: Request = function_for(op.input, "build")(data)
-    return ParsedRequest(op, request)
+    return request
+
+
+def parse_request(
+    headers: HeadersLike | None, body: bytes | bytearray | memoryview | str | None
+) -> ParsedRequest:
+    """Decode a request as the service would: the operation it targets and its input object.
+
+    The three steps of the service, in its order: :func:`route`, then
+    :func:`~cognito_spec.protocol.auth.authenticate` (the SigV4 signature a ``sigv4`` operation
+    needs, presence and form), then :func:`decode`.  Call them one by one to do something between
+    them (verify the signature, say).
+
+    Returns a :class:`ParsedRequest` (``op, request = parse_request(...)`` unpacks it); the request is
+    typed :data:`Request`, the union of every input class, for ``isinstance`` or ``match`` to narrow.
+    Header input that is not headers raises :class:`~cognito_spec.errors.ArgumentTypeError`.
+
+    Raises the service's own error for a request it would refuse (render it with
+    ``cognito_spec.protocol.envelope.render_error``):
+
+    * :class:`UnknownOperationException`: the ``X-Amz-Target`` header is missing or names no
+      operation of the model, or the Content-Type is not awsJson1_1;
+    * ``MissingAuthenticationTokenException``: a ``sigv4`` operation without an ``Authorization``
+      header; ``IncompleteSignatureException``: one whose signature lacks parts (see
+      :mod:`cognito_spec.protocol.auth`);
+    * :class:`SerializationException`: the body is not one JSON object in UTF-8 (malformed, a
+      byte-order mark), or a member has the wrong JSON type;
+    * :class:`InvalidParameterException`: the body breaks constraints of the input (required,
+      length, pattern, enum, range), with the service's "N validation error(s) detected" message.
+
+    An access token (GetUser and every ``access_token`` operation) is judged after all this, by the
+    emulator (``cognito_spec.tokens.judge_access_token``): [I] the token is a member of the input,
+    checked by the operation itself once its input is valid, so an empty ``AccessToken`` is the
+    pattern error the service is seen to send, never "Invalid Access Token" (wire-truth section 4.3),
+    and a bad token next to another invalid member is reported as the invalid member.
+    """
+    # Headers are normalised here, once (cognito_spec.protocol.headers: names in any case, bytes as
+    # ISO-8859-1, the first of repeated names wins); bad header input is an ArgumentTypeError.
+    h = header_map(headers)
+    op = _route(h)
+    check_signature(op, h)
+    return ParsedRequest(op, decode(op, body))
 
 
 def _unknown_operation() -> ServiceError:
