@@ -57,14 +57,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTENT_TYPE",
+    "CORS_EXPOSE_HEADERS",
+    "CORS_MAX_AGE",
     "ParsedRequest",
     "Rendered",
     "Request",
     "RequestId",
     "Response",
     "content_type_ok",
+    "cors_headers",
     "decode",
+    "is_preflight",
     "parse_request",
+    "render_preflight",
     "render_response",
     "route",
 ]
@@ -290,3 +295,56 @@ def render_response(obj: Response, *, request_id: str | None = None, check: bool
         ("Content-Length", str(len(body))),
     ]
     return Rendered(200, headers, body)
+
+
+# --------------------------------------------------------------------------------------------------
+# CORS: what lets a browser page call the service (Amplify and the JS SDK call cognito-idp from
+# browsers, so the service must answer their preflight and label its answers for them).
+#
+# [I] None of this has been captured from cognito-idp itself.  It is the behaviour of the AWS JSON
+# front end that cognito-idp shares with DynamoDB and Lambda, as emulators of those services record it
+# (one states that its list of exposed headers is DynamoDB's): any origin is allowed (``*``, and no
+# credentials mode); a preflight is answered 200 with an empty body, allowing exactly the method and
+# headers the browser asked for, cached for 172800 seconds (two days); every answer to a request that
+# names an Origin, errors included, carries the allowed origin and exposes the x-amzn headers
+# SDKs read (without them a browser hides x-amzn-ErrorType and the request id from the page).
+
+#: The response headers a page may read.
+CORS_EXPOSE_HEADERS: Final = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date"
+#: How long a browser may keep a preflight answer, in seconds.
+CORS_MAX_AGE: Final = "172800"
+
+
+def cors_headers(request_headers: HeadersLike | None) -> HeaderList:
+    """The CORS headers to add to an answer (success or error) to a request with these headers:
+    none when it names no ``Origin``."""
+    if not header_map(request_headers).get("origin"):
+        return []
+    return [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS)]
+
+
+def is_preflight(method: str, request_headers: HeadersLike | None) -> bool:
+    """Whether a request is a browser's CORS preflight: ``OPTIONS`` naming ``Access-Control-Request-Method``."""
+    return method.upper() == "OPTIONS" and bool(
+        header_map(request_headers).get("access-control-request-method")
+    )
+
+
+def render_preflight(request_headers: HeadersLike | None, *, request_id: str | None = None) -> Rendered:
+    """The service's answer to a CORS preflight (``OPTIONS`` with ``Origin`` and
+    ``Access-Control-Request-Method`` / ``-Headers``): 200, no body, the asked method and headers allowed."""
+    h = header_map(request_headers)
+    headers: HeaderList = [("Access-Control-Allow-Origin", "*")]
+    for asked, allow in (
+        ("access-control-request-headers", "Access-Control-Allow-Headers"),
+        ("access-control-request-method", "Access-Control-Allow-Methods"),
+    ):
+        if h.get(asked):
+            headers.append((allow, h[asked]))
+    headers += [
+        ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS),
+        ("Access-Control-Max-Age", CORS_MAX_AGE),
+        ("x-amzn-RequestId", request_id or str(uuid.uuid4())),
+        ("Content-Length", "0"),
+    ]
+    return Rendered(200, headers, b"")
