@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from cognito_spec import (
     OPERATIONS,
+    OPERATIONS_BY_TARGET,
     AdminGetUserRequest,
     AttributeType,
     GetUserAuthFactorsResponse,
+    GetUserRequest,
     GetUserResponse,
     InvalidParameterException,
     SerializationException,
@@ -24,12 +26,16 @@ from cognito_spec import (
 from cognito_spec import strategies as cst
 from cognito_spec.codec.converter import dumps, loads
 from cognito_spec.errors import ArgumentTypeError, EncodeError, ServiceError
+from cognito_spec.protocol.auth import authenticate
+from cognito_spec.protocol.envelope import render_error
 from cognito_spec.protocol.headers import header_map
 from cognito_spec.protocol.server import (
     CONTENT_TYPE,
     content_type_ok,
+    decode,
     parse_request,
     render_response,
+    route,
 )
 from cognito_spec.traffic.check import validate_exchange
 from cognito_spec.validation.answers import service_error
@@ -39,8 +45,19 @@ ADMIN = OPERATIONS["AdminGetUser"]
 POOL = "us-east-1_Ab12Cd34E"
 
 
+#: A SigV4 Authorization header of the form botocore writes (the library checks form, not the secret).
+SIGNATURE = (
+    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240102/us-east-1/cognito-idp/aws4_request,"
+    " SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + "5d" * 32
+)
+SIGNED = {"Authorization": SIGNATURE, "X-Amz-Date": "20240102T030405Z"}
+
+
 def headers_for(target: str, content_type: str = CONTENT_TYPE) -> dict[str, str]:
-    return {"X-Amz-Target": target, "Content-Type": content_type}
+    """The headers of a call; signed when the target is a SigV4 operation, as an SDK sends it."""
+    headers = {"X-Amz-Target": target, "Content-Type": content_type}
+    op = OPERATIONS_BY_TARGET.get(target)
+    return {**headers, **SIGNED} if op is not None and op.auth == "sigv4" else headers
 
 
 def admin_body(**members: Any) -> bytes:
@@ -69,12 +86,21 @@ def test_every_valid_request_decodes_to_what_the_codec_reads(op: Any, data: st.D
 @pytest.mark.parametrize(
     "headers",
     [
-        {"X-Amz-Target": ADMIN.target, "Content-Type": CONTENT_TYPE},
-        {"x-amz-target": ADMIN.target, "content-type": CONTENT_TYPE},
-        {"X-AMZ-TARGET": ADMIN.target, "CONTENT-TYPE": CONTENT_TYPE},
-        [("X-Amz-Target", ADMIN.target), ("Content-Type", CONTENT_TYPE)],
-        [(b"x-amz-target", ADMIN.target.encode()), (b"content-type", CONTENT_TYPE.encode())],
-        [("X-Amz-Target", f"  {ADMIN.target} "), ("Content-Type", CONTENT_TYPE)],
+        {"X-Amz-Target": ADMIN.target, "Content-Type": CONTENT_TYPE, **SIGNED},
+        {"x-amz-target": ADMIN.target, "content-type": CONTENT_TYPE, "authorization": SIGNATURE, "date": "x"},
+        {
+            "X-AMZ-TARGET": ADMIN.target,
+            "CONTENT-TYPE": CONTENT_TYPE,
+            "AUTHORIZATION": SIGNATURE,
+            "X-AMZ-DATE": "x",
+        },
+        [("X-Amz-Target", ADMIN.target), ("Content-Type", CONTENT_TYPE), *SIGNED.items()],
+        [
+            (b"x-amz-target", ADMIN.target.encode()),
+            (b"content-type", CONTENT_TYPE.encode()),
+            *((k.encode(), v.encode()) for k, v in SIGNED.items()),
+        ],
+        [("X-Amz-Target", f"  {ADMIN.target} "), ("Content-Type", CONTENT_TYPE), *SIGNED.items()],
     ],
     ids=["canonical", "lower", "upper", "pairs", "bytes-pairs", "padded-value"],
 )
@@ -85,7 +111,12 @@ def test_header_names_match_in_any_case_and_form(headers: Any) -> None:
 
 
 def test_the_first_of_repeated_headers_wins() -> None:
-    pairs = [("X-Amz-Target", ADMIN.target), ("x-amz-target", "nonsense"), ("Content-Type", CONTENT_TYPE)]
+    pairs = [
+        ("X-Amz-Target", ADMIN.target),
+        ("x-amz-target", "nonsense"),
+        ("Content-Type", CONTENT_TYPE),
+        *SIGNED.items(),
+    ]
     assert parse_request(pairs, admin_body())[0] is ADMIN
     assert header_map(pairs)["x-amz-target"] == ADMIN.target
 
@@ -105,6 +136,7 @@ def test_memoryview_values_and_no_headers_at_all() -> None:
     pairs: list[tuple[Any, Any]] = [
         (b"X-Amz-Target", memoryview(ADMIN.target.encode())),
         ("Content-Type", CONTENT_TYPE),
+        *SIGNED.items(),
     ]
     assert parse_request(pairs, admin_body())[0] is ADMIN
     assert type(refused(None, admin_body())) is UnknownOperationException
@@ -139,7 +171,7 @@ def test_content_type_parameters_are_allowed(value: str) -> None:
 )
 def test_other_media_types_cannot_be_routed(value: str | None) -> None:
     assert not content_type_ok(value)
-    headers = {"X-Amz-Target": ADMIN.target}
+    headers = {"X-Amz-Target": ADMIN.target, **SIGNED}
     if value is not None:
         headers["Content-Type"] = value
     exc = refused(headers, admin_body())
@@ -158,7 +190,7 @@ def test_other_media_types_cannot_be_routed(value: str | None) -> None:
     ],
 )
 def test_unknown_or_missing_targets_are_unknown_operations(target: str | None) -> None:
-    headers = {"Content-Type": CONTENT_TYPE}
+    headers = {"Content-Type": CONTENT_TYPE}  # unsigned: routing comes before the signature
     if target is not None:
         headers["X-Amz-Target"] = target
     exc = refused(headers, admin_body())
@@ -241,6 +273,109 @@ def test_any_single_violation_is_answered_as_service_error_says(op: Any, data: s
 
 
 # --------------------------------------------------------------------------------------------------
+# Authentication: between routing and validation, as the service orders it
+
+UNSIGNED = {"X-Amz-Target": ADMIN.target, "Content-Type": CONTENT_TYPE}
+GET_USER = OPERATIONS["GetUser"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [admin_body(), admin_body(UserPoolId="bad pool!"), b"{", b""],
+    ids=["valid", "invalid", "malformed", "empty"],
+)
+def test_an_unsigned_call_to_a_signed_operation_is_refused_before_its_body_is_read(body: bytes) -> None:
+    for headers in (UNSIGNED, {**UNSIGNED, "Authorization": "  ", "X-Amz-Date": "20240102T030405Z"}):
+        status, out_headers, out = render_error(refused(headers, body), request_id="r-1")
+        assert status == 400
+        assert out_headers[:3] == [
+            ("Content-Type", CONTENT_TYPE),
+            ("x-amzn-ErrorType", "MissingAuthenticationTokenException:"),
+            ("x-amzn-ErrorMessage", "Missing Authentication Token"),
+        ]
+        assert (
+            out
+            == b'{"__type":"MissingAuthenticationTokenException","message":"Missing Authentication Token"}'
+        )
+
+
+CREDENTIAL = "Authorization header requires 'Credential' parameter."
+SIGNATURE_PART = "Authorization header requires 'Signature' parameter."
+SIGNED_HEADERS = "Authorization header requires 'SignedHeaders' parameter."
+DATE = "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
+
+
+@pytest.mark.parametrize(
+    ("authorization", "date", "sentences"),
+    [
+        ("Bearer eyJraWQiOiJ4In0.e30.c2ln", "20240102T030405Z", [CREDENTIAL, SIGNATURE_PART, SIGNED_HEADERS]),
+        ("eyJraWQiOiJ4In0.e30.c2ln", None, [CREDENTIAL, SIGNATURE_PART, SIGNED_HEADERS, DATE]),
+        (SIGNATURE, None, [DATE]),
+        (
+            "AWS4-HMAC-SHA256 Credential=AKID/20240102/us-east-1/cognito-idp/aws4_request",
+            "x",
+            [SIGNATURE_PART, SIGNED_HEADERS],
+        ),
+        ("AWS4-HMAC-SHA256 Credential=, SignedHeaders=host, Signature=ab", "x", [CREDENTIAL]),
+    ],
+    ids=["bearer", "bare-token", "no-date", "credential-only", "empty-credential"],
+)
+def test_a_signature_without_its_parts_is_an_incomplete_signature(
+    authorization: str, date: str | None, sentences: list[str]
+) -> None:
+    headers = {**UNSIGNED, "Authorization": authorization}
+    if date is not None:
+        headers["X-Amz-Date"] = date
+    status, out_headers, out = render_error(refused(headers, admin_body(UserPoolId="bad pool!")))
+    assert status == 400
+    assert dict(out_headers)["x-amzn-ErrorType"] == "IncompleteSignatureException:"
+    assert json.loads(out) == {"__type": "IncompleteSignatureException", "message": " ".join(sentences)}
+    assert "eyJ" not in out.decode()  # the header's value is not echoed: it may hold a token
+
+
+def test_a_complete_signature_passes_on_to_validation_and_its_parts_are_returned() -> None:
+    exc = refused({**UNSIGNED, **SIGNED}, admin_body(UserPoolId="bad pool!"))
+    assert type(exc) is InvalidParameterException
+    found = authenticate(ADMIN, {**UNSIGNED, "authorization": SIGNATURE.replace(", ", ","), "Date": "d"})
+    assert found is not None
+    assert found.access_key_id == "AKIDEXAMPLE"
+    assert found.credential == "AKIDEXAMPLE/20240102/us-east-1/cognito-idp/aws4_request"
+    assert found.signed_headers == ("content-type", "host", "x-amz-date", "x-amz-target")
+    assert found.signature == "5d" * 32 and found.date == "d"
+    assert "5d5d" not in repr(found)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{}, SIGNED, {"Authorization": "Bearer nonsense"}, {"Authorization": SIGNATURE}],
+    ids=["unsigned", "signed", "not-sigv4", "no-date"],
+)
+def test_unsigned_operations_take_any_signature_or_none(extra: dict[str, str]) -> None:
+    headers = {"X-Amz-Target": GET_USER.target, "Content-Type": CONTENT_TYPE, **extra}
+    op, request = parse_request(headers, b'{"AccessToken": "a.b.c"}')
+    assert op is GET_USER and request == GetUserRequest(access_token="a.b.c")
+    assert (authenticate(op, headers) is not None) == (extra is SIGNED)
+    # The token is judged after validation: an empty one is the pattern error, as the service sends.
+    assert type(refused(headers, b'{"AccessToken": ""}')) is InvalidParameterException
+
+
+def test_routing_comes_before_the_signature() -> None:
+    unknown = {"X-Amz-Target": "AWSCognitoIdentityProviderService.NoSuchThing", "Content-Type": CONTENT_TYPE}
+    assert type(refused(unknown, b"{}")) is UnknownOperationException
+    assert type(refused({**UNSIGNED, "Content-Type": "application/json"}, b"{}")) is UnknownOperationException
+
+
+@given(op=st.sampled_from(OPS), data=st.data())
+def test_the_three_steps_one_by_one_are_parse_request(op: Any, data: st.DataObject) -> None:
+    request = data.draw(cst.requests(op))
+    headers = headers_for(op.target)
+    body = dumps(request)
+    found = route(headers)
+    authenticate(found, headers)
+    assert (found, decode(found, body)) == parse_request(headers, body)
+
+
+# --------------------------------------------------------------------------------------------------
 # render_response
 
 
@@ -298,9 +433,7 @@ def test_unknown_enum_values_of_newer_models_may_be_sent() -> None:
 def test_a_rendered_answer_to_a_parsed_request_is_a_faithful_exchange(op: Any, data: st.DataObject) -> None:
     request = data.draw(cst.requests(op))
     response = data.draw(cst.responses(op))
-    req_headers = [("X-Amz-Target", op.target), ("Content-Type", CONTENT_TYPE)]
-    if op.auth == "sigv4":
-        req_headers.append(("Authorization", "AWS4-HMAC-SHA256 Credential=..."))
+    req_headers = list(headers_for(op.target).items())
     body = dumps(request)
     parse_request(req_headers, body)
     status, headers, out = render_response(response)

@@ -29,6 +29,7 @@ from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, EncodeError, ServiceError
 from cognito_spec.model import struct_info
 from cognito_spec.operations import operation_for_target
+from cognito_spec.protocol.auth import check_signature
 from cognito_spec.protocol.headers import HeaderList, HeadersLike, header_map
 from cognito_spec.shapes import UnknownOperationException
 
@@ -56,14 +57,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTENT_TYPE",
+    "CORS_EXPOSE_HEADERS",
+    "CORS_MAX_AGE",
     "ParsedRequest",
     "Rendered",
     "Request",
     "RequestId",
     "Response",
     "content_type_ok",
+    "cors_headers",
+    "decode",
+    "is_preflight",
     "parse_request",
+    "render_preflight",
     "render_response",
+    "route",
 ]
 
 #: The media type of every awsJson1_1 request and response body.
@@ -136,29 +144,16 @@ def content_type_ok(value: str | None) -> bool:
     return True
 
 
-def parse_request(
-    headers: HeadersLike | None, body: bytes | bytearray | memoryview | str | None
-) -> ParsedRequest:
-    """Decode a request as the service would: the operation it targets and its input object.
+def route(headers: HeadersLike | None) -> Operation:
+    """The operation a request targets, as the service's front end finds it (steps 1 and 2 below).
 
-    Returns a :class:`ParsedRequest` (``op, request = parse_request(...)`` unpacks it); the request is
-    typed :data:`Request`, the union of every input class, for ``isinstance`` or ``match`` to narrow.
-    Header input that is not headers raises :class:`~cognito_spec.errors.ArgumentTypeError`.
-
-    Raises the service's own error for a request it would refuse (render it with
-    ``cognito_spec.protocol.envelope.render_error``):
-
-    * :class:`UnknownOperationException`: the ``X-Amz-Target`` header is missing or names no
-      operation of the model, or the Content-Type is not awsJson1_1;
-    * :class:`SerializationException`: the body is not one JSON object in UTF-8 (malformed, a
-      byte-order mark), or a member has the wrong JSON type;
-    * :class:`InvalidParameterException`: the body breaks constraints of the input (required,
-      length, pattern, enum, range), with the service's "N validation error(s) detected" message.
+    Raises :class:`UnknownOperationException` when the ``X-Amz-Target`` header is missing or names no
+    operation of the model, or when the Content-Type is not awsJson1_1.
     """
-    # Headers are normalised here, once (cognito_spec.protocol.headers: names in any case, bytes as
-    # ISO-8859-1, the first of repeated names wins); bad header input is an ArgumentTypeError.
-    h = header_map(headers)
+    return _route(header_map(headers))
 
+
+def _route(h: dict[str, str]) -> Operation:
     # 1. Routing.  The service dispatches on the exact X-Amz-Target value
     #    ("AWSCognitoIdentityProviderService.GetUser"): no case folding, no prefix matching.  A request
     #    without the header, or naming an operation that does not exist, cannot be routed at all; the
@@ -175,7 +170,15 @@ def parse_request(
     #    specification; the class is the only thing SDKs act on.)
     if not content_type_ok(h.get("content-type")):
         raise _unknown_operation()
+    return op
 
+
+def decode(op: Operation, body: bytes | bytearray | memoryview | str | None) -> Request:
+    """The input object of a call to ``op``, read and validated as the service does (steps 3 and 4).
+
+    Raises :class:`SerializationException` for a body that is not one JSON object of the input's
+    JSON types, :class:`InvalidParameterException` for one that breaks the input's constraints.
+    """
     # 3. Framing.  An empty body is an empty input: SDKs send "{}" for operations without members, but
     #    HTTP clients may send nothing at all, and the service treats both alike.  Anything else must
     #    be one JSON object in UTF-8, without a byte-order mark.  A repeated key is accepted and its
@@ -202,7 +205,48 @@ def parse_request(
     if type(data) is not dict:
         data = decode_body(data)
     request: Request = function_for(op.input, "build")(data)
-    return ParsedRequest(op, request)
+    return request
+
+
+def parse_request(
+    headers: HeadersLike | None, body: bytes | bytearray | memoryview | str | None
+) -> ParsedRequest:
+    """Decode a request as the service would: the operation it targets and its input object.
+
+    The three steps of the service, in its order: :func:`route`, then
+    :func:`~cognito_spec.protocol.auth.authenticate` (the SigV4 signature a ``sigv4`` operation
+    needs, presence and form), then :func:`decode`.  Call them one by one to do something between
+    them (verify the signature, say).
+
+    Returns a :class:`ParsedRequest` (``op, request = parse_request(...)`` unpacks it); the request is
+    typed :data:`Request`, the union of every input class, for ``isinstance`` or ``match`` to narrow.
+    Header input that is not headers raises :class:`~cognito_spec.errors.ArgumentTypeError`.
+
+    Raises the service's own error for a request it would refuse (render it with
+    ``cognito_spec.protocol.envelope.render_error``):
+
+    * :class:`UnknownOperationException`: the ``X-Amz-Target`` header is missing or names no
+      operation of the model, or the Content-Type is not awsJson1_1;
+    * ``MissingAuthenticationTokenException``: a ``sigv4`` operation without an ``Authorization``
+      header; ``IncompleteSignatureException``: one whose signature lacks parts (see
+      :mod:`cognito_spec.protocol.auth`);
+    * :class:`SerializationException`: the body is not one JSON object in UTF-8 (malformed, a
+      byte-order mark), or a member has the wrong JSON type;
+    * :class:`InvalidParameterException`: the body breaks constraints of the input (required,
+      length, pattern, enum, range), with the service's "N validation error(s) detected" message.
+
+    An access token (GetUser and every ``access_token`` operation) is judged after all this, by the
+    emulator (``cognito_spec.tokens.judge_access_token``): [I] the token is a member of the input,
+    checked by the operation itself once its input is valid, so an empty ``AccessToken`` is the
+    pattern error the service is seen to send, never "Invalid Access Token" (wire-truth section 4.3),
+    and a bad token next to another invalid member is reported as the invalid member.
+    """
+    # Headers are normalised here, once (cognito_spec.protocol.headers: names in any case, bytes as
+    # ISO-8859-1, the first of repeated names wins); bad header input is an ArgumentTypeError.
+    h = header_map(headers)
+    op = _route(h)
+    check_signature(op, h)
+    return ParsedRequest(op, decode(op, body))
 
 
 def _unknown_operation() -> ServiceError:
@@ -251,3 +295,56 @@ def render_response(obj: Response, *, request_id: str | None = None, check: bool
         ("Content-Length", str(len(body))),
     ]
     return Rendered(200, headers, body)
+
+
+# --------------------------------------------------------------------------------------------------
+# CORS: what lets a browser page call the service (Amplify and the JS SDK call cognito-idp from
+# browsers, so the service must answer their preflight and label its answers for them).
+#
+# [I] None of this has been captured from cognito-idp itself.  It is the behaviour of the AWS JSON
+# front end that cognito-idp shares with DynamoDB and Lambda, as emulators of those services record it
+# (one states that its list of exposed headers is DynamoDB's): any origin is allowed (``*``, and no
+# credentials mode); a preflight is answered 200 with an empty body, allowing exactly the method and
+# headers the browser asked for, cached for 172800 seconds (two days); every answer to a request that
+# names an Origin, errors included, carries the allowed origin and exposes the x-amzn headers
+# SDKs read (without them a browser hides x-amzn-ErrorType and the request id from the page).
+
+#: The response headers a page may read.
+CORS_EXPOSE_HEADERS: Final = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date"
+#: How long a browser may keep a preflight answer, in seconds.
+CORS_MAX_AGE: Final = "172800"
+
+
+def cors_headers(request_headers: HeadersLike | None) -> HeaderList:
+    """The CORS headers to add to an answer (success or error) to a request with these headers:
+    none when it names no ``Origin``."""
+    if not header_map(request_headers).get("origin"):
+        return []
+    return [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS)]
+
+
+def is_preflight(method: str, request_headers: HeadersLike | None) -> bool:
+    """Whether a request is a browser's CORS preflight: ``OPTIONS`` naming ``Access-Control-Request-Method``."""
+    return method.upper() == "OPTIONS" and bool(
+        header_map(request_headers).get("access-control-request-method")
+    )
+
+
+def render_preflight(request_headers: HeadersLike | None, *, request_id: str | None = None) -> Rendered:
+    """The service's answer to a CORS preflight (``OPTIONS`` with ``Origin`` and
+    ``Access-Control-Request-Method`` / ``-Headers``): 200, no body, the asked method and headers allowed."""
+    h = header_map(request_headers)
+    headers: HeaderList = [("Access-Control-Allow-Origin", "*")]
+    for asked, allow in (
+        ("access-control-request-headers", "Access-Control-Allow-Headers"),
+        ("access-control-request-method", "Access-Control-Allow-Methods"),
+    ):
+        if h.get(asked):
+            headers.append((allow, h[asked]))
+    headers += [
+        ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS),
+        ("Access-Control-Max-Age", CORS_MAX_AGE),
+        ("x-amzn-RequestId", request_id or str(uuid.uuid4())),
+        ("Content-Length", "0"),
+    ]
+    return Rendered(200, headers, b"")
