@@ -582,7 +582,7 @@ class Emitter:
         extra = self.m.overlay.get("extra_errors", {})
         for op in self.m.ops:
             errors = [e["shape"] for e in op.get("errors", [])]
-            errors += [c for c, f in extra.items() if f["operations"] == "*" or op["name"] in f["operations"]]
+            errors += [c for c, f in extra.items() if self.extra_applies(f["operations"], op)]
             output = op["output"]["shape"] if "output" in op else None
             lines += [
                 "    (",
@@ -596,6 +596,15 @@ class Emitter:
             ]
         lines.append(")")
         return "\n".join(lines) + "\n"
+
+    def extra_applies(self, operations: str | list[str], op: dict[str, Any]) -> bool:
+        """Whether an overlay error applies to ``op``: ``"*"`` every operation, ``"sigv4"`` the signed
+        ones (a fault of the signature), or a list of names."""
+        if operations == "*":
+            return True
+        if operations == "sigv4":
+            return self.auth_kind(op) == "sigv4"
+        return op["name"] in operations
 
     def auth_kind(self, op: dict[str, Any]) -> str:
         unsigned = op.get("authtype") == "none" or op.get("auth") == ["smithy.api#noAuth"]

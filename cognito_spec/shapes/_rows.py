@@ -46,6 +46,8 @@ OPERATION_ROWS: Final[tuple[tuple[str, str, str | None, tuple[str, ...], str, st
             "UnrecognizedClientException",
             "UnknownOperationException",
             "OperationNotEnabledException",
+            "MissingAuthenticationTokenException",
+            "IncompleteSignatureException",
         ),
         "sigv4",
         "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html",

@@ -14,8 +14,10 @@ from cognito_spec.shapes._version import MODEL_VERSION
 
 __all__ = [
     "ForbiddenException",
+    "IncompleteSignatureException",
     "InternalErrorException",
     "InvalidParameterException",
+    "MissingAuthenticationTokenException",
     "NotAuthorizedException",
     "OperationNotEnabledException",
     "PasswordResetRequiredException",
@@ -294,6 +296,48 @@ class OperationNotEnabledException(ServiceError):
     """The ``OperationNotEnabledException`` error, which the service sends although the model lists it nowhere."""
 
     code: ClassVar[str] = "OperationNotEnabledException"
+    http_status: ClassVar[int] = 400
+    model_http_status: ClassVar[int | None] = None
+    fault: ClassVar[Fault] = "client"
+    modelled: ClassVar[bool] = False
+    message_member: ClassVar[str] = "message"
+
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
+
+
+@shape(
+    StructInfo(
+        name="MissingAuthenticationTokenException",
+        role="error",
+        model_version=MODEL_VERSION,
+        documentation_url="https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/CommonErrors.html",
+    )
+)
+class MissingAuthenticationTokenException(ServiceError):
+    """The ``MissingAuthenticationTokenException`` error, which the service sends although the model lists it nowhere."""
+
+    code: ClassVar[str] = "MissingAuthenticationTokenException"
+    http_status: ClassVar[int] = 400
+    model_http_status: ClassVar[int | None] = None
+    fault: ClassVar[Fault] = "client"
+    modelled: ClassVar[bool] = False
+    message_member: ClassVar[str] = "message"
+
+    message: str | None = member("message", MESSAGE_TYPE, default=None, kw_only=False)
+
+
+@shape(
+    StructInfo(
+        name="IncompleteSignatureException",
+        role="error",
+        model_version=MODEL_VERSION,
+        documentation_url="https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/CommonErrors.html",
+    )
+)
+class IncompleteSignatureException(ServiceError):
+    """The ``IncompleteSignatureException`` error, which the service sends although the model lists it nowhere."""
+
+    code: ClassVar[str] = "IncompleteSignatureException"
     http_status: ClassVar[int] = 400
     model_http_status: ClassVar[int | None] = None
     fault: ClassVar[Fault] = "client"
