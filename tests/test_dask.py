@@ -224,31 +224,25 @@ def test_without_the_extra_the_recipe_says_what_to_install(monkeypatch: pytest.M
     assert validate_partition([]) == []
 
 
-@pytest.fixture(scope="module")
-def client() -> Any:
+@NEEDS_DASK
+def test_the_dask_recipe_on_two_workers_gives_the_findings_and_summary_of_the_cli(tmp_path: Path) -> None:
+    # The one test that starts a cluster (a few seconds); the others run the same graphs in process.
     from distributed import Client, LocalCluster
+
+    from cognito_spec.traffic.dask import read_captures, validate_bag
+
+    files = _dask_files(tmp_path)
+    cli_findings, cli_summary = _cli(files)
 
     with (
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
         ) as cluster,
-        Client(cluster) as c,
+        Client(cluster) as client,
     ):
-        yield c
-
-
-@NEEDS_DASK
-def test_the_dask_recipe_on_two_workers_gives_the_findings_and_summary_of_the_cli(
-    client: Any, tmp_path: Path
-) -> None:
-    from cognito_spec.traffic.dask import read_captures, validate_bag
-
-    files = _dask_files(tmp_path)
-    cli_findings, cli_summary = _cli(files)
-    assert len(client.scheduler_info()["workers"]) == 2
-
-    findings_bag, summary_item = validate_bag(read_captures(str(tmp_path / "*.jsonl")), split_every=2)
-    findings, summary = client.gather(client.compute([findings_bag, summary_item]))
+        assert len(client.scheduler_info()["workers"]) == 2
+        findings_bag, summary_item = validate_bag(read_captures(str(tmp_path / "*.jsonl")), split_every=2)
+        findings, summary = client.gather(client.compute([findings_bag, summary_item]))
 
     assert all(isinstance(f, LocatedFinding) for f in findings)
     assert [f.to_json() for f in findings] == cli_findings
@@ -257,7 +251,7 @@ def test_the_dask_recipe_on_two_workers_gives_the_findings_and_summary_of_the_cl
 
 
 @NEEDS_DASK
-def test_on_dask_an_unreadable_line_fails_with_the_error_of_the_cli(client: Any, tmp_path: Path) -> None:
+def test_on_dask_an_unreadable_line_fails_with_the_error_of_the_cli(tmp_path: Path) -> None:
     from cognito_spec.traffic.dask import read_captures, validate_bag
 
     lines = _lines(_mixed(6))
@@ -268,13 +262,13 @@ def test_on_dask_an_unreadable_line_fails_with_the_error_of_the_cli(client: Any,
 
     _, summary = validate_bag(read_captures(path))
     with pytest.raises(CaptureError) as caught:
-        client.compute(summary).result()
+        summary.compute(scheduler="sync")
 
     assert err.getvalue() == f"cognito-spec: {caught.value}\n"
 
 
 @NEEDS_DASK
-def test_a_file_cut_into_blocks_is_refused_rather_than_misnumbered(client: Any, tmp_path: Path) -> None:
+def test_a_file_cut_into_blocks_is_refused_rather_than_misnumbered(tmp_path: Path) -> None:
     import dask.bag as db
 
     from cognito_spec.traffic.dask import validate_bag
@@ -284,6 +278,6 @@ def test_a_file_cut_into_blocks_is_refused_rather_than_misnumbered(client: Any, 
     assert bag.npartitions > 1
     _, summary = validate_bag(bag)
     with pytest.raises(ArgumentValueError, match="spans several partitions"):
-        client.compute(summary).result()
+        summary.compute(scheduler="sync")
     with pytest.raises(ArgumentTypeError, match="include_path=True"):
-        client.compute(validate_bag(db.read_text(path))[1]).result()
+        validate_bag(db.read_text(path))[1].compute(scheduler="sync")
