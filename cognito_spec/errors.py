@@ -18,6 +18,7 @@ would be a bug.  Each library error also derives from the built-in exception it 
     ├── TokenFormatError (ValueError)      a token cannot be read: segments, base64url, JSON, claims
     ├── TokenKeyError (ValueError)         a signing key or a JWKS document cannot be used
     ├── TokensExtraMissingError (ImportError)  signing or verifying needs ``cognito-spec[tokens]``
+    ├── DaskExtraMissingError (ImportError)    validating on Dask needs ``cognito-spec[dask]``
     ├── UsageError                         the command line was misused: exit 2, one line
     └── ServiceError                       what the service answers on the wire
         ├── <the generated errors>         cognito_spec.shapes.errors: code, HTTP status, fault
@@ -41,6 +42,7 @@ __all__ = [
     "ArgumentValueError",
     "CaptureError",
     "CognitoSpecError",
+    "DaskExtraMissingError",
     "DecodeError",
     "EncodeError",
     "ErrorResponse",
@@ -182,6 +184,10 @@ class TokensExtraMissingError(CognitoSpecError, ImportError):
 
     Reading a token without its key (``decode_unverified``) needs nothing extra.
     """
+
+
+class DaskExtraMissingError(CognitoSpecError, ImportError):
+    """Validating on Dask (:mod:`cognito_spec.traffic.dask`) needs ``pip install 'cognito-spec[dask]'``."""
 
 
 class ServiceError(CognitoSpecError):

@@ -41,7 +41,7 @@ import os
 import signal
 import sys
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, Final
 
@@ -49,14 +49,18 @@ import attrs
 
 from cognito_spec.cli.report import GroupedReport, finding_line
 from cognito_spec.errors import CaptureError, UsageError
-from cognito_spec.traffic.check import (
-    Finding,
-    examine,
+from cognito_spec.traffic.batch import (
+    BatchResult,
+    Reported,
+    Summary,
+    examine_into,
+    fails_strict,
+    finding_record,
+    validate_lines,
 )
-from cognito_spec.traffic.fast import har_quick_parts, quick_valid, record_quick_parts
+from cognito_spec.traffic.check import Finding
+from cognito_spec.traffic.fast import har_quick_parts, quick_valid
 from cognito_spec.traffic.har import har_exchange, iter_har_entries
-from cognito_spec.traffic.jsonl import iter_jsonl_lines
-from cognito_spec.traffic.scope import ReadStats, iter_exchanges
 from cognito_spec.traffic.source import CaptureSource, open_capture
 
 __all__ = ["EXIT_RULE", "fails_strict", "register"]
@@ -69,8 +73,6 @@ EXIT_RULE: Final = (
     " finding about the capture itself (side capture: a body or response the recording did not keep)."
 )
 
-#: The C scanner of a default decoder: what json.loads runs, without its wrappers.
-_RECORD_SCAN: Final[Any] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 #: Bytes of JSON lines per batch.
 JSONL_BATCH_BYTES: Final = 1 << 20
 #: Inputs smaller than this run in one process whatever ``--jobs`` says (and standard input runs in
@@ -121,13 +123,10 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_validate)
 
 
-def fails_strict(f: Finding) -> bool:
-    """Whether a warning fails the run under ``--strict`` (see :data:`EXIT_RULE`)."""
-    return f.severity == "warning" and f.side != "capture" and not f.expected
-
-
 # --------------------------------------------------------------------------------------------------
-# Batches and their results (what crosses the process boundary).
+# Batches and their results (what crosses the process boundary; results are
+# :class:`~cognito_spec.traffic.batch.BatchResult`, whose indexes count lines from the batch's first:
+# the main process adds the lines of the batches before it, which a worker cannot know).
 
 
 @attrs.frozen
@@ -141,99 +140,23 @@ class _Batch:
     span: tuple[str, int, int] | None = None  # (path, start, end)
 
 
-@attrs.define
-class _Tally:
-    """Counts of a batch, a file or the whole run."""
-
-    read: ReadStats = attrs.field(factory=ReadStats)
-    operations: Counter[str] = attrs.field(factory=Counter)
-    valid: int = 0
-    invalid: int = 0
-    strict_invalid: int = 0  # exchanges with no errors but a warning that fails --strict
-    errors: int = 0
-    warnings: int = 0
-    warnings_by_side: Counter[str] = attrs.field(factory=Counter)
-
-    def merge(self, other: _Tally) -> None:
-        self.read.merge(other.read)
-        self.operations.update(other.operations)
-        self.valid += other.valid
-        self.invalid += other.invalid
-        self.strict_invalid += other.strict_invalid
-        self.errors += other.errors
-        self.warnings += other.warnings
-        self.warnings_by_side.update(other.warnings_by_side)
-
-
-#: (index, operation, findings) of each exchange with findings, in order.
-_Reported = list[tuple[int, str | None, tuple[Finding, ...]]]
-
-
-@attrs.define
-class _Result:
-    """What a batch sends back.  For JSON lines, indexes count lines from the batch's first; the
-    main process adds the lines of the batches before it (a worker cannot know them)."""
-
-    reported: _Reported
-    tally: _Tally
-    lines: int = 0
-    #: Unreadable input met in the batch; the findings before it are kept and printed first.
-    failure: CaptureError | None = None
-    #: For JSON lines, the failing line, counted from the batch's first.
-    failure_line: int | None = None
-
-
-def _work(batch: _Batch) -> _Result:
-    """Validate one batch (runs in a worker process with --jobs > 1).
-
-    Most exchanges of a capture are clean successes: ``quick_valid`` proves those straight from the
-    parsed record or entry, without building an Exchange; every other one takes the full path
-    (``examine``), which decides, and explains.
-    """
-    tally = _Tally()
-    reported: _Reported = []
-    read, operations, quick = tally.read, tally.operations, quick_valid
+def _work(batch: _Batch) -> BatchResult:
+    """Validate one batch (runs in a worker process with --jobs > 1)."""
     data = batch.lines if batch.lines is not None else _read_span(batch.span)
     lines = data.split(b"\n")
     if data.endswith(b"\n"):
         lines.pop()
-    scan, parts_of = _RECORD_SCAN, record_quick_parts
-    for lineno, line in enumerate(lines):
-        if not line or line.isspace():
-            continue
-        # json.loads of the line, minus its Python-level wrappers (encoding detection, decode and
-        # raw_decode): the C scanner on the UTF-8 text.  Anything unusual (white space before the
-        # record, bad JSON, not UTF-8) falls to the full path, which reads or refuses it exactly.
-        try:
-            text = line.decode()
-            record, end = scan(text, 0)
-            if end != len(text) and not text[end:].isspace():
-                record = None
-        except (StopIteration, ValueError, RecursionError):
-            record = None
-        lparts = parts_of(record) if record is not None else None
-        name = quick(*lparts) if lparts is not None else None
-        if name is not None:
-            read.entries += 1
-            operations[name] += 1
-            tally.valid += 1
-            continue
-        try:
-            ex = next(iter_jsonl_lines([line], first_line=lineno))
-        except CaptureError as exc:
-            return _Result(reported, tally, len(lines), CaptureError(exc.reason), lineno)
-        _examine_all((ex,), batch.reveal, tally, reported)
-    return _Result(reported, tally, len(lines))
+    return validate_lines(lines, source=batch.source, reveal=batch.reveal)
 
 
-def _har_results(entries: Iterable[Any], source: str, reveal: bool, every: int) -> Iterator[_Result]:
+def _har_results(entries: Iterable[Any], source: str, reveal: bool, every: int) -> Iterator[BatchResult]:
     """Validate HAR entries as they come; a result every ``every`` entries.
 
     Each entry is dropped as soon as it is checked: entries kept alive in numbers get promoted
     through the collector's generations and make every collection slower.
     """
-    tally = _Tally()
-    reported: _Reported = []
+    tally = Summary()
+    reported: Reported = []
     read, operations, quick = tally.read, tally.operations, quick_valid
     index = -1
     try:
@@ -245,18 +168,18 @@ def _har_results(entries: Iterable[Any], source: str, reveal: bool, every: int) 
                 operations[name] += 1
                 tally.valid += 1
             else:
-                _examine_all((har_exchange(entry, index, source),), reveal, tally, reported)
+                examine_into((har_exchange(entry, index, source),), reveal, tally, reported)
             if (index + 1) % every == 0:
-                yield _Result(reported, tally)
-                tally = _Tally()
+                yield BatchResult(source, reported, tally)
+                tally = Summary()
                 reported = []
                 read, operations = tally.read, tally.operations
     except CaptureError as exc:
         # What was checked before the unreadable part is reported first, as with batches.
-        yield _Result(reported, tally, failure=exc)
+        yield BatchResult(source, reported, tally, failure=exc)
         return
     if (index + 1) % every != 0:
-        yield _Result(reported, tally)
+        yield BatchResult(source, reported, tally)
 
 
 def _read_span(span: tuple[str, int, int] | None) -> bytes:
@@ -265,26 +188,6 @@ def _read_span(span: tuple[str, int, int] | None) -> bytes:
     with open(path, "rb") as fp:
         fp.seek(start)
         return fp.read(end - start)
-
-
-def _examine_all(exchanges: Any, reveal: bool, tally: _Tally, reported: _Reported) -> None:
-    for ex in iter_exchanges(exchanges, tally.read):
-        report = examine(ex, reveal=reveal)
-        tally.operations[report.operation or "(none)"] += 1
-        if report.findings:
-            reported.append((ex.index, report.operation, report.findings))
-            errors = report.errors
-            tally.errors += errors
-            tally.warnings += len(report.findings) - errors
-            tally.warnings_by_side.update(f.side for f in report.findings if f.severity == "warning")
-            if errors:
-                tally.invalid += 1
-            else:
-                tally.valid += 1
-                if any(fails_strict(f) for f in report.findings):
-                    tally.strict_invalid += 1
-        else:
-            tally.valid += 1
 
 
 def _batches(src: CaptureSource, reveal: bool, progress: list[int]) -> Iterator[_Batch]:
@@ -375,7 +278,7 @@ def _pool(jobs: int) -> Any:
         signal.signal(signal.SIGINT, previous)
 
 
-def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -> Iterator[_Result]:
+def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -> Iterator[BatchResult]:
     """Results in input order, computed in process or by up to ``jobs`` workers."""
     if src.format == "har":
         # In process, a HAR needs no batches: entries go from the parser to the check one by one.
@@ -458,31 +361,7 @@ class _Progress:
 
 
 def _json_line(source: str, index: int, operation: str | None, f: Finding) -> str:
-    record = {"type": "finding", "source": source, "index": index, "operation": operation, **f.to_json()}
-    return json.dumps(record, sort_keys=True, ensure_ascii=False)
-
-
-def _summary(tally: _Tally, sources: list[str], strict: bool) -> dict[str, Any]:
-    from cognito_spec.shapes import MODEL_VERSION
-
-    invalid = tally.invalid + (tally.strict_invalid if strict else 0)
-    exchanges = tally.valid + tally.invalid
-    return {
-        "type": "summary",
-        "model": MODEL_VERSION,
-        "sources": sources,
-        "strict": strict,
-        "entries": tally.read.entries,
-        "exchanges": exchanges,
-        "operations": dict(sorted(tally.operations.items())),
-        "valid": exchanges - invalid,
-        "invalid": invalid,
-        "errors": tally.errors,
-        "warnings": tally.warnings,
-        "warnings_by_side": {side: tally.warnings_by_side[side] for side in ("capture", "client", "server")},
-        "skipped": dict(sorted(tally.read.skipped.items())),
-        "uncovered_operations": dict(sorted(tally.read.uncovered.items())),
-    }
+    return json.dumps(finding_record(source, index, operation, f), sort_keys=True, ensure_ascii=False)
 
 
 def _counts(items: dict[str, int]) -> str:
@@ -527,7 +406,7 @@ def run_validate(args: argparse.Namespace) -> int:
     )
     # The text report groups findings alike (printed at the end); JSON and --all stream every one.
     grouped = GroupedReport() if args.format == "text" and not args.all else None
-    total = _Tally()
+    total = Summary()
     progress = _Progress(sys.stderr.isatty())
     # Everything loaded so far (modules, compiled checkers) lives to the end: keep it out of the
     # collector's way, and shared untouched with forked workers.
@@ -554,7 +433,7 @@ def run_validate(args: argparse.Namespace) -> int:
                                 for f in fs
                             )
                         )
-                    total.merge(result.tally)
+                    total.merge(result.summary)
                     if result.failure is not None:
                         if result.failure_line is not None:
                             at = f"line {line + result.failure_line + 1}"
@@ -572,7 +451,7 @@ def run_validate(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     finally:
         gc.unfreeze()
-    summary = _summary(total, [_display_name(p) for p in args.paths], args.strict)
+    summary = total.to_json([_display_name(p) for p in args.paths], args.strict)
     if grouped is not None:
         out.write("".join(line + "\n" for line in grouped.lines()))
     if args.format == "json":
