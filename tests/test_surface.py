@@ -34,6 +34,7 @@ ROOT_NAMES = [
     "BOTOCORE_VERSION",
     "CaptureError",
     "CognitoSpecError",
+    "DaskExtraMissingError",
     "DecodeError",
     "EncodeError",
     "ErrorResponse",
