@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from _wire_examples import example, json_values, positions, set_at, shaped_values
+from conftest import each
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -260,23 +261,26 @@ def _assert_contained(body: bytes | str, cls: type) -> None:
             repr(exc)
 
 
-@pytest.mark.parametrize("cls", IO_CLASSES, ids=lambda c: c.__name__)
-@given(body=st.binary(max_size=200))
-def test_arbitrary_bytes(cls: type, body: bytes) -> None:
+@each(IO_CLASSES, lambda c: c.__name__)
+@given(data=st.data(), body=st.binary(max_size=200))
+def test_arbitrary_bytes(pick: tuple[type, ...], data: st.DataObject, body: bytes) -> None:
+    cls = data.draw(st.sampled_from(pick), label="class")
     _assert_contained(body, cls)
 
 
-@pytest.mark.parametrize("cls", IO_CLASSES, ids=lambda c: c.__name__)
-@given(value=json_values)
-def test_arbitrary_json(cls: type, value: Any) -> None:
+@each(IO_CLASSES, lambda c: c.__name__)
+@given(data=st.data(), value=json_values)
+def test_arbitrary_json(pick: tuple[type, ...], data: st.DataObject, value: Any) -> None:
+    cls = data.draw(st.sampled_from(pick), label="class")
     _assert_contained(json.dumps(value), cls)
     out = validate(value, cls)
     assert isinstance(out, list)
 
 
-@pytest.mark.parametrize("cls", IO_CLASSES, ids=lambda c: c.__name__)
-@given(value=shaped_values)
-def test_arbitrary_json_with_member_names(cls: type, value: Any) -> None:
+@each(IO_CLASSES, lambda c: c.__name__)
+@given(data=st.data(), value=shaped_values)
+def test_arbitrary_json_with_member_names(pick: tuple[type, ...], data: st.DataObject, value: Any) -> None:
+    cls = data.draw(st.sampled_from(pick), label="class")
     _assert_contained(json.dumps(value).encode(), cls)
 
 

@@ -101,7 +101,7 @@ GOLDEN_OPERATIONS = ("GetUser", "AdminGetUser", "GetUserAuthFactors")
 GOLDEN = {
     "realistic": "25b8e495f5f7fe1ca719b691e40b0309f6975dcb037291870a5537635f4ce3ad",
     "adversarial": "6cb4519bfbc6965aa3a0ae8906d168a47b32c612505047a5c0e8dfa4dbf5cdd5",
-    "adversarial, unknown enums": "3b7ddf96783586ab23da0d84be247503928329b181bc3923b013b68260324a1a",
+    "adversarial, unknown enums": "b47fba34a813b3a939c2b8f2be66029281a67a97c0d69495f2e8b21d852a3ce8",
 }
 GOLDEN_OPTIONS = {
     "realistic": fx.Options(),
