@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import platform
 import statistics
 import time
@@ -101,19 +102,54 @@ def _batch_size(fn: Callable[[], Any], target: float) -> int:
 
 
 def interleaved(
-    cases: Mapping[str, Callable[[], Any]], *, rounds: int = 21, target: float = 0.02
+    cases: Mapping[str, Callable[[], Any]],
+    *,
+    rounds: int = 21,
+    target: float = 0.02,
+    setups: Mapping[str, Callable[[], Any]] | None = None,
 ) -> dict[str, list[float]]:
-    """Seconds per call of each case, one sample per round, cases run in turn within a round."""
-    sizes = {name: _batch_size(fn, target) for name, fn in cases.items()}
+    """Seconds per call of each case, one sample per round, cases run in turn within a round.
+
+    Every case is called a few times before its batch size is calibrated, so one-off costs
+    (compiling a class's functions, filling caches) never make the batch a single call.
+    ``setups[name]``, when given, runs before every batch of that case (outside the timing): it
+    switches a mode, such as the orjson fast path, for the case alone.
+    """
+    setups = setups or {}
+    noop: Callable[[], Any] = lambda: None  # noqa: E731
+    sizes = {}
+    for name, fn in cases.items():
+        setups.get(name, noop)()
+        for _ in range(3):
+            fn()
+        sizes[name] = _batch_size(fn, target)
     samples: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(rounds):
         for name, fn in cases.items():
+            setups.get(name, noop)()
             n = sizes[name]
             start = time.perf_counter()
             for _ in range(n):
                 fn()
             samples[name].append((time.perf_counter() - start) / n)
     return samples
+
+
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages (benchmarks share it with other work)."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:  # pragma: no cover - not on every platform
+        return "load average unknown"
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def orjson_version() -> str | None:
+    try:
+        import orjson
+    except ImportError:
+        return None
+    return str(orjson.__version__)
 
 
 def ratio(samples: dict[str, list[float]], case: str, baseline: str) -> float:
@@ -127,5 +163,6 @@ def header(title: str) -> str:
     return (
         f"{title}\n"
         f"python {platform.python_version()} on {platform.machine()}, model {MODEL_VERSION}\n"
+        f"orjson {orjson_version() or 'not installed'}; {load_average()}\n"
         "medians over interleaved rounds; ratios are per-round against the baseline named\n"
     )

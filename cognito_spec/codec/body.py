@@ -28,15 +28,40 @@ carry, are written with ``\\uXXXX`` escapes instead (JSON allows them); a high s
 followed by a low one is refused with :class:`~cognito_spec.errors.EncodeError`, because every JSON
 reader joins the two escapes into one character and the value would not come back as given.
 ``NaN`` and infinities are refused (``allow_nan=False``).
+
+The optional fast path (``pip install cognito-spec[fast]``): when orjson is installed, and
+``COGNITO_SPEC_NO_ORJSON=1`` was not set at import (or :func:`use_orjson` turns it on or off),
+:func:`fast_value` and :func:`fast_encode` parse and write with it.  They never decide anything
+alone: wherever orjson's behaviour differs from this policy they answer "not me" (:data:`MISS`,
+``None``) and the caller takes the stdlib path, which then gives the one answer.  The differences,
+and why each is covered (``tests/test_fast_path.py`` proves equal results over the same inputs):
+
+* orjson refuses NaN/Infinity, ``1e400`` (the stdlib gives ``inf``), lone surrogates escaped or raw,
+  a BOM, invalid UTF-8, raw control characters and nesting beyond 1024: every refusal is a miss.
+* It turns integers beyond 64 bits into floats.  Such a float is only ever *kept* where a float
+  member takes it (``float(int)`` and orjson's correctly rounded parse agree); an integer or string
+  member sees a wrong type, a timestamp one out of range: a violation or a builder error, after which
+  the caller takes the stdlib path.  Unknown members are never built.
+* It keeps the last of repeated keys, as ``json.loads`` does, so the parsed values are equal and the
+  counts the checkers make of them prove uniqueness exactly as for the stdlib parse
+  (:func:`keys_unique` counts ASCII bytes, which are the same on the UTF-8 bytes as on the text).
+* Nesting: orjson's own limit is 1024, so the :data:`MAX_DEPTH` pre-check still runs first.
+* Writing: integers within 64 bits, strings (the same escapes, lower-case hex, ``/`` unescaped),
+  booleans and ``null`` come out byte-identical to :func:`encode_body`; lone surrogates and larger
+  integers are refused (a miss).  Floats are identical only between ``1e-4`` and ``1e16`` in
+  magnitude (``1e-05`` is written ``0.00001``): callers use :func:`fast_encode` only for values whose
+  floats lie there (the codec's timestamps, which are whole milliseconds below year 10000).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from itertools import accumulate
-from typing import Any, Final
+from json.encoder import c_make_encoder as _c_make_encoder  # type: ignore[attr-defined]
+from typing import Any, Final, cast
 
 from cognito_spec.codec.violations import PathItem, Violation, json_pointer
 from cognito_spec.errors import ArgumentTypeError, DecodeError, EncodeError
@@ -44,16 +69,22 @@ from cognito_spec.errors import ArgumentTypeError, DecodeError, EncodeError
 __all__ = [
     "DECODER",
     "MAX_DEPTH",
+    "MISS",
     "Body",
     "body_text",
     "check_duplicates",
     "decode_body",
     "decode_text",
     "encode_body",
+    "encode_built",
+    "fast_value",
     "find_duplicates",
     "keys_unique",
     "nesting_depth",
+    "orjson_enabled",
     "parse_json",
+    "quick_value",
+    "use_orjson",
 ]
 
 Body = bytes | bytearray | memoryview | str
@@ -172,6 +203,135 @@ def decode_text(text: str, *, pairs: bool = False) -> Any:
         raise _malformed(str(exc)) from None
 
 
+class _Miss:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISS"
+
+
+#: The answer of :func:`quick_value` and :func:`fast_value` when they leave a body to the full policy.
+MISS: Final[Any] = _Miss()
+
+_SCAN: Final[Any] = DECODER.scan_once  # type: ignore[attr-defined]
+
+
+def quick_value(text: str) -> Any:
+    """The JSON value of a body text from the stdlib's C scanner called directly, or :data:`MISS`.
+
+    The same value :func:`decode_text` gives (it runs the same scanner, behind two Python frames and
+    two whitespace matches); :data:`MISS` for anything it would have to explain (a BOM or leading
+    white space, malformed JSON, NaN, too deep), which the caller then hands to :func:`decode_text`.
+    """
+    if _too_deep(text):
+        return MISS
+    try:
+        value, end = _SCAN(text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return MISS
+    if end != len(text) and text[end:].lstrip(" \t\n\r"):  # only JSON white space may follow
+        return MISS
+    return value
+
+
+# --------------------------------------------------------------------------------------------------
+# The optional orjson fast path (see the module docstring for why each difference is safe).
+
+
+class _Orjson:
+    """The orjson functions in use, or ``None`` (one mutable place, read on every call)."""
+
+    __slots__ = ("dumps", "error", "loads")
+
+    def __init__(self) -> None:
+        self.loads: Any = None
+        self.dumps: Any = None
+        self.error: tuple[type[BaseException], ...] = ()
+
+
+_ORJSON: Final = _Orjson()
+
+
+def use_orjson(enabled: bool) -> bool:
+    """Turn the orjson fast path on or off; returns the previous setting.
+
+    It is on at import when orjson is installed, unless ``COGNITO_SPEC_NO_ORJSON=1``.  Turning it on
+    without orjson installed leaves it off (:func:`orjson_enabled` tells).  Results are the same
+    either way; only the speed differs.
+    """
+    previous = _ORJSON.loads is not None
+    _ORJSON.loads = _ORJSON.dumps = None
+    if enabled:
+        try:
+            import orjson
+        except ImportError:
+            return previous
+        _ORJSON.error = (orjson.JSONDecodeError,)
+        _ORJSON.loads, _ORJSON.dumps = orjson.loads, orjson.dumps
+    return previous
+
+
+def orjson_enabled() -> bool:
+    """True when the orjson fast path is on."""
+    return _ORJSON.loads is not None
+
+
+use_orjson(os.environ.get("COGNITO_SPEC_NO_ORJSON", "") != "1")
+
+
+def fast_value(body: Body) -> Any:
+    """The JSON value of a ``bytes`` or ``str`` body parsed by orjson, or :data:`MISS`.
+
+    :data:`MISS` when the fast path is off, the body is of another type, could nest too deep, or
+    orjson refuses it; the caller then takes the stdlib path.  A value returned equals what
+    :func:`decode_body` gives, except that an integer beyond 64 bits is a float: the caller must
+    treat every violation or builder error as a miss (see the module docstring).
+    """
+    loads = _ORJSON.loads
+    if loads is None:
+        return MISS
+    t = type(body)
+    if t is bytes:
+        # _too_deep's two counts, on the bytes: a UTF-8 byte below 0x80 is that ASCII character,
+        # and the byte length bounds the character length from above.
+        raw = cast(bytes, body)
+        if len(raw) > 2 * MAX_DEPTH and raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:
+            return MISS
+    elif t is str:
+        if _too_deep(body):  # type: ignore[arg-type]
+            return MISS
+    else:
+        return MISS
+    try:
+        return loads(body)
+    except _ORJSON.error:
+        return MISS
+
+
+def encode_built(wire: Any) -> bytes:
+    """The bytes :func:`encode_body` writes for a value an unbuilder of the codec made.
+
+    Such a value is a fresh tree (no cycles) of plain JSON types whose floats are timestamps (whole
+    milliseconds, between ``1e-3`` and ``1e12`` in magnitude): orjson writes it byte for byte as the
+    stdlib does (see the module docstring), and the stdlib's C encoder can be reused without the
+    circular-reference markers.  Anything either refuses goes to :func:`encode_body`, whose answer
+    (bytes or error) it then is.
+    """
+    dumps = _ORJSON.dumps
+    if dumps is not None:
+        try:
+            out: bytes = dumps(wire)
+            return out
+        except TypeError:  # orjson.JSONEncodeError: a lone surrogate, an integer beyond 64 bits, depth
+            pass
+    else:
+        try:
+            return "".join(_C_ENCODE(wire, 0)).encode("utf-8")
+        except (UnicodeEncodeError, ValueError, TypeError, RecursionError):
+            pass
+    return encode_body(wire)
+
+
 def decode_body(body: Body) -> Any:
     """The JSON value of a body (bytes or text), by the policy; duplicate keys not looked for."""
     return decode_text(body_text(body))
@@ -210,7 +370,7 @@ def find_duplicates(data: Any) -> list[Violation]:
     return out
 
 
-def keys_unique(text: str, keys: int, strings: int) -> bool:
+def keys_unique(text: str | bytes, keys: int, strings: int) -> bool:
     """True when valid JSON ``text``, parsed into objects holding ``keys`` keys and ``strings`` string
     values in all, cannot have repeated a key.  False means "maybe": the exact scan then decides.
 
@@ -232,6 +392,8 @@ def keys_unique(text: str, keys: int, strings: int) -> bool:
       loosen that bound; a tighter one counts only ``":`` and white space before a colon (raw tabs
       and newlines only occur outside strings).  Values play no part here.
     """
+    if type(text) is not str:  # the UTF-8 bytes of the text: the same counts (ASCII bytes only)
+        return _bytes_keys_unique(text, keys, strings)  # type: ignore[arg-type]
     if "\\" not in text:
         return text.count('"') == 2 * (keys + strings)
     if text.count(":") == keys:
@@ -240,6 +402,20 @@ def keys_unique(text: str, keys: int, strings: int) -> bool:
     for ws in "\t\n\r":
         if ws in text:
             bound += text.count(ws + ":")
+    return bound == keys
+
+
+def _bytes_keys_unique(data: bytes, keys: int, strings: int) -> bool:
+    # keys_unique, byte for byte: every character it counts is ASCII, and in UTF-8 an ASCII byte is
+    # that character and nothing else (bytes of multi-byte sequences are all 0x80 or above).
+    if b"\\" not in data:
+        return data.count(b'"') == 2 * (keys + strings)
+    if data.count(b":") == keys:
+        return True
+    bound = data.count(b'":') + data.count(b" :")
+    for ws in (b"\t", b"\n", b"\r"):
+        if ws in data:
+            bound += data.count(ws + b":")
     return bound == keys
 
 
@@ -253,6 +429,11 @@ def check_duplicates(text: str, keys: int, strings: int) -> list[Violation]:
 _ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 _ASCII_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=False)
 _SURROGATE_PAIR: Final = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+# The C encoder behind _ENCODER, made once (JSONEncoder.encode makes one per call).  No markers: only
+# encode_built uses it, on acyclic values; a failure there falls back to encode_body.
+_C_ENCODE: Final[Any] = _c_make_encoder(
+    None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", False, False, False
+)
 
 
 def encode_body(wire: Any) -> bytes:

@@ -27,14 +27,26 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 import cattrs
 
 from cognito_spec.codec import timestamps as _ts
-from cognito_spec.codec.body import Body, body_text, decode_text, encode_body, find_duplicates, keys_unique
+from cognito_spec.codec.body import (
+    MISS,
+    Body,
+    body_text,
+    decode_text,
+    encode_body,
+    encode_built,
+    find_duplicates,
+    keys_unique,
+    quick_value,
+)
+from cognito_spec.codec.body import fast_value as _fast_value
 from cognito_spec.codec.compile import function_for
+from cognito_spec.codec.reach import reaches_float
 from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, DecodeError, EncodeError, WireTypeError
 from cognito_spec.model import is_shape_class, members_of
@@ -150,7 +162,17 @@ def dumps(obj: Any) -> bytes:
     with :class:`EncodeError`: every JSON reader would join the two escapes into one character, so
     the value could not come back as it was given.
     """
-    return encode_body(to_wire(obj))
+    wire = to_wire(obj)
+    if type(obj) in _PLAIN_NUMBERS:
+        return encode_built(wire)
+    if reaches_float(type(obj)):  # a float or double member: orjson may write its digits otherwise
+        return encode_body(wire)
+    _PLAIN_NUMBERS.add(type(obj))
+    return encode_built(wire)
+
+
+#: Classes whose wire values hold no float but timestamps (what codec.body.encode_built needs).
+_PLAIN_NUMBERS: set[type] = set()
 
 
 _UNBUILDERS: dict[type, Callable[[Any], Any]] = {}
@@ -180,7 +202,11 @@ _BUILD_ERRORS: Final = (WireTypeError, TypeError, ValueError, OverflowError, Ari
 
 def _build(data: Any, cls: type[T]) -> T:
     try:
-        result: T = function_for(cls, "build")(data)
+        fn = _BUILD[cls]
+    except (KeyError, TypeError):
+        fn = _function(cls, "build")
+    try:
+        result: T = fn(data)
     except _BUILD_ERRORS as exc:
         raise _diagnose(data, cls, exc) from None
     return result
@@ -191,18 +217,62 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
 
     Strict decoding also reports malformed JSON, invalid UTF-8 and duplicate keys as violations.
     """
+    # The fast path (orjson, when on) answers only when it is sure: no violation, no builder error,
+    # uniqueness of keys proven.  Everything else is decided below, on the stdlib's parse, so the
+    # result (value or exception) is the same with or without orjson.  See codec.body.
+    data = _fast_value(body)
+    if data is not MISS:
+        if strict:
+            out: list[Violation] = []
+            cnt = [0, 0]
+            try:
+                fn = _STRICT[cls]
+            except (KeyError, TypeError):
+                fn = _function(cls, "strict")
+            result: T = fn(data, (), out, True, cnt)
+            if not out and keys_unique(body, cnt[0], cnt[1]):  # type: ignore[arg-type]
+                return result
+        else:
+            try:
+                fn = _BUILD[cls]
+            except (KeyError, TypeError):
+                fn = _function(cls, "build")
+            try:
+                built: T = fn(data)
+                return built
+            except _BUILD_ERRORS:
+                pass
     text = body_text(body)
-    data = decode_text(text)
+    data = quick_value(text)
+    if data is MISS:
+        data = decode_text(text)  # raises the policy's DecodeError
     if not strict:
         return _build(data, cls)
-    out: list[Violation] = []
+    out = []
     cnt = [0, 0]
-    result: T = function_for(cls, "strict")(data, (), out, True, cnt)
+    try:
+        fn = _STRICT[cls]
+    except (KeyError, TypeError):
+        fn = _function(cls, "strict")
+    result = fn(data, (), out, True, cnt)
     if out or not keys_unique(text, cnt[0], cnt[1]):
         out.extend(find_duplicates(decode_text(text, pairs=True)))
     if out:
         raise DecodeError(cls.__name__, out)
     return result
+
+
+#: The strict and build functions by class: one dict lookup on the hot path (function_for's cache
+#: is keyed by (class, mode) and guards against unhashable arguments).
+_STRICT: dict[Any, Callable[..., Any]] = {}
+_BUILD: dict[Any, Callable[..., Any]] = {}
+_BY_MODE: Final = {"strict": _STRICT, "build": _BUILD}
+
+
+def _function(cls: Any, mode: Literal["strict", "build"]) -> Callable[..., Any]:
+    fn = function_for(cls, mode)  # raises ArgumentTypeError for what is not a shape class
+    _BY_MODE[mode][cls] = fn
+    return fn
 
 
 def _diagnose(data: Any, cls: type, exc: BaseException) -> DecodeError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from cognito_spec.model import Shape, members_of
 
-__all__ = ["holds_secret", "target"]
+__all__ = ["holds_secret", "reaches_float", "target"]
 
 
 def target(shape: Shape) -> type:
@@ -46,6 +46,35 @@ def _reaches_secret(start: Shape) -> bool:
                 if m.sensitive:
                     return True
                 stack.append(m.shape)
+        else:
+            stack.extend(s for s in (shape.member, shape.key, shape.value) if s is not None)
+    return False
+
+
+_FLOAT_CACHE: dict[type, bool] = {}
+
+
+def reaches_float(cls: type) -> bool:
+    """True when a structure class reaches a ``float`` or ``double`` member anywhere below (its wire
+    value may then hold floats of any magnitude, not only the codec's millisecond timestamps)."""
+    found = _FLOAT_CACHE.get(cls)
+    if found is None:
+        found = _FLOAT_CACHE[cls] = _reaches_float(cls)
+    return found
+
+
+def _reaches_float(cls: type) -> bool:
+    stack: list[Shape] = [m.shape for _, m in members_of(cls)]
+    seen: set[str] = set()
+    while stack:
+        shape = stack.pop()
+        if shape.type in ("float", "double"):
+            return True
+        if shape.type == "structure":
+            if shape.name in seen:
+                continue
+            seen.add(shape.name)
+            stack.extend(m.shape for _, m in members_of(target(shape)))
         else:
             stack.extend(s for s in (shape.member, shape.key, shape.value) if s is not None)
     return False

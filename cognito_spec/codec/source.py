@@ -18,6 +18,7 @@ already checked, so attrs' frozen ``__setattr__`` round trip buys nothing).  Slo
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
 
@@ -27,6 +28,7 @@ from cognito_spec import patterns
 from cognito_spec.codec import runtime
 from cognito_spec.codec.reach import holds_secret as _holds_secret
 from cognito_spec.codec.reach import target as _target
+from cognito_spec.codec.timestamps import FLOAT_WINDOW as _TS_WINDOW
 from cognito_spec.codec.timestamps import decode_timestamp, timestamp_ok
 from cognito_spec.codec.violations import ERROR_ENVELOPE_MEMBERS, Violation
 from cognito_spec.errors import ArgumentTypeError
@@ -84,6 +86,8 @@ class SourceWriter:
             "_missing": runtime.missing,
             "_plain_str": runtime.plain_str,
             "_ts": decode_timestamp,
+            "_fts": datetime.fromtimestamp,
+            "_UTC": UTC,
             "_ets": runtime.encode_ts,
             "_float_of": runtime.float_of,
             "_blob": runtime.blob,
@@ -201,7 +205,10 @@ class SourceWriter:
                 self.emit(indent + 1, f"{var} = _float_of({var}, '')")
             return var
         if t == "timestamp":
-            self.emit(indent, f"if not _ts_ok({var}):")
+            # The service's form (a float of this century) inline: decode_timestamp's first branch.
+            self.emit(indent, f"if type({var}) is _float and {-_TS_WINDOW!r} < {var} < {_TS_WINDOW!r}:")
+            self.emit(indent + 1, f"{var} = _fts({var}, _UTC)" if build else "pass")
+            self.emit(indent, f"elif not _ts_ok({var}):")
             self.emit(indent + 1, f"if type({var}) in (_int, _float, _Decimal):")
             self.violation(indent + 2, path, "timestamp_range", "None", var, shape, sens)
             self.emit(indent + 1, "else:")
@@ -316,6 +323,9 @@ class SourceWriter:
         self.emit(indent, "else:")
         indent += 1
         all_strings = all(m.shape.type == "string" for _, m in members)
+        n = self.var("n")
+        self.emit(indent, f"{n} = _len({var})")
+        self.emit(indent, f"nk += {n}")
         if all_strings:
             # Every known member is a string: each key is counted as a string value too, in bulk,
             # and corrected where it holds none.  body.keys_unique needs the string count exact,
@@ -323,24 +333,28 @@ class SourceWriter:
             # the quotes of a dropped "k":"v" pair and a repeated key went unreported), nor does an
             # envelope member (__type) holding anything but a string.  Unknown members and wrong
             # types are violations, after which the exact scan runs anyway.
-            n = self.var("n")
-            self.emit(indent, f"{n} = _len({var})")
-            self.emit(indent, f"nk += {n}")
             self.emit(indent, f"ns += {n}")
             if info.role == "error":
                 for env in ERROR_ENVELOPE_MEMBERS:
                     self.emit(indent, f"if type({var}.get({env!r}, '')) is not _str:")
                     self.emit(indent + 1, "ns -= 1")
-        else:
-            self.emit(indent, f"nk += _len({var})")
-        self.emit(indent, f"if not {known}.issuperset({var}):")
+        # Every member is read first.  When as many of them hold a value as the object has keys,
+        # none of its keys is unknown (the keys read are distinct); otherwise (a null, an envelope
+        # member, an unknown key) the set test decides.  The count costs a few comparisons where the
+        # set test is a method call per object.
+        got = [(name, m, self.var("m")) for name, m in members]
+        for _, m, v in got:
+            self.emit(indent, f"{v} = {var}.get({m.wire!r})")
+        unknown = f"not {known}.issuperset({var})"
+        if got:
+            found = " + ".join(f"({v} is not None)" for _, _, v in got)
+            unknown = f"{n} != {found} and {unknown}"
+        self.emit(indent, f"if {unknown}:")
         self.emit(indent + 1, f"_unknown({var}, {known}, {path}, out, strict, {info.name!r})")
         if build:
             self.emit(indent, f"{obj} = {self.new_expr(cls)}")
-        for name, m in members:
-            v = self.var("m")
+        for name, m, v in got:
             mpath = _extend(path, repr(m.wire))
-            self.emit(indent, f"{v} = {var}.get({m.wire!r})")
             self.emit(indent, f"if {v} is not None:")
             out = self.check_value(indent + 1, v, mpath, m.shape, m.sensitive, depth + 1, all_strings)
             if build and out != v:
@@ -386,7 +400,10 @@ class SourceWriter:
             self.emit(indent, f"{var} = _float_of({var}, {where})")
             return var
         if t == "timestamp":
-            self.emit(indent, f"{var} = _ts({var})")
+            self.emit(indent, f"if type({var}) is _float and {-_TS_WINDOW!r} < {var} < {_TS_WINDOW!r}:")
+            self.emit(indent + 1, f"{var} = _fts({var}, _UTC)")
+            self.emit(indent, "else:")
+            self.emit(indent + 1, f"{var} = _ts({var})")
             return var
         if t == "blob":
             self.emit(indent, f"{var} = _blob({var}, {where})")
@@ -600,6 +617,10 @@ def write_source(cls: type, mode: Mode) -> Source:
         result = w.unbuild_structure(1, "data", cls, 0)
         w.emit(1, f"return {result}")
     # Hot names become keyword defaults, so the body reads them as fast locals.
-    hot = sorted(n for n in w.globals if n.startswith(("_S", "_P", "_F", "_K", "_C", "_E", "_len", "_str")))
+    hot = sorted(
+        n
+        for n in w.globals
+        if n.startswith(("_S", "_P", "_F", "_K", "_C", "_E", "_len", "_str", "_fts", "_UTC"))
+    )
     w.lines[0] = w.lines[0][:-2] + "".join(f", {n}={n}" for n in hot) + "):"
     return Source("\n".join(w.lines) + "\n", w.globals, w.lazy)

@@ -27,6 +27,7 @@ from typing import Any, Final
 
 __all__ = [
     "EPOCH",
+    "FLOAT_WINDOW",
     "TIMESTAMP_MAX",
     "TIMESTAMP_MIN",
     "decode_timestamp",
@@ -39,7 +40,10 @@ EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 TIMESTAMP_MIN: Final = -62135596800
 TIMESTAMP_MAX: Final = 253402300800
 
-_FAST: Final = float(2**32)
+#: Floats strictly inside (-FLOAT_WINDOW, FLOAT_WINDOW) decode as ``datetime.fromtimestamp(value, UTC)``
+#: exactly (see the module docstring); the compiled builders inline that test and call.
+FLOAT_WINDOW: Final = float(2**32)
+_FAST: Final = FLOAT_WINDOW
 _fromtimestamp = datetime.fromtimestamp
 
 

@@ -1,0 +1,300 @@
+"""The orjson fast path changes nothing but speed: every codec verb gives the same value, the same
+exception or the same violations, and the same bytes, with it and without it, on the same inputs.
+
+Each property runs the verb twice in one process, with ``codec.body.use_orjson(True)`` and
+``use_orjson(False)``, and compares the outcomes.  Inputs are the adversarial strategies of
+``cognito_spec.strategies``, written to bodies with the perturbations where orjson behaves
+differently from the stdlib (repeated keys, integers beyond 64 bits, ``1e400``, NaN, escaped and raw
+lone surrogates, a BOM, white space, deep nesting, ``\\u`` escapes), and raw bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import cognito_spec as cs
+from cognito_spec import STRUCTURES, strategies
+from cognito_spec.codec import body as codec_body
+from cognito_spec.errors import CognitoSpecError
+
+orjson = pytest.importorskip("orjson")
+
+CLASSES = [STRUCTURES[n] for n in sorted(STRUCTURES)]
+
+
+def _plain(value: Any) -> Any:
+    """A comparable, complete picture of a result (attrs objects as tuples; repr keeps NaN equal)."""
+    if attrs.has(type(value)):
+        return (type(value).__name__, repr(attrs.astuple(value, recurse=True)))
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return repr(value)
+
+
+def outcome(fn: Callable[[], Any]) -> Any:
+    try:
+        return ("value", _plain(fn()))
+    except CognitoSpecError as exc:
+        violations = getattr(exc, "violations", None)
+        return (
+            "error",
+            type(exc).__name__,
+            str(exc),
+            None if violations is None else _plain(list(violations)),
+        )
+
+
+def both(fn: Callable[[], Any]) -> tuple[Any, Any]:
+    """The outcome of ``fn`` with the fast path on, then off (the setting is restored after)."""
+    previous = codec_body.use_orjson(True)
+    try:
+        assert codec_body.orjson_enabled()
+        fast = outcome(fn)
+        codec_body.use_orjson(False)
+        slow = outcome(fn)
+    finally:
+        codec_body.use_orjson(previous)
+    return fast, slow
+
+
+def assert_same_everywhere(data: bytes | str, cls: type) -> None:
+    """Every public verb that reads a body, on ``data`` and ``cls``, with and without orjson."""
+    verbs: list[Callable[[], Any]] = [
+        lambda: cs.loads(data, cls, strict=True),
+        lambda: cs.loads(data, cls),
+        lambda: cs.validate(data, cls),
+        lambda: cs.validate(data, cls, mode="tolerant"),
+        lambda: cs.validate(data, cls, reveal=True),
+    ]
+    for verb in verbs:
+        fast, slow = both(verb)
+        assert fast == slow
+
+
+# --------------------------------------------------------------------------------------------------
+# Bodies that probe where orjson differs from the stdlib.
+
+EDGE_NUMBERS = [
+    "0",
+    "-0",
+    "-0.0",
+    "1e400",
+    "-1e400",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    str(2**63 - 1),
+    str(2**63),
+    str(2**64 - 1),
+    str(2**64),
+    str(2**64 + 1),
+    str(-(2**63)),
+    str(-(2**63) - 1),
+    str(10**30),
+    "1" + "0" * 4400,
+    "1.682955829578E9",
+    "4294967295.9999999",
+    "-4294967296.0",
+    "253402300799.999",
+    "253402300800",
+    "1E-400",
+    "0.1e1",
+]
+
+
+def _edge_values() -> st.SearchStrategy[str]:
+    """JSON texts of single values: edge numbers, strings with escapes, surrogates, controls."""
+    strings = st.text().map(lambda s: json.dumps(s, ensure_ascii=False))
+    escaped = st.text().map(lambda s: json.dumps(s, ensure_ascii=True))
+    surrogates = st.sampled_from(['"\\ud800"', '"\\udfff"', '"\\ud83d\\ude00"', '"a\\u0000/"', '"\\/"'])
+    return st.one_of(
+        st.sampled_from(EDGE_NUMBERS),
+        st.integers().map(str),
+        st.floats(allow_nan=False, allow_infinity=False).map(repr),
+        strings,
+        escaped,
+        surrogates,
+        st.sampled_from(["null", "true", "false", "[]", "{}", '[null,"x",1]', '{"a":null,"a":1}']),
+    )
+
+
+def _write(value: Any, raw: dict[str, str], dup: list[tuple[str, str]], ascii_: bool) -> str:
+    """JSON text of a wire value; ``raw`` members are written as given texts, ``dup`` appended as
+    repeated members at the top level."""
+    text = json.dumps(value, ensure_ascii=ascii_, separators=(",", ":"))
+    extra = [f"{json.dumps(k)}:{v}" for k, v in [*raw.items(), *dup]]
+    if not extra or not text.startswith("{"):
+        return text
+    inner = text[1:-1]
+    return "{" + ",".join([inner, *extra] if inner else extra) + "}"
+
+
+@st.composite
+def perturbed_bodies(draw: st.DrawFn) -> tuple[bytes | str, type]:
+    cls = draw(st.sampled_from(CLASSES))
+    wire = draw(strategies.wire(cls, adversarial=True))
+    raw: dict[str, str] = {}
+    dup: list[tuple[str, str]] = []
+    keys: list[str] = list(wire)
+    if draw(st.booleans()):  # a member, known or unknown, holding an edge value
+        name = draw(st.sampled_from([*keys, "Unknown", "x"])) if keys else "Unknown"
+        wire = {k: v for k, v in wire.items() if k != name}
+        raw[name] = draw(_edge_values())
+    keys = list(wire)
+    repeat: bool = draw(st.booleans())
+    if keys and repeat:  # a repeated key (the last value wins in both parsers)
+        name = draw(st.sampled_from(keys))
+        dup.append((name, draw(st.one_of(st.just(json.dumps(wire[name])), _edge_values()))))
+    text = _write(wire, raw, dup, draw(st.booleans()))
+    shape = draw(st.sampled_from(["bytes", "str", "bom", "space", "deep"]))
+    if shape == "bom":
+        return ("\ufeff" + text).encode("utf-8", "surrogatepass"), cls
+    if shape == "space":
+        return (" \n" + text + "\t\r ").encode("utf-8", "surrogatepass"), cls
+    if shape == "deep":
+        depth = draw(st.sampled_from([255, 256, 257, 300, 1100]))
+        return text[:-1] + ',"Deep":' + "[" * depth + "]" * depth + "}" if text.endswith("}") else text, cls
+    if shape == "str":
+        return text, cls
+    return text.encode("utf-8", "surrogatepass"), cls
+
+
+@given(perturbed_bodies())
+def test_every_verb_answers_the_same_on_perturbed_bodies(case: tuple[bytes | str, type]) -> None:
+    data, cls = case
+    assert_same_everywhere(data, cls)
+
+
+@given(st.sampled_from(CLASSES), st.binary(max_size=300))
+def test_every_verb_answers_the_same_on_raw_bytes(cls: type, data: bytes) -> None:
+    assert_same_everywhere(data, cls)
+
+
+@given(st.sampled_from(CLASSES), st.text(max_size=100))
+def test_every_verb_answers_the_same_on_raw_text(cls: type, data: str) -> None:
+    assert_same_everywhere(data, cls)
+
+
+@given(st.sampled_from(CLASSES), st.data())
+def test_valid_bodies_take_the_fast_path_and_agree(cls: type, data: st.DataObject) -> None:
+    obj = data.draw(strategies.from_class(cls, adversarial=True))
+    body = cs.dumps(obj)
+    assert_same_everywhere(body, cls)
+    # And the fast path really answers for them (no fallback hides in the comparison above).
+    codec_body.use_orjson(True)
+    assert codec_body.fast_value(body) is not codec_body.MISS or "\\ud" in body.decode()
+
+
+@given(st.sampled_from(CLASSES), st.data())
+def test_valid_bodies_with_a_repeated_member_agree(cls: type, data: st.DataObject) -> None:
+    # The duplicate-key proof is what stands between the fast path and a wrong "valid": a body
+    # that is valid but for one repeated member, at the top or inside a nested object.
+    obj = data.draw(strategies.from_class(cls, adversarial=True))
+    text = cs.dumps(obj).decode()
+    wire = json.loads(text)
+    objects = [m.start() for m in re.finditer(r'\{"', text)]
+    assume(objects)
+    at = data.draw(st.sampled_from(objects))
+    inner = json.JSONDecoder().raw_decode(text, at)[0]
+    key = data.draw(st.sampled_from(sorted(inner)))
+    repeat = json.dumps({key: inner[key]}, ensure_ascii=False)[1:-1]
+    body = text[: at + 1] + repeat + "," + text[at + 1 :]
+    assert json.loads(body) == wire
+    assert_same_everywhere(body.encode("utf-8", "surrogatepass"), cls)
+    assert_same_everywhere(body, cls)
+
+
+@given(st.sampled_from(CLASSES), st.data())
+def test_dumps_writes_the_same_bytes_with_and_without_orjson(cls: type, data: st.DataObject) -> None:
+    obj = data.draw(strategies.from_class(cls, adversarial=True))
+    fast, slow = both(lambda: cs.dumps(obj))
+    assert fast == slow
+    assert both(lambda: cs.to_wire(obj))[0] == both(lambda: cs.to_wire(obj))[1]
+
+
+@given(st.sampled_from(CLASSES), st.data())
+def test_from_wire_answers_the_same(cls: type, data: st.DataObject) -> None:
+    wire = data.draw(strategies.wire(cls, adversarial=True))
+    fast, slow = both(lambda: cs.from_wire(wire, cls))
+    assert fast == slow
+    fast, slow = both(lambda: cs.from_wire(wire, cls, strict=True))
+    assert fast == slow
+
+
+# --------------------------------------------------------------------------------------------------
+# The facts about orjson the fast path relies on (codec/body.py's docstring), checked directly.
+
+
+@given(st.text())
+def test_orjson_writes_strings_as_the_body_policy_does(s: str) -> None:
+    try:
+        fast = orjson.dumps({"k": [s]})
+    except TypeError:  # lone surrogates: refused, and encode_body escapes them
+        assert any("\ud800" <= c <= "\udfff" for c in s)
+        return
+    assert fast == codec_body.encode_body({"k": [s]})
+
+
+@given(st.integers(min_value=-(2**63), max_value=2**64 - 1))
+def test_orjson_writes_integers_within_64_bits_as_the_stdlib(n: int) -> None:
+    assert orjson.dumps(n) == codec_body.encode_body(n)
+
+
+@given(st.integers(min_value=-62135596800000, max_value=253402300799999))
+def test_orjson_writes_every_millisecond_timestamp_as_the_stdlib(ms: int) -> None:
+    value = ms // 1000 if ms % 1000 == 0 else ms / 1000
+    assert orjson.dumps(value) == codec_body.encode_body(value)
+
+
+@given(st.one_of(st.integers(min_value=2**63, max_value=2**70), st.integers(max_value=-(2**63) - 1)))
+def test_orjson_reads_integers_beyond_64_bits_as_the_correctly_rounded_float(n: int) -> None:
+    parsed = orjson.loads(str(n))
+    if -(2**63) <= n < 2**64:
+        assert parsed == n
+    else:
+        assert type(parsed) is float and parsed == float(n)
+
+
+@given(st.from_regex(r"-?(0|[1-9][0-9]{0,25})(\.[0-9]{1,25})?([eE][-+]?[0-9]{1,3})?", fullmatch=True))
+def test_orjson_reads_numbers_as_the_stdlib_or_refuses(text: str) -> None:
+    slow = json.loads(text)
+    try:
+        fast = orjson.loads(text)
+    except orjson.JSONDecodeError:  # only what the stdlib reads as an infinity
+        assert slow in (float("inf"), float("-inf"))
+        return
+    if type(slow) is int and not -(2**63) <= slow < 2**64:
+        assert type(fast) is float and fast == float(slow)
+    else:
+        assert type(fast) is type(slow) and repr(fast) == repr(slow)
+
+
+def test_the_switch_reports_and_restores_its_setting() -> None:
+    previous = codec_body.use_orjson(False)
+    assert not codec_body.orjson_enabled()
+    assert codec_body.fast_value(b"{}") is codec_body.MISS
+    assert codec_body.use_orjson(True) is False
+    assert codec_body.orjson_enabled()
+    assert codec_body.fast_value(b"{}") == {}
+    codec_body.use_orjson(previous)
+
+
+def test_no_shape_carries_a_float_range_beyond_64_bit_integers() -> None:
+    # A float member's range check would see float(n) instead of n for an integer beyond 64 bits
+    # read by orjson; the two agree on every bound inside +-2**63 (codec/body.py's docstring).
+    from cognito_spec.model import members_of
+
+    shapes = [m.shape for cls in CLASSES for _, m in members_of(cls)]
+    while shapes:
+        shape = shapes.pop()
+        shapes.extend(s for s in (shape.member, shape.key, shape.value) if s is not None)
+        for bound in (shape.range_min, shape.range_max):
+            assert bound is None or abs(bound) < 2**63
