@@ -41,7 +41,7 @@ from hypothesis import strategies as st
 if TYPE_CHECKING:
     from cognito_spec.codec.violations import Violation
     from cognito_spec.errors import ServiceError
-    from cognito_spec.fixtures import Generator, Options
+    from cognito_spec.fixtures import Generator, Options, TokenTrouble
     from cognito_spec.operations import Operation
     from cognito_spec.traffic.record import Exchange
 
@@ -106,10 +106,10 @@ def _generated(make: Callable[[Generator], T], options: Options, label: str) -> 
     return st.composite(strategy)()
 
 
-def _options(adversarial: bool, unknown_enums: bool | None) -> Options:
+def _options(adversarial: bool, unknown_enums: bool | None, token: TokenTrouble | None = None) -> Options:
     from cognito_spec.fixtures import Options
 
-    return Options(adversarial=adversarial, unknown_enums=unknown_enums)
+    return Options(adversarial=adversarial, unknown_enums=unknown_enums, token=token)
 
 
 def operation(op: str | Operation) -> Operation:
@@ -187,6 +187,8 @@ def exchanges(
     outcome: Literal["response", "error"] | None = None,
     adversarial: bool = False,
     unknown_enums: bool | None = None,
+    token: TokenTrouble | None = None,
+    token_accepted: bool = False,
 ) -> st.SearchStrategy[Exchange]:
     """Whole exchanges, bodies exactly as the service and its clients send them.
 
@@ -196,16 +198,39 @@ def exchanges(
     and ``Date``; errors ``x-amzn-ErrorType: <Code>:`` and ``{"__type": "<Code>", "message": ...}``
     with the status the service sends.  ``outcome`` picks responses or errors (default: both).
     The request and the response of an exchange are about the same user.
+
+    Access tokens carry the service's claims about that user.  ``token`` gives token-authorised
+    requests a token the service refuses (``expired``, ``revoked``, ``no_scope``, ``id_token``,
+    ``malformed``; see :mod:`cognito_spec.fixtures.tokens`), answered as the service answers it;
+    ``token_accepted=True`` answers it with a success instead, as a faulty emulator does (the
+    finding that gets is ``fixtures.tokens.ACCEPTED_FINDING[token]``).  With ``op=None`` and a
+    ``token``, only token-authorised operations are drawn.
     """
-    opts = _options(adversarial, unknown_enums)
+    opts = _options(adversarial, unknown_enums, token)
     if op is None:
-        return operations().flatmap(
+        from cognito_spec.operations import OPERATIONS
+
+        pool = tuple(o for o in OPERATIONS.values() if token is None or o.auth == "access_token")
+        return st.sampled_from(pool).flatmap(
             lambda found: exchanges(
-                found, outcome=outcome, adversarial=adversarial, unknown_enums=unknown_enums
+                found,
+                outcome=outcome,
+                adversarial=adversarial,
+                unknown_enums=unknown_enums,
+                token=token,
+                token_accepted=token_accepted,
             )
         )
     found = operation(op)
-    return _generated(lambda g: g.exchange(found, outcome=outcome), opts, f"exchanges_{found.name}")
+    if token is not None and found.auth != "access_token":
+        from cognito_spec.errors import ArgumentValueError
+
+        raise ArgumentValueError(f"{found.name} is not authorised by an access token: no token trouble")
+    return _generated(
+        lambda g: g.exchange(found, outcome=outcome, token_accepted=token_accepted),
+        opts,
+        f"exchanges_{found.name}",
+    )
 
 
 def invalid(cls: type, *, adversarial: bool = False) -> st.SearchStrategy[tuple[dict[str, Any], Violation]]:

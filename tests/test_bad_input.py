@@ -499,4 +499,8 @@ def test_row_3_a_null_beside_a_dropped_pair() -> None:
         },
         response_body=body,
     )
-    assert [(f.kind, f.pointer) for f in findings] == [("duplicate_key", "/UserAttributes/0/Value")]
+    # (and the success for a token that is no JWT, which the service refuses)
+    assert [(f.kind, f.pointer) for f in findings] == [
+        ("duplicate_key", "/UserAttributes/0/Value"),
+        ("token_invalid_accepted", ""),
+    ]

@@ -138,7 +138,7 @@ def test_the_example_report_groups_repeated_findings_and_puts_errors_first(
     assert lines[-5] == (
         f"{har}#14 GetUserAuthFactors warning client request /AccessToken [required]: required member is missing"
     )
-    assert lines[-2] == "  valid: 8, invalid: 2, errors: 4, warnings: 23 (server 22, client 1)"
+    assert lines[-2] == "  valid: 8, invalid: 2, errors: 4, warnings: 25 (server 24, client 1)"
 
 
 def test_all_lists_every_finding_as_json_does(capsys: pytest.CaptureFixture[str]) -> None:
@@ -147,7 +147,7 @@ def test_all_lists_every_finding_as_json_does(capsys: pytest.CaptureFixture[str]
     text = _finding_lines(out)
     code, out, _ = run(["validate", "--format", "json", str(EXAMPLE)], capsys)
     records = [json.loads(line) for line in out.splitlines()][:-1]
-    assert len(text) == len(records) == 27
+    assert len(text) == len(records) == 29
     assert sum(r["kind"] == "request_id_format" for r in records) == 7
     assert [line.split(" ", 1)[0] for line in text] == [f"{EXAMPLE}#{r['index']}" for r in records]
     assert [line.split(" ")[3] for line in text] == [r["side"] for r in records]

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import cognito_spec as cs
 from cognito_spec import OPERATIONS
 from cognito_spec import strategies as cst
 from cognito_spec.fixtures import Generator, RandomSource, generate
@@ -184,7 +185,39 @@ MUTATIONS: dict[str, Callable[[Exchange], Exchange]] = {
     "no response body": lambda ex: attrs.evolve(ex, response_body=None),
     "empty response body": lambda ex: attrs.evolve(ex, response_body=b""),
     "no response": lambda ex: attrs.evolve(ex, status=None, response_headers=(), response_body=None),
+    # The token rules (traffic/tokens.py): a no-op for operations without an access token.
+    "a day and a half later": lambda ex: attrs.evolve(ex, started=_later(ex.started, 130_000)),
+    "no capture time": lambda ex: attrs.evolve(ex, started=None),
+    "garbage access token": lambda ex: _with_token(ex, "not-a-valid-token"),
+    "id token as access token": lambda ex: _with_token(ex, _ID_TOKEN),
+    "token message outside the four": lambda ex: attrs.evolve(
+        ex, response_body=(ex.response_body or b"").replace(b"Access Token", b"Token", 1)
+    ),
 }
+
+
+def _later(started: str | None, seconds: int) -> str | None:
+    from datetime import UTC, datetime, timedelta
+
+    if started is None:
+        return None
+    moment = datetime.fromisoformat(started) + timedelta(seconds=seconds)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _with_token(ex: Exchange, token: str) -> Exchange:
+    data = json.loads(ex.request_body or b"{}") if (ex.request_body or b"").startswith(b"{") else None
+    if not isinstance(data, dict) or "AccessToken" not in data:
+        return ex
+    return attrs.evolve(ex, request_body=json.dumps({**data, "AccessToken": token}).encode())
+
+
+#: An ID token of the service's shape (fixtures write one for Options(token="id_token")).
+_ID_TOKEN = json.loads(
+    next(
+        generate("GetUser", "request", options=__import__("cognito_spec").fixtures.Options(token="id_token"))
+    ).body
+)["AccessToken"]
 
 
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
@@ -207,6 +240,7 @@ def test_the_fast_path_takes_clean_successes_and_clean_errors() -> None:
             ex.status,
             quick_headers(ex.response_headers) or {},
             ex.response_body.decode(),
+            ex.started,  # when: an access token's expiry is judged at the exchange's time
         )
         assert name is not None
 
@@ -312,9 +346,13 @@ def with_error_headers(ex: Exchange, **values: str | None) -> Exchange:
 
 @given(op=st.sampled_from(OPS), data=st.data())
 def test_render_error_writes_the_envelope_the_check_expects(op: Any, data: st.DataObject) -> None:
-    """The library's own rendering is the reference: any declared error, any message, no finding."""
+    """The library's own rendering is the reference: any declared error, any message, no finding
+    (but NotAuthorizedException for a token-authorised request: a message the service may send for
+    the request's good token, see test_capture_tokens.py)."""
     cls = data.draw(st.sampled_from(op.errors))
     message = data.draw(st.none() | st.text(max_size=40))
+    if op.auth == "access_token" and cls.code == "NotAuthorizedException":
+        message = data.draw(st.sampled_from([cs.ACCESS_TOKEN_REVOKED, cs.INVALID_ACCESS_TOKEN]))
     status, headers, body = render_error(cls(message), request_id="0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9")
     ex = attrs.evolve(success(op), status=status, response_headers=tuple(headers), response_body=body)
     assert examine(ex).findings == ()

@@ -29,6 +29,9 @@ JSON_ERRORS = "warning", "json_content_type", "envelope"  # moto labels errors a
 NO_COLON = "warning", "error_type_format", "envelope"
 # moto sends no x-amzn-ErrorMessage; the service repeats the body's message there (same source).
 NO_MESSAGE_HEADER = "warning", "error_message_header", "envelope"
+# moto refuses a token that is not a JWT with "Invalid token"; the service says "Invalid Access
+# Token" (wire-truth.md section 5).  GetUserAuthFactors repeats moto's GetUser answer, so it too.
+TOKEN_MESSAGE = "warning", "token_message", "response"
 EXPECTED = {
     (5, "AdminGetUser", *MOTO_IDS),
     # unknown user: UserNotFoundException, right status and code
@@ -55,6 +58,7 @@ EXPECTED = {
     (10, "GetUser", *JSON_ERRORS),
     (10, "GetUser", *NO_COLON),
     (10, "GetUser", *NO_MESSAGE_HEADER),
+    (10, "GetUser", *TOKEN_MESSAGE),
     # a body that is not JSON: the service answers SerializationException, moto NotAuthorizedException
     (11, "GetUser", "error", "malformed_json", "request"),
     (11, "GetUser", "error", "rejection_expected", "response"),
@@ -64,6 +68,7 @@ EXPECTED = {
     (11, "GetUser", *NO_MESSAGE_HEADER),
     # GetUserAuthFactors is rendered by cognito-spec (moto lacks it): the missing token is the client's
     # fault, refused as the service refuses it, so a warning
+    (13, "GetUserAuthFactors", *TOKEN_MESSAGE),
     (14, "GetUserAuthFactors", "warning", "required", "request"),
 }
 # Whom each finding is about, and whether the capture shows it refused as the service refuses it:

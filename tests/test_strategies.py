@@ -35,7 +35,9 @@ from cognito_spec import strategies as cs
 from cognito_spec.codec.compile import check
 from cognito_spec.errors import ServiceError
 from cognito_spec.model import struct_info
+from cognito_spec.tokens.order import service_order
 from cognito_spec.traffic.record import Exchange, header
+from cognito_spec.traffic.tokens import capture_time
 
 CLASSES = pools(STRUCTURES)
 OPS = pools(OPERATIONS)
@@ -317,7 +319,10 @@ def test_realistic_exchanges_tell_one_story(pool: tuple[Operation, ...], data: s
         assert claims["scope"] == "aws.cognito.signin.user.admin"
         assert claims["iss"].startswith(f"https://cognito-idp.{region}.amazonaws.com/{region}_")
         assert POOL_ID.fullmatch(claims["iss"].rsplit("/", 1)[1])
-        assert claims["auth_time"] <= claims["iat"] < claims["exp"] == claims["iat"] + 3600
+        assert claims["auth_time"] <= claims["iat"] < claims["exp"]
+        assert 300 <= claims["exp"] - claims["iat"] <= 86_400  # a lifetime an app client can have
+        assert claims["iat"] <= capture_time(ex.started) < claims["exp"]  # good when the call is made
+        assert tuple(claims) == service_order(claims)  # claims in the order the service writes them
         assert len(signature) == 256
         assert claims["username"] == response.username
         attributes = _attributes(response) if hasattr(response, "user_attributes") else {}
@@ -445,3 +450,20 @@ print("ok")
 def test_from_class_refuses_other_types() -> None:
     with pytest.raises(TypeError):
         cs.from_class(dict)
+
+
+@settings(max_examples=max(10, settings().max_examples // 5))
+@given(data=st.data(), trouble=st.sampled_from(("expired", "revoked", "no_scope", "id_token", "malformed")))
+def test_exchanges_with_a_token_trouble_are_answered_as_the_service_answers(
+    data: st.DataObject, trouble: Any
+) -> None:
+    from cognito_spec.fixtures.tokens import ACCEPTED_FINDING, MESSAGE
+    from cognito_spec.traffic.check import validate_exchange
+
+    answered = data.draw(cs.exchanges(token=trouble))
+    assert json.loads(answered.response_body or b"")["message"] == MESSAGE[trouble]
+    assert validate_exchange(answered) == []
+    accepted = data.draw(cs.exchanges(token=trouble, token_accepted=True))
+    assert accepted.status == 200
+    predicted = ACCEPTED_FINDING[trouble]
+    assert [f.kind for f in validate_exchange(accepted)] == ([] if predicted is None else [predicted])

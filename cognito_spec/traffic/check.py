@@ -62,12 +62,35 @@ undeclared_error           error     server   an error code the operation cannot
 rejection_expected         error     server   the request breaks the model, but the response is not
                                               the error the service answers it with
 validation_message         warning   server   the right InvalidParameterException, another message
+token_invalid_accepted     error     server   a success for an access token the service cannot
+                                              read (not an RS256 JWT with its claims): it answers
+                                              NotAuthorizedException ``Invalid Access Token``
+id_token_accepted          error     server   a success for an ID token sent as the access token
+                                              (``Invalid Access Token``)
+token_expired_accepted     error     server   a success for an access token expired at the
+                                              exchange's ``started`` (``now >= exp``):
+                                              ``Access Token has expired``
+token_scope_accepted       error     server   a success for an access token without
+                                              ``aws.cognito.signin.user.admin``: ``Access Token
+                                              does not have required scopes``
+token_message              warning   server   a NotAuthorizedException for a token-authorised
+                                              operation whose message is not the service's for
+                                              that token, or none of its four token messages
+token_time_unknown         warning   capture  a success for a good-looking access token in an
+                                              exchange without ``started``: expiry not judged
+issued_token, expires_in,  error     server   an AuthenticationResult whose tokens the service
+token_type, token_issuer                      would not issue (see traffic/tokens.py; runs for
+                                              operations with that output: none in the model yet)
 body_missing               warning   capture  the capture did not keep a body (no text, or an empty
                                               one where Content-Length announces one)
 no_response                warning   capture  the capture holds no response (HAR status 0 too)
 =========================  ========  =======  ==================================================
 
-``side`` follows from ``kind`` and ``location``: the two capture kinds are ``capture``, anything at
+The token kinds (:mod:`cognito_spec.traffic.tokens`) need no key: they judge the claims at the
+time the exchange was captured, as :func:`cognito_spec.tokens.judge_access_token` does, and never
+quote the token or a claim.
+
+``side`` follows from ``kind`` and ``location``: the capture kinds are ``capture``, anything at
 location ``request`` is ``client``, the rest ``server``.  ``expected`` is set on a client's
 findings that the server handled as the service does: refused as the service refuses them, or (an
 unknown member, a repeated key) ignored as the service ignores them.  Whether a finding fails a
@@ -84,13 +107,13 @@ error message, unless ``reveal=True``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from cognito_spec.codec.body import decode_body
-from cognito_spec.codec.violations import Violation, json_pointer, member_path
+from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import DecodeError, ServiceError
 from cognito_spec.operations import TARGET_PREFIX, error_class, operation_for_target
 from cognito_spec.protocol.headers import HeadersLike, header_pairs, map_of_pairs
@@ -104,8 +127,26 @@ from cognito_spec.traffic.fast import (
     quick_headers,
     quick_valid,
 )
-from cognito_spec.traffic.finding import CAPTURE_KINDS, ExchangeReport, Finding, Location, Severity, Side
+from cognito_spec.traffic.finding import (
+    CAPTURE_KINDS,
+    ExchangeReport,
+    Finding,
+    Location,
+    Severity,
+    Side,
+)
+from cognito_spec.traffic.finding import short as _short
+from cognito_spec.traffic.finding import violation_finding as _violation_finding
 from cognito_spec.traffic.record import Exchange
+from cognito_spec.traffic.tokens import (
+    TOKEN_MEMBER,
+    authentication_result_findings,
+    capture_time,
+    issues_tokens,
+    read_verdict,
+    result_of,
+    token_findings,
+)
 from cognito_spec.validation.answers import service_error
 from cognito_spec.validation.validate import validate
 
@@ -126,45 +167,6 @@ __all__ = [
 _COGNITO_PREFIX: Final = TARGET_PREFIX + "."
 #: Violations of a request the service accepts (see cognito_spec.validation.validate.service_error).
 _ACCEPTED_KINDS: Final = frozenset({"unknown_member", "duplicate_key"})
-#: Violation kinds whose value says nothing more than the kind (or is not there to say).
-_VALUELESS_KINDS: Final = frozenset({"required", "unknown_member", "duplicate_key"})
-#: The body-level violations: one message each, the parser's account (a position) as the detail.
-_BODY_MESSAGES: Final = {
-    "malformed_json": "the body is not valid JSON",
-    "invalid_utf8": "the body is not valid UTF-8",
-}
-
-
-def _short(text: object, limit: int = 80) -> str:
-    s = repr(text)
-    return s if len(s) <= limit else s[: limit - 3] + "..."
-
-
-def _violation_finding(v: Violation, location: Location, reveal: bool) -> Finding:
-    """A finding of a broken constraint: the constraint in ``message``, the value in ``detail``.
-
-    The message is the violation described as if its member were sensitive and without its own
-    ``detail``, so it never carries a value.  The value goes into ``detail`` only when it may be
-    shown: with ``reveal``, or when the member is not sensitive and the value is a scalar.  A list
-    or an object is never quoted unasked, even at a member that is not sensitive: it may hold
-    members that are (an ``AttributeType`` list sent as one object holds an attribute value).
-    """
-    body_message = _BODY_MESSAGES.get(v.kind)
-    if body_message is not None:
-        # The parser's own words (its position, "nesting too deep", a byte-order mark): no content.
-        message, detail = body_message, v.detail or ""
-    else:
-        message = attrs.evolve(v, sensitive=True, detail=None).describe()
-        detail = ""
-        if v.value is not None and v.kind not in _VALUELESS_KINDS:
-            scalar = isinstance(v.value, str | int | float | Decimal)  # bool is an int
-            if reveal or (scalar and not v.sensitive and v.kind != "type"):
-                detail = _short(v.value)
-        if reveal and v.detail:
-            detail = f"{detail} ({v.detail})" if detail else v.detail
-    return Finding(
-        v.severity, v.kind, location, message, json_pointer(v.path), member_path(v.path), detail=detail
-    )
 
 
 class _Checker:
@@ -179,6 +181,8 @@ class _Checker:
         self.request_errors: list[int] = []
         #: The error the service answers this request with, when it refuses it.
         self.expected: ServiceError | None = None
+        #: The access token of a well-formed request to a token-authorised operation.
+        self.token: object = None
 
     def add(
         self,
@@ -285,6 +289,13 @@ class _Checker:
         self.add_violations(violations, "request", request=True)
         if self.expected is None:
             self.expected = service_error(violations)
+        if op.auth == "access_token" and self.expected is None:
+            # A request the service routes and reads: its token decides the answer (traffic.tokens).
+            try:
+                data = decode_body(body) if len(body) else {}
+            except DecodeError:  # pragma: no cover - a body the service cannot read has a violation
+                data = None
+            self.token = data.get(TOKEN_MEMBER) if type(data) is dict else None
         return op
 
     # -- response --------------------------------------------------------------------------------
@@ -357,6 +368,9 @@ class _Checker:
         self.add_violations(
             validate(body, op.output, mode="tolerant", reveal=self.reveal), "response", request=False
         )
+        if issues_tokens(op.output):  # none in the pinned model yet: InitiateAuth and friends
+            with suppress(DecodeError):  # a body that cannot be read is reported above
+                self.findings += authentication_result_findings(result_of(decode_body(body)))
 
     def error(self, op: Operation | None, status: int, h: dict[str, str]) -> tuple[str | None, Any]:
         """Check an error response; returns its code (None when it names none) and its parsed body."""
@@ -517,11 +531,14 @@ class _Checker:
             h = map_of_pairs(ex.response_headers)
             status = ex.status
             self.envelope(h)
+            code: str | None = None
+            data: Any = None
             if 200 <= status < 300:
                 self.success(op, status, h)
                 self.rejection(None, None)
             elif 400 <= status < 600:
-                self.rejection(*self.error(op, status, h))
+                code, data = self.error(op, status, h)
+                self.rejection(code, data)
             else:
                 self.add(
                     "error",
@@ -530,6 +547,10 @@ class _Checker:
                     "a status that is neither a success nor an error",
                     detail=f"status {status}",
                 )
+            if self.token is not None and (200 <= status < 300 or code is not None):
+                message = data.get("message") if type(data) is dict else None
+                verdict = read_verdict(self.token, capture_time(ex.started))
+                self.findings += token_findings(verdict, status, code, message, reveal=self.reveal)
         if op is not None:
             name: str | None = op.name
         else:
@@ -580,6 +601,7 @@ def examine(ex: Exchange, *, reveal: bool = False) -> ExchangeReport:
                     ex.status,
                     h,
                     ex.response_body.decode("utf-8"),
+                    ex.started,
                 )
                 if rh is not None and h is not None
                 else None

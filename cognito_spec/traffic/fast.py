@@ -20,6 +20,13 @@ from cognito_spec.operations import OPERATIONS
 from cognito_spec.protocol.envelope import error_code
 from cognito_spec.protocol.headers import map_of_pairs
 from cognito_spec.protocol.server import CONTENT_TYPE
+from cognito_spec.traffic.tokens import (
+    TOKEN_MEMBER,
+    capture_time,
+    issues_tokens,
+    read_verdict,
+    token_findings,
+)
 
 if TYPE_CHECKING:
     pass
@@ -82,8 +89,9 @@ def message_header_agrees(message: object, header: str | None) -> bool:
 _LIST_ONLY: Final = {list}
 
 #: What the quick readers return: method, request headers, request body, status, response headers,
-#: response body.  Headers map lower-cased names to their first value, stripped.
-QuickParts = tuple[str, dict[str, str], str, int, dict[str, str], str]
+#: response body, and when the exchange started (``started``, None when the capture has none).
+#: Headers map lower-cased names to their first value, stripped.
+QuickParts = tuple[str, dict[str, str], str, int, dict[str, str], str, str | None]
 
 
 def record_quick_parts(record: Any) -> QuickParts | None:
@@ -126,7 +134,7 @@ def record_quick_parts(record: Any) -> QuickParts | None:
         rd = map_of_pairs(rh)
     except (AttributeError, ValueError):
         return None
-    return method, qd, qt, status, rd, rt
+    return method, qd, qt, status, rd, rt, started
 
 
 def har_quick_parts(entry: Any) -> QuickParts | None:
@@ -169,7 +177,7 @@ def har_quick_parts(entry: Any) -> QuickParts | None:
         rd = map_of_pairs([(h["name"], h["value"]) for h in rh])
     except (AttributeError, KeyError, TypeError):
         return None
-    return method, qd, qt, status, rd, rt
+    return method, qd, qt, status, rd, rt, started
 
 
 # The fast path.  A capture of real traffic is mostly clean successes; proving one clean costs a
@@ -181,31 +189,35 @@ def har_quick_parts(entry: Any) -> QuickParts | None:
 _SCAN: Final[Any] = DECODER.scan_once  # type: ignore[attr-defined]
 
 
-def _clean_body(text: str, check: Any, strict: bool) -> bool:
-    """True when a body text is one JSON value that breaks nothing of its shape (no warning either)."""
+_UNCLEAN: Final = object()
+
+
+def _clean_body(text: str, check: Any, strict: bool) -> Any:
+    """The JSON value of a body text that breaks nothing of its shape (no warning either), else
+    :data:`_UNCLEAN`."""
     if not text.isascii():
         if text[:1] == "\ufeff":
-            return False
+            return _UNCLEAN
         try:
             text.encode("utf-8")  # a lone surrogate: the bytes were not UTF-8 (invalid_utf8)
         except UnicodeEncodeError:
-            return False
+            return _UNCLEAN
     try:
         # The C scanner without JSONDecoder.decode's wrapper; text around the value (white space)
         # goes to the full path, which accepts it.
         data, end = _SCAN(text, 0)
     except (StopIteration, ValueError, RecursionError):
-        return False
+        return _UNCLEAN
     if end != len(text):
-        return False
+        return _UNCLEAN
     out: list[Violation] = []
     cnt = [0, 0]
     check(data, (), out, strict, cnt)
     if out:
-        return False
+        return _UNCLEAN
     if "\\" not in text:  # keys_unique's first rule, inlined: this runs twice per exchange
-        return text.count('"') == 2 * (cnt[0] + cnt[1])
-    return keys_unique(text, cnt[0], cnt[1])
+        return data if text.count('"') == 2 * (cnt[0] + cnt[1]) else _UNCLEAN
+    return data if keys_unique(text, cnt[0], cnt[1]) else _UNCLEAN
 
 
 @attrs.frozen
@@ -218,6 +230,10 @@ class _Quick:
     sigv4: bool
     #: Error code -> (checker, the status the service sends with it, the body's message member).
     errors: dict[str, tuple[Any, int, str]]
+    #: Authorised by the access token in the body: its verdict must agree with the answer.
+    token: bool = False
+    #: The output carries an AuthenticationResult (checked by traffic.tokens): for the full check.
+    issues: bool = False
 
 
 _QUICK: dict[str, _Quick] = {}
@@ -237,6 +253,8 @@ def _quick_table() -> dict[str, _Quick]:
                         cls.code: (function_for(cls, "check"), cls.http_status, cls.message_member)
                         for cls in op.errors
                     },
+                    op.auth == "access_token",
+                    issues_tokens(op.output),
                 )
     return _QUICK
 
@@ -248,12 +266,15 @@ def quick_valid(
     status: int,
     response_headers: dict[str, str],
     response_text: str,
+    started: str | None = None,
 ) -> str | None:
     """The operation's name when the exchange has no finding at all; None when it may have one.
 
     The headers are maps of lower-cased names to first values, stripped (see :func:`quick_headers`).
     Covers clean successes and clean errors (declared for the operation, with the service's status,
-    ``X-Amzn-ErrorType`` and ``__type`` agreeing); anything else is for the full check.
+    ``X-Amzn-ErrorType`` and ``__type`` agreeing); anything else is for the full check.  For an
+    operation authorised by an access token the answer must also be the service's answer to the
+    token at ``started`` (:mod:`cognito_spec.traffic.tokens`, the same verdict the full check reads).
     """
     quick = (_QUICK or _quick_table()).get(request_headers.get("x-amz-target", ""))
     if quick is None or method != "POST" or not request_text:
@@ -267,10 +288,15 @@ def quick_valid(
     rid = response_headers.get("x-amzn-requestid")
     if rid is None or UUID.fullmatch(rid) is None:
         return None
-    if not _clean_body(request_text, quick.check_in, True):
+    request = _clean_body(request_text, quick.check_in, True)
+    if request is _UNCLEAN:
         return None
     if status == 200:
-        return quick.name if _clean_body(response_text, quick.check_out, False) else None
+        if quick.issues or _clean_body(response_text, quick.check_out, False) is _UNCLEAN:
+            return None
+        if quick.token and _token_findings(request, started, status, None, None):
+            return None
+        return quick.name
     error_type = response_headers.get("x-amzn-errortype")
     code = code_of(error_type)
     if code is None or code not in quick.errors or error_type != code + ":":
@@ -284,9 +310,17 @@ def quick_valid(
         return None
     if end != len(response_text) or type(data) is not dict or data.get("__type") != code:
         return None
-    if not message_header_agrees(data.get(message_member), response_headers.get("x-amzn-errormessage")):
+    message = data.get(message_member)
+    if not message_header_agrees(message, response_headers.get("x-amzn-errormessage")):
         return None
-    return quick.name if _clean_body(response_text, check, False) else None
+    if quick.token and _token_findings(request, started, status, code, message):
+        return None
+    return quick.name if _clean_body(response_text, check, False) is not _UNCLEAN else None
+
+
+def _token_findings(request: Any, started: str | None, status: int, code: str | None, message: Any) -> bool:
+    verdict = read_verdict(request.get(TOKEN_MEMBER), capture_time(started))
+    return bool(token_findings(verdict, status, code, message))
 
 
 def quick_headers(pairs: Any) -> dict[str, str] | None:

@@ -8,11 +8,23 @@ the status) is in ``detail``.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Final, Literal
 
 import attrs
 
-__all__ = ["CAPTURE_KINDS", "ExchangeReport", "Finding", "Location", "Severity", "Side"]
+from cognito_spec.codec.violations import Violation, json_pointer, member_path
+
+__all__ = [
+    "CAPTURE_KINDS",
+    "ExchangeReport",
+    "Finding",
+    "Location",
+    "Severity",
+    "Side",
+    "short",
+    "violation_finding",
+]
 
 Severity = Literal["error", "warning"]
 #: Where: ``request`` (the request: method, headers, body), ``response`` (the response body) or
@@ -24,7 +36,7 @@ Location = Literal["request", "response", "envelope"]
 Side = Literal["client", "server", "capture"]
 
 #: Finding kinds that describe the recording, not the traffic.
-CAPTURE_KINDS: Final = frozenset({"body_missing", "no_response"})
+CAPTURE_KINDS: Final = frozenset({"body_missing", "no_response", "token_time_unknown"})
 
 
 @attrs.frozen
@@ -102,3 +114,47 @@ class ExchangeReport:
     @property
     def valid(self) -> bool:
         return self.errors == 0
+
+
+# --------------------------------------------------------------------------------------------------
+# A broken constraint as a finding.
+
+#: Violation kinds whose value says nothing more than the kind (or is not there to say).
+_VALUELESS_KINDS: Final = frozenset({"required", "unknown_member", "duplicate_key"})
+#: The body-level violations: one message each, the parser's account (a position) as the detail.
+_BODY_MESSAGES: Final = {
+    "malformed_json": "the body is not valid JSON",
+    "invalid_utf8": "the body is not valid UTF-8",
+}
+
+
+def short(text: object, limit: int = 80) -> str:
+    s = repr(text)
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def violation_finding(v: Violation, location: Location, reveal: bool) -> Finding:
+    """A finding of a broken constraint: the constraint in ``message``, the value in ``detail``.
+
+    The message is the violation described as if its member were sensitive and without its own
+    ``detail``, so it never carries a value.  The value goes into ``detail`` only when it may be
+    shown: with ``reveal``, or when the member is not sensitive and the value is a scalar.  A list
+    or an object is never quoted unasked, even at a member that is not sensitive: it may hold
+    members that are (an ``AttributeType`` list sent as one object holds an attribute value).
+    """
+    body_message = _BODY_MESSAGES.get(v.kind)
+    if body_message is not None:
+        # The parser's own words (its position, "nesting too deep", a byte-order mark): no content.
+        message, detail = body_message, v.detail or ""
+    else:
+        message = attrs.evolve(v, sensitive=True, detail=None).describe()
+        detail = ""
+        if v.value is not None and v.kind not in _VALUELESS_KINDS:
+            scalar = isinstance(v.value, str | int | float | Decimal)  # bool is an int
+            if reveal or (scalar and not v.sensitive and v.kind != "type"):
+                detail = short(v.value)
+        if reveal and v.detail:
+            detail = f"{detail} ({v.detail})" if detail else v.detail
+    return Finding(
+        v.severity, v.kind, location, message, json_pointer(v.path), member_path(v.path), detail=detail
+    )

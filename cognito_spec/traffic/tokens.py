@@ -1,0 +1,262 @@
+"""Token checks for captures: what the service answers a captured access token, and issued tokens.
+
+No key is needed.  :func:`read_verdict` says what the service does with the ``AccessToken`` of a
+request to a token-authorised operation (``op.auth == "access_token"``) at the moment the exchange
+was captured (:attr:`~cognito_spec.traffic.record.Exchange.started`), and :func:`token_findings`
+compares that with the captured answer.  :func:`authentication_result_findings` checks the tokens
+of an ``AuthenticationResult`` (InitiateAuth and friends) as the service issues them.
+
+The verdict follows :func:`cognito_spec.tokens.judge.judge_access_token` (same order, same
+boundary: expired when ``now >= exp``), with what a capture cannot know left open:
+
+* The signature cannot be checked without the pool's keys.  A token that cannot be read (not
+  three canonical base64url segments of JSON, a claim missing or of the wrong type), that is not
+  RS256, or that is an ID token is refused ``Invalid Access Token`` for certain.  [I] A readable
+  access token is presumed genuine: an expired one must be refused ``Access Token has expired``
+  and one without ``aws.cognito.signin.user.admin`` ``Access Token does not have required
+  scopes``, and another message there is a fidelity warning.  A token that looks good may still
+  be refused ``Invalid Access Token`` (another pool's endpoint, a key the capture cannot check).
+* Revocation is the service's state: ``Access Token has been revoked`` is always a possible
+  answer for a token that has not expired (the judge checks revocation before the scope).
+* A token masked by ``cognito-spec redact`` (``REDACTED``) is not judged at all.
+* Without a time for the exchange (``started`` absent or not ISO 8601 with an offset) expiry is
+  not judged: a success for an otherwise good token is a capture note (``token_time_unknown``),
+  never a guess.
+
+Findings never quote the token or a claim; a captured message is quoted only with ``reveal``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final
+
+import attrs
+
+from cognito_spec.errors import TokenFormatError
+from cognito_spec.protocol.envelope import (
+    ACCESS_TOKEN_EXPIRED,
+    ACCESS_TOKEN_MISSING_SCOPES,
+    ACCESS_TOKEN_REVOKED,
+    INVALID_ACCESS_TOKEN,
+    TOKEN_MESSAGES,
+)
+from cognito_spec.tokens.claims import ADMIN_SCOPE, AccessTokenClaims, IdTokenClaims
+from cognito_spec.tokens.decode import looks_like_refresh_token, parse_token
+from cognito_spec.traffic.finding import Finding
+from cognito_spec.validation.redact import REDACTED
+
+__all__ = [
+    "AUTH_RESULT_MEMBER",
+    "TOKEN_MEMBER",
+    "TokenVerdict",
+    "authentication_result_findings",
+    "capture_time",
+    "issues_tokens",
+    "read_verdict",
+    "token_findings",
+]
+
+#: The request member that carries the access token of every token-authorised operation.
+TOKEN_MEMBER: Final = "AccessToken"
+#: The response member that carries the tokens of a sign-in (InitiateAuth, RespondToAuthChallenge,
+#: GetTokensFromRefreshToken and their Admin forms).
+AUTH_RESULT_MEMBER: Final = "AuthenticationResult"
+
+_NOT_AUTHORIZED: Final = "NotAuthorizedException"
+_KNOWN: Final = frozenset(TOKEN_MESSAGES)
+
+
+def capture_time(started: object) -> float | None:
+    """``started`` (ISO 8601 with an offset or ``Z``) as epoch seconds; None when absent or not so.
+
+    A time without an offset is not read as UTC: whose clock it was is unknown, so it is no time.
+    """
+    if not isinstance(started, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(started.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return None
+    return moment.timestamp()
+
+
+@attrs.frozen
+class _Read:
+    """What a capture can know of a token without a key (cached per token: captures repeat them)."""
+
+    #: ``invalid`` (unreadable or not RS256), ``id`` (an ID token) or None (a readable access token).
+    problem: str | None
+    exp: int = 0
+    scoped: bool = True
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(token: str) -> _Read:
+    try:
+        parsed = parse_token(token)
+    except TokenFormatError:
+        return _Read("invalid")
+    if parsed.header.alg != "RS256":
+        return _Read("invalid")
+    claims = parsed.claims
+    if isinstance(claims, IdTokenClaims):
+        return _Read("id")
+    assert isinstance(claims, AccessTokenClaims)
+    return _Read(None, claims.exp, ADMIN_SCOPE in claims.scopes)
+
+
+@attrs.frozen
+class TokenVerdict:
+    """What the service answers a captured access token.
+
+    ``accepted_kind`` names the error finding a success gets (None when a success may be right);
+    ``refusal`` is the message the service refuses with, when it is certain; ``allowed`` every
+    NotAuthorized message the service may answer with; ``time_unknown`` is set when a success
+    could not be judged for want of a time.
+    """
+
+    accepted_kind: str | None
+    refusal: str | None
+    allowed: frozenset[str]
+    time_unknown: bool = False
+
+
+_INVALID: Final = frozenset({INVALID_ACCESS_TOKEN})
+
+
+def read_verdict(token: object, at: float | None) -> TokenVerdict:
+    """The service's verdict on ``token`` at epoch second ``at`` (None: the time is unknown)."""
+    if not isinstance(token, str) or token == REDACTED:
+        # Not a string: the model's check refuses it first.  Masked by ``cognito-spec redact``: the
+        # copy holds no token to judge, and says nothing a real one might not.
+        return TokenVerdict(None, None, _KNOWN)
+    read = _read(token)
+    if read.problem == "invalid":
+        return TokenVerdict("token_invalid_accepted", INVALID_ACCESS_TOKEN, _INVALID)
+    if read.problem == "id":
+        return TokenVerdict("id_token_accepted", INVALID_ACCESS_TOKEN, _INVALID)
+    if at is not None and at >= read.exp:
+        return TokenVerdict("token_expired_accepted", ACCESS_TOKEN_EXPIRED, frozenset({ACCESS_TOKEN_EXPIRED}))
+    # Not expired (or not known to be): revoked is possible, checked before the scope.
+    later = {ACCESS_TOKEN_REVOKED} | ({ACCESS_TOKEN_EXPIRED} if at is None else set())
+    if not read.scoped:
+        refusal = ACCESS_TOKEN_MISSING_SCOPES if at is not None else None
+        return TokenVerdict("token_scope_accepted", refusal, frozenset({ACCESS_TOKEN_MISSING_SCOPES, *later}))
+    return TokenVerdict(None, None, frozenset({INVALID_ACCESS_TOKEN, *later}), time_unknown=at is None)
+
+
+_ACCEPTED: Final = {
+    "token_invalid_accepted": "the access token is not one the service issues (not an RS256 JWT "
+    f"with an access token's claims): the service answers {_NOT_AUTHORIZED} '{INVALID_ACCESS_TOKEN}', "
+    "not a success",
+    "id_token_accepted": "an ID token sent as the access token: the service answers "
+    f"{_NOT_AUTHORIZED} '{INVALID_ACCESS_TOKEN}', not a success",
+    "token_expired_accepted": "the access token had expired when the exchange was captured: the "
+    f"service answers {_NOT_AUTHORIZED} '{ACCESS_TOKEN_EXPIRED}', not a success",
+    "token_scope_accepted": f"the access token lacks the scope {ADMIN_SCOPE}: the service answers "
+    f"{_NOT_AUTHORIZED} '{ACCESS_TOKEN_MISSING_SCOPES}', not a success",
+}
+
+
+def token_findings(
+    verdict: TokenVerdict, status: int, code: str | None, message: object, *, reveal: bool = False
+) -> list[Finding]:
+    """The findings of the captured answer (``status``, error ``code`` and ``message``) to a token."""
+    if 200 <= status < 300:
+        if verdict.accepted_kind is not None:
+            return [Finding("error", verdict.accepted_kind, "response", _ACCEPTED[verdict.accepted_kind])]
+        if verdict.time_unknown:
+            what = (
+                "the capture holds no time for this exchange (or none with an offset): "
+                "whether the access token had expired could not be judged"
+            )
+            return [Finding("warning", "token_time_unknown", "response", what)]
+        return []
+    if code != _NOT_AUTHORIZED or not isinstance(message, str):
+        return []
+    if message in verdict.allowed:
+        return []
+    if message not in _KNOWN:
+        text = "a NotAuthorizedException message the service never sends for an access token"
+    elif verdict.refusal is not None:
+        text = f"the service refuses this access token with '{verdict.refusal}', not another message"
+    else:
+        text = "a NotAuthorizedException message the service cannot send for this access token"
+    detail = repr(message) if reveal else "reveal shows the message"
+    return [Finding("warning", "token_message", "response", text, pointer="/message", detail=detail)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Tokens as issued: an AuthenticationResult.
+
+
+def issues_tokens(output: type | None) -> bool:
+    """Whether an operation's output carries an ``AuthenticationResult`` (none in the pinned model)."""
+    from cognito_spec.model import members_of
+
+    return output is not None and any(m.wire == AUTH_RESULT_MEMBER for _, m in members_of(output))
+
+
+_WANTS: Final[dict[str, type[AccessTokenClaims] | type[IdTokenClaims]]] = {
+    "AccessToken": AccessTokenClaims,
+    "IdToken": IdTokenClaims,
+}
+
+
+def authentication_result_findings(result: object, pointer: str = "/" + AUTH_RESULT_MEMBER) -> list[Finding]:
+    """The departures of an ``AuthenticationResult`` dict from the tokens the service issues.
+
+    Each token three segments of an RS256 JWT with its class's claims and kinds and its
+    ``token_use``; the access token's ``exp - iat`` equal to ``ExpiresIn``; ``TokenType``
+    ``Bearer``; every token of the result from one pool (one ``iss``); a refresh token, when
+    present, shaped as the service's (five segments, an RSA-OAEP/A256GCM header).
+    """
+    if not isinstance(result, Mapping):
+        return []
+    found: list[Finding] = []
+
+    def add(kind: str, where: str, message: str) -> None:
+        found.append(Finding("error", kind, "response", message, pointer=f"{pointer}/{where}"))
+
+    issuers: set[str] = set()
+    access: AccessTokenClaims | None = None
+    for member, cls in _WANTS.items():
+        token = result.get(member)
+        if token is None:
+            continue
+        try:
+            parsed = parse_token(token) if isinstance(token, str) else None
+        except TokenFormatError as exc:
+            add("issued_token", member, f"not a token the service issues: {exc}")
+            continue
+        if parsed is None:
+            continue  # not a string: the output shape's type check reports it
+        if parsed.header.alg != "RS256":
+            add("issued_token", member, "not signed RS256, as the service signs its tokens")
+        if not isinstance(parsed.claims, cls):
+            add("issued_token", member, f"token_use is not {cls.token_use!r}")
+            continue
+        issuers.add(parsed.claims.iss)
+        if isinstance(parsed.claims, AccessTokenClaims):
+            access = parsed.claims
+    expires_in = result.get("ExpiresIn")
+    if access is not None and type(expires_in) is int and access.exp - access.iat != expires_in:
+        add("expires_in", "ExpiresIn", "ExpiresIn is not the access token's lifetime (exp - iat)")
+    if "TokenType" in result and result["TokenType"] != "Bearer":
+        add("token_type", "TokenType", "TokenType is not 'Bearer', which the service sends")
+    if len(issuers) > 1:
+        add("token_issuer", "IdToken", "the tokens of one result name different issuers (iss)")
+    refresh = result.get("RefreshToken")
+    if isinstance(refresh, str) and not looks_like_refresh_token(refresh):
+        add("issued_token", "RefreshToken", "not shaped as the service's refresh tokens (an encrypted JWT)")
+    return found
+
+
+def result_of(data: Any) -> Any:
+    """The ``AuthenticationResult`` of a decoded response body, or None."""
+    return data.get(AUTH_RESULT_MEMBER) if type(data) is dict else None

@@ -1,0 +1,331 @@
+"""Access tokens in captures: the service's answer to a token, judged at the time of the exchange.
+
+The oracle is :func:`cognito_spec.tokens.judge_access_token`: for tokens it signs and clocks it
+draws, a capture's verdict must say what the judge says, but for what a capture cannot know
+(revocation).  Then the findings one by one, the fast path, the AuthenticationResult check, and a
+peer's capture through ``cognito-spec validate``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cognito_spec as cs
+from cognito_spec import OPERATIONS, tokens
+from cognito_spec import fixtures as fx
+from cognito_spec.traffic.check import Finding, _Checker, examine
+from cognito_spec.traffic.record import Exchange, write_jsonl
+from cognito_spec.traffic.tokens import (
+    authentication_result_findings,
+    capture_time,
+    issues_tokens,
+    read_verdict,
+)
+
+POOL = "eu-west-1_AbCdEf123"
+TOKEN_OPS = [op for op in OPERATIONS.values() if op.auth == "access_token"]
+GET_USER = OPERATIONS["GetUser"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def issuer() -> tokens.TokenIssuer:
+    pytest.importorskip("joserfc")
+    return tokens.TokenIssuer(pool_id=POOL, access_key=tokens.SigningKey.generate())
+
+
+def iso(at: float) -> str:
+    """An exchange time as a HAR writes it (milliseconds, Z)."""
+    return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def exchange(op: Any, token: str, started: str | None, message: str | None = None) -> Exchange:
+    """A clean exchange of ``op`` carrying ``token``: a success, or NotAuthorized with ``message``."""
+    g = fx.Generator(fx.RandomSource(f"capture-tokens/{op.name}"))
+    ex = g.exchange(op, outcome="response")
+    body = json.dumps({"AccessToken": token}).encode()
+    headers = tuple((k, str(len(body)) if k == "Content-Length" else v) for k, v in ex.request_headers)
+    ex = attrs.evolve(ex, request_body=body, request_headers=headers, started=started)
+    if message is not None:
+        status, rh, rb = g.failure(cs.NotAuthorizedException(message))
+        ex = attrs.evolve(ex, status=status, response_headers=rh, response_body=rb)
+    return ex
+
+
+def token_kinds(ex: Exchange) -> list[tuple[str, str]]:
+    return [(f.severity, f.kind) for f in examine(ex).findings if "token" in f.kind]
+
+
+def full(ex: Exchange) -> tuple[Finding, ...]:
+    rh = {k.lower(): v for k, v in reversed(ex.request_headers)}
+    return _Checker(ex, False).run(rh).findings
+
+
+# --------------------------------------------------------------------------------------------------
+# The oracle: judge_access_token.
+
+CLOCK = 1_700_000_000
+
+
+@settings(max_examples=max(20, settings().max_examples // 3), deadline=None)
+@given(
+    op=st.sampled_from(TOKEN_OPS),
+    issued=st.integers(CLOCK - 200_000, CLOCK),
+    lifetime=st.integers(300, 86_400),
+    skew_ms=st.integers(-90_000_000, 90_000_000),
+    scope=st.sampled_from([tokens.ADMIN_SCOPE, "openid email", f"openid {tokens.ADMIN_SCOPE}", "openid"]),
+    use=st.sampled_from(["access", "id"]),
+    revoked=st.booleans(),
+)
+def test_capture_verdicts_agree_with_the_judge(
+    op: Any, issued: int, lifetime: int, skew_ms: int, scope: str, use: str, revoked: bool
+) -> None:
+    signer = issuer()
+    made = signer.issue(sub="s", username="u", client_id="c", now=issued, scope=scope)
+    claims = attrs.evolve(made.access_claims, exp=issued + lifetime)
+    token = signer.sign(claims) if use == "access" else made.id_token
+    now = claims.exp + skew_ms / 1000  # around the boundary, both sides, exactly on it too
+
+    def judge(revoked: bool) -> str | None:
+        try:
+            tokens.judge_access_token(
+                token, keys=signer.verification_keys(), now=now, pool_id=POOL, is_revoked=lambda _: revoked
+            )
+        except cs.NotAuthorizedException as refused:
+            return refused.message
+        return None
+
+    answer, unrevoked = judge(revoked), judge(False)
+    # The service's own answer never gets a token finding ...
+    assert token_kinds(exchange(op, token, iso(now), answer)) == []
+    # ... and a success gets one exactly when the judge refuses a token it has not revoked (the
+    # capture cannot see revocation, and a success for an unrevoked token it refuses is wrong).
+    accepted = token_kinds(exchange(op, token, iso(now)))
+    expected_kind = {
+        None: None,
+        cs.INVALID_ACCESS_TOKEN: "id_token_accepted",
+        cs.ACCESS_TOKEN_EXPIRED: "token_expired_accepted",
+        cs.ACCESS_TOKEN_MISSING_SCOPES: "token_scope_accepted",
+    }[unrevoked]
+    assert accepted == ([] if expected_kind is None else [("error", expected_kind)])
+    # Expired iff now >= exp, to the millisecond the capture keeps.
+    at = capture_time(iso(now))
+    assert at is not None
+    assert (read_verdict(token, at).refusal == cs.ACCESS_TOKEN_EXPIRED) == (
+        use == "access" and at >= claims.exp
+    )
+
+
+def test_expired_from_the_second_of_exp_on() -> None:
+    signer = issuer()
+    made = signer.issue(sub="s", username="u", client_id="c", now=CLOCK)
+    exp = made.access_claims.exp
+    assert token_kinds(exchange(GET_USER, made.access_token, iso(exp - 0.001))) == []
+    for at in (exp, exp + 0.001):
+        assert token_kinds(exchange(GET_USER, made.access_token, iso(at))) == [
+            ("error", "token_expired_accepted")
+        ]
+
+
+# --------------------------------------------------------------------------------------------------
+# The findings, one by one.
+
+
+def test_a_garbage_token_within_the_pattern_must_be_refused_as_invalid() -> None:
+    ex = exchange(GET_USER, "not-a-valid-token", iso(CLOCK))
+    assert token_kinds(ex) == [("error", "token_invalid_accepted")]
+    assert token_kinds(exchange(GET_USER, "not-a-valid-token", iso(CLOCK), cs.INVALID_ACCESS_TOKEN)) == []
+    # Another of the four messages for it: a fidelity warning on the server's side.
+    (f,) = list(examine(exchange(GET_USER, "x", iso(CLOCK), cs.ACCESS_TOKEN_EXPIRED)).findings)
+    assert (f.severity, f.kind, f.side, f.pointer) == ("warning", "token_message", "server", "/message")
+    assert "Invalid Access Token" in f.message
+
+
+def test_a_message_outside_the_four_is_a_fidelity_warning_whatever_the_token() -> None:
+    made = issuer().issue(sub="s", username="u", client_id="c", now=CLOCK)
+    for token in (made.access_token, "garbage"):
+        found = examine(exchange(GET_USER, token, iso(CLOCK + 10), "Invalid token")).findings
+        assert [(f.severity, f.kind) for f in found] == [("warning", "token_message")]
+        assert "Invalid token" not in found[0].message + found[0].detail  # shown only with reveal
+        revealed = examine(exchange(GET_USER, token, iso(CLOCK + 10), "Invalid token"), reveal=True)
+        assert "'Invalid token'" in revealed.findings[0].detail
+
+
+def test_without_a_time_expiry_is_not_judged_and_the_finding_says_so() -> None:
+    made = issuer().issue(sub="s", username="u", client_id="c", now=CLOCK)
+    for started in (None, "yesterday", "2023-11-14T22:13:20"):  # absent, not ISO 8601, no offset
+        (f,) = examine(exchange(GET_USER, made.access_token, started)).findings
+        assert (f.severity, f.kind, f.side) == ("warning", "token_time_unknown", "capture")
+        assert "could not be judged" in f.message
+        # Every answer the service could give is then accepted as its own.
+        for message in (cs.ACCESS_TOKEN_EXPIRED, cs.ACCESS_TOKEN_REVOKED, cs.INVALID_ACCESS_TOKEN):
+            assert token_kinds(exchange(GET_USER, made.access_token, started, message)) == []
+    # What does not need the time is still judged: an ID token, a token without the scope.
+    assert token_kinds(exchange(GET_USER, made.id_token, None)) == [("error", "id_token_accepted")]
+    scoped = issuer().issue(sub="s", username="u", client_id="c", now=CLOCK, scope="openid")
+    assert token_kinds(exchange(GET_USER, scoped.access_token, None)) == [("error", "token_scope_accepted")]
+    assert token_kinds(exchange(GET_USER, scoped.access_token, None, cs.ACCESS_TOKEN_EXPIRED)) == []
+
+
+def test_no_token_finding_quotes_the_token_or_a_claim() -> None:
+    made = issuer().issue(sub="secret-sub", username="secret-user", client_id="client", now=CLOCK)
+    for ex in (
+        exchange(GET_USER, made.id_token, iso(CLOCK)),
+        exchange(GET_USER, made.access_token, iso(CLOCK + 7200)),
+        exchange(GET_USER, made.access_token, None),
+        exchange(GET_USER, made.access_token, iso(CLOCK + 7200), cs.ACCESS_TOKEN_REVOKED),
+    ):
+        for f in examine(ex).findings:
+            text = json.dumps(f.to_json())
+            for secret in ("secret-sub", "secret-user", made.access_token[:40], made.id_token[:40], "client"):
+                assert secret not in text
+
+
+def test_capture_times_are_iso_8601_with_an_offset() -> None:
+    assert capture_time("2026-11-26T16:37:40.057Z") == 1795711060.057
+    assert capture_time("2026-11-26T17:37:40.057+01:00") == 1795711060.057
+    assert [capture_time(v) for v in (None, "", "2026-11-26T16:37:40", "x", 5)] == [None] * 5
+
+
+def test_a_redacted_token_is_not_judged() -> None:
+    assert (
+        token_kinds(exchange(GET_USER, cs.REDACTED if hasattr(cs, "REDACTED") else "REDACTED", iso(CLOCK)))
+        == []
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The fast path proves nothing the full check would find.
+
+
+@settings(max_examples=max(20, settings().max_examples // 3), deadline=None)
+@given(
+    trouble=st.sampled_from((None, *fx.TROUBLES)),
+    accepted=st.booleans(),
+    seed=st.integers(0, 2**32),
+    started=st.sampled_from(["keep", "drop", "later"]),
+)
+def test_the_fast_path_agrees_with_the_full_check_on_tokens(
+    trouble: fx.TokenTrouble | None, accepted: bool, seed: int, started: str
+) -> None:
+    from cognito_spec.traffic.fast import quick_headers, quick_valid
+
+    g = fx.Generator(fx.RandomSource(seed), fx.Options(token=trouble))
+    ex = g.exchange(GET_USER, token_accepted=accepted)
+    if started == "drop":
+        ex = attrs.evolve(ex, started=None)
+    elif started == "later":  # a day and a half on: every token has expired
+        at = capture_time(ex.started)
+        assert at is not None
+        ex = attrs.evolve(ex, started=iso(at + 130_000))
+    assert ex.request_body is not None and ex.response_body is not None and ex.status is not None
+    name = quick_valid(
+        ex.method,
+        quick_headers(ex.request_headers) or {},
+        ex.request_body.decode(),
+        ex.status,
+        quick_headers(ex.response_headers) or {},
+        ex.response_body.decode(),
+        ex.started,
+    )
+    found = full(ex)
+    assert examine(ex).findings == found
+    if name is not None:
+        assert found == ()
+
+
+# --------------------------------------------------------------------------------------------------
+# Tokens as issued: AuthenticationResult (no operation of the pinned model returns one yet).
+
+
+def result(**changes: Any) -> dict[str, Any]:
+    made = issuer().issue(sub="s", username="u", client_id="c", now=CLOCK)
+    out = {
+        "AccessToken": made.access_token,
+        "ExpiresIn": made.expires_in,
+        "TokenType": made.token_type,
+        "RefreshToken": made.refresh_token,
+        "IdToken": made.id_token,
+    }
+    out.update(changes)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def result_kinds(value: Any) -> list[tuple[str, str]]:
+    return [(f.kind, f.pointer) for f in authentication_result_findings(value)]
+
+
+def test_an_issued_result_as_the_service_writes_it_has_no_finding() -> None:
+    assert result_kinds(result()) == []
+    assert result_kinds(result(RefreshToken=None, IdToken=None)) == []
+
+
+def test_each_departure_of_an_issued_result() -> None:
+    other = tokens.TokenIssuer(pool_id="us-east-1_Other1", access_key=issuer().access_key)
+    stranger = other.issue(sub="s", username="u", client_id="c", now=CLOCK)
+    good = result()
+    p = "/AuthenticationResult"
+    assert result_kinds(result(AccessToken="a.b")) == [("issued_token", f"{p}/AccessToken")]
+    assert result_kinds(result(AccessToken=good["IdToken"])) == [("issued_token", f"{p}/AccessToken")]
+    assert result_kinds(result(IdToken=good["AccessToken"])) == [("issued_token", f"{p}/IdToken")]
+    assert result_kinds(result(ExpiresIn=3599)) == [("expires_in", f"{p}/ExpiresIn")]
+    assert result_kinds(result(TokenType="bearer")) == [("token_type", f"{p}/TokenType")]
+    assert result_kinds(result(IdToken=stranger.id_token)) == [("token_issuer", f"{p}/IdToken")]
+    assert result_kinds(result(RefreshToken="r.e.f")) == [("issued_token", f"{p}/RefreshToken")]
+    assert result_kinds("not a dict") == []
+
+
+def test_the_issued_result_check_waits_for_its_operations() -> None:
+    """It runs for any operation whose output carries AuthenticationResult: none in this model yet."""
+    assert [op.name for op in OPERATIONS.values() if issues_tokens(op.output)] == []
+
+
+# --------------------------------------------------------------------------------------------------
+# A peer's capture: an emulator that accepts what the service refuses, through the CLI.
+
+
+def test_a_peer_capture_of_an_emulator_accepting_bad_tokens(tmp_path: Path) -> None:
+    wrong = {
+        "expired": "token_expired_accepted",
+        "no_scope": "token_scope_accepted",
+        "id_token": "id_token_accepted",
+    }
+    exchanges = []
+    for i, trouble in enumerate(wrong):
+        g = fx.Generator(fx.RandomSource(f"peer/{trouble}"), fx.Options(token=trouble))  # type: ignore[arg-type]
+        exchanges.append(attrs.evolve(g.exchange(GET_USER, token_accepted=True), index=i))
+    # And the same emulator answering a good token, and a refused one, as the service does.
+    exchanges.append(
+        attrs.evolve(
+            fx.Generator(fx.RandomSource("peer/good")).exchange(GET_USER, outcome="response"), index=3
+        )
+    )
+    g = fx.Generator(fx.RandomSource("peer/refused"), fx.Options(token="expired"))
+    exchanges.append(attrs.evolve(g.exchange(GET_USER), index=4))
+    path = tmp_path / "peer.jsonl"
+    with path.open("w", encoding="utf-8") as fp:
+        write_jsonl(exchanges, fp)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cognito_spec", "validate", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 1, proc.stderr
+    *findings, summary = (json.loads(line) for line in proc.stdout.splitlines())
+    assert [(f["index"], f["severity"], f["kind"], f["side"]) for f in findings] == [
+        (i, "error", kind, "server") for i, kind in enumerate(wrong.values())
+    ]
+    assert (summary["valid"], summary["invalid"]) == (2, 3)
