@@ -198,11 +198,35 @@ def test_capture_times_are_iso_8601_with_an_offset() -> None:
     assert [capture_time(v) for v in (None, "", "2026-11-26T16:37:40", "x", 5)] == [None] * 5
 
 
-def test_a_redacted_token_is_not_judged() -> None:
-    assert (
-        token_kinds(exchange(GET_USER, cs.REDACTED if hasattr(cs, "REDACTED") else "REDACTED", iso(CLOCK)))
-        == []
+@pytest.mark.parametrize(
+    ("kind", "later", "scope"),
+    [
+        ("access", 0, None),
+        ("access", 7200, None),
+        ("access", 0, "openid"),
+        ("id", 0, None),
+        ("garbage", 0, None),
+    ],
+    ids=["good", "expired", "no-scope", "id-token", "no-jwt"],
+)
+def test_redaction_keeps_the_token_verdict_and_drops_every_personal_claim(
+    kind: str, later: int, scope: str | None
+) -> None:
+    """A shared capture is judged as the original: a readable token becomes a stand-in that a judge
+    reads alike, and nothing in it names the user (tokens.standin)."""
+    made = issuer().issue(
+        sub="secret-sub",
+        username="secret-user",
+        client_id="secret-client",
+        now=CLOCK,
+        **({"scope": scope} if scope else {}),
     )
+    token = {"access": made.access_token, "id": made.id_token, "garbage": "not-a-jwt"}[kind]
+    ex = exchange(GET_USER, token, iso(CLOCK + later))
+    copy = cs.redact_exchange(ex)
+    assert token_kinds(copy) == token_kinds(ex)
+    assert b"secret" not in (copy.request_body or b"")
+    assert token.encode() not in (copy.request_body or b"")
 
 
 # --------------------------------------------------------------------------------------------------

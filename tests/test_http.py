@@ -437,13 +437,12 @@ def test_a_rendered_answer_to_a_parsed_request_is_a_faithful_exchange(op: Any, d
     body = dumps(request)
     parse_request(req_headers, body)
     status, headers, out = render_response(response)
-    assert (
-        validate_exchange(
-            request_headers=req_headers,
-            request_body=body,
-            status=status,
-            response_headers=headers,
-            response_body=out,
-        )
-        == []
+    findings = validate_exchange(
+        request_headers=req_headers,
+        request_body=body,
+        status=status,
+        response_headers=headers,
+        response_body=out,
     )
+    # Parts carry no capture time, so a token's expiry cannot be judged (a capture note, nothing more).
+    assert [f.kind for f in findings] in ([], ["token_time_unknown"])

@@ -18,77 +18,7 @@ model, yet not what the service does (a status from the model's ``httpError`` tr
 400 the service sends, an error labelled ``application/json``, an IAM operation without a SigV4
 ``Authorization`` header, members or enum values newer than the pinned model).
 
-Finding kinds (stable strings), with their severity and :attr:`Finding.side`:
-
-=========================  ========  =======  ==================================================
-kind                       severity  side     meaning
-=========================  ========  =======  ==================================================
-required, type, length_*,  error     client,  a member breaks the input shape (location
-pattern, enum, range_*,              server   ``request``, side client) or the output or error
-timestamp_range,                              shape (``response``, side server): the validation
-malformed_json,                               kinds of :class:`~cognito_spec.codec.violations.Violation`.
-invalid_utf8                                  A request's are warnings with ``expected`` set when
-                                              the response refuses it as the service does
-unknown_member             warning   client,  a member the pinned model does not know (new, or a
-                                     server   typo); the service ignores it in a request
-duplicate_key              warning   client,  a repeated key in an object (readers keep the last)
-                                     server
-unknown_operation          error     client   X-Amz-Target missing or not an operation of the
-                                              service
-uncovered_operation        warning   client   a Cognito operation outside this model (not checked)
-method                     error     client   the request is not a POST
-content_type               error     client,  Content-Type is not ``application/x-amz-json-1.1``:
-                                     server   a request the service cannot route (client), or a
-                                              response, success or error, labelled with another
-                                              type or none (server)
-authorization              warning   client   an IAM-authorised (SigV4) operation without
-                                              ``Authorization``
-json_content_type          warning   server   a response labelled ``application/json``
-request_id                 error     server   the response has no ``x-amzn-RequestId`` header
-request_id_format          warning   server   the request id is not a UUID, as the service's are
-status                     error     server   a status the service does not send for this response
-model_http_status          warning   server   an error status taken from the model's httpError trait
-error_code                 error     server   an error without a code, or header and body
-                                              disagreeing
-error_header               warning   server   an error without ``X-Amzn-ErrorType`` or ``__type``
-error_type_format          warning   server   ``x-amzn-ErrorType`` not written ``<Code>:`` (no
-                                              colon, a URL or a namespace), or a ``__type`` with a
-                                              namespace: clients read both, the service sends
-                                              neither
-error_message_header       warning   server   an error with a message but no
-                                              ``x-amzn-ErrorMessage``, or one that differs from the
-                                              body's message
-undeclared_error           error     server   an error code the operation cannot return
-rejection_expected         error     server   the request breaks the model, but the response is not
-                                              the error the service answers it with
-validation_message         warning   server   the right InvalidParameterException, another message
-token_invalid_accepted     error     server   a success for an access token the service cannot
-                                              read (not an RS256 JWT with its claims): it answers
-                                              NotAuthorizedException ``Invalid Access Token``
-id_token_accepted          error     server   a success for an ID token sent as the access token
-                                              (``Invalid Access Token``)
-token_expired_accepted     error     server   a success for an access token expired at the
-                                              exchange's ``started`` (``now >= exp``):
-                                              ``Access Token has expired``
-token_scope_accepted       error     server   a success for an access token without
-                                              ``aws.cognito.signin.user.admin``: ``Access Token
-                                              does not have required scopes``
-token_message              warning   server   a NotAuthorizedException for a token-authorised
-                                              operation whose message is not the service's for
-                                              that token, or none of its four token messages
-token_time_unknown         warning   capture  a success for a good-looking access token in an
-                                              exchange without ``started``: expiry not judged
-issued_token, expires_in,  error     server   an AuthenticationResult whose tokens the service
-token_type, token_issuer                      would not issue (see traffic/tokens.py; runs for
-                                              operations with that output: none in the model yet)
-body_missing               warning   capture  the capture did not keep a body (no text, or an empty
-                                              one where Content-Length announces one)
-no_response                warning   capture  the capture holds no response (HAR status 0 too)
-=========================  ========  =======  ==================================================
-
-The token kinds (:mod:`cognito_spec.traffic.tokens`) need no key: they judge the claims at the
-time the exchange was captured, as :func:`cognito_spec.tokens.judge_access_token` does, and never
-quote the token or a claim.
+The finding kinds, with their severity and side, are tabled in :mod:`cognito_spec.traffic.finding`.
 
 ``side`` follows from ``kind`` and ``location``: the capture kinds are ``capture``, anything at
 location ``request`` is ``client``, the rest ``server``.  ``expected`` is set on a client's

@@ -38,6 +38,7 @@ from cognito_spec.codec.body import decode_body
 from cognito_spec.errors import DecodeError
 from cognito_spec.operations import error_class, operation_for_target
 from cognito_spec.protocol.headers import header_map
+from cognito_spec.tokens.standin import standin
 from cognito_spec.traffic.fast import code_of
 from cognito_spec.traffic.record import Exchange, Headers
 from cognito_spec.traffic.rewrite import rewrite_har, rewrite_jsonl
@@ -287,7 +288,7 @@ def _cognito_body(
         # Every invalid byte sat in a masked string: end with the UTF-8 form of a lone surrogate,
         # invalid again, and one that every capture format can still carry (as a \udfff escape).
         return out + "\udfff".encode("utf-8", "surrogatepass")
-    done = mask_json(text, cls, rule)
+    done = mask_json(text, cls, rule, standin=standin)
     _count(stats, done.masked)
     if not done.kept:
         stats.verdict_changed += 1

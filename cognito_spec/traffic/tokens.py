@@ -18,7 +18,9 @@ boundary: expired when ``now >= exp``), with what a capture cannot know left ope
   be refused ``Invalid Access Token`` (another pool's endpoint, a key the capture cannot check).
 * Revocation is the service's state: ``Access Token has been revoked`` is always a possible
   answer for a token that has not expired (the judge checks revocation before the scope).
-* A token masked by ``cognito-spec redact`` (``REDACTED``) is not judged at all.
+* ``cognito-spec redact`` keeps these verdicts: a readable token becomes a stand-in that a judge
+  reads alike (:mod:`cognito_spec.tokens.standin`), and an unreadable one a mask that is no token
+  either.
 * Without a time for the exchange (``started`` absent or not ISO 8601 with an offset) expiry is
   not judged: a success for an otherwise good token is a capture note (``token_time_unknown``),
   never a guess.
@@ -46,7 +48,6 @@ from cognito_spec.protocol.envelope import (
 from cognito_spec.tokens.claims import ADMIN_SCOPE, AccessTokenClaims, IdTokenClaims
 from cognito_spec.tokens.decode import looks_like_refresh_token, parse_token
 from cognito_spec.traffic.finding import Finding
-from cognito_spec.validation.redact import REDACTED
 
 __all__ = [
     "AUTH_RESULT_MEMBER",
@@ -131,9 +132,7 @@ _INVALID: Final = frozenset({INVALID_ACCESS_TOKEN})
 
 def read_verdict(token: object, at: float | None) -> TokenVerdict:
     """The service's verdict on ``token`` at epoch second ``at`` (None: the time is unknown)."""
-    if not isinstance(token, str) or token == REDACTED:
-        # Not a string: the model's check refuses it first.  Masked by ``cognito-spec redact``: the
-        # copy holds no token to judge, and says nothing a real one might not.
+    if not isinstance(token, str):  # the model's check refuses it first
         return TokenVerdict(None, None, _KNOWN)
     read = _read(token)
     if read.problem == "invalid":

@@ -19,7 +19,7 @@ from cognito_spec.errors import ArgumentTypeError, DecodeError, EncodeError
 from cognito_spec.model import Member, Shape, is_shape_class, members_of
 from cognito_spec.validation.jsontext import Path, Token, decode_string, scan, splice
 
-__all__ = ["REDACTED", "JsonMasking", "LeafRule", "mask_json", "position", "redact"]
+__all__ = ["REDACTED", "JsonMasking", "LeafRule", "StandIn", "mask_json", "position", "redact"]
 
 #: What :func:`redact` puts in place of a sensitive value.  It matches the token, user name and
 #: attribute value patterns of the model, so a redacted capture still validates.
@@ -158,8 +158,17 @@ class JsonMasking:
 _TEXT_KIND: Final = "unreadable_body"
 
 
+#: A stand-in for a sensitive string a judge still reads (a token), or None to mask it plainly.
+StandIn = Callable[[str], "str | None"]
+
+
 def mask_json(
-    text: str, cls: type | None, rule: LeafRule | None = None, *, mask: str = REDACTED
+    text: str,
+    cls: type | None,
+    rule: LeafRule | None = None,
+    *,
+    mask: str = REDACTED,
+    standin: StandIn | None = None,
 ) -> JsonMasking:
     """``text`` with the values at sensitive positions of ``cls`` (and those ``rule`` names) masked.
 
@@ -192,7 +201,12 @@ def mask_json(
         hide, shape = position(cls, path) if cls is not None else (False, None)
         raw = text[a:b]
         if hide:
-            leaves.append(_Leaf(a, b, path, kind, raw, shape, plain if kind == "s" else "0"))
+            first = plain if kind == "s" else "0"
+            if standin is not None and kind == "s":
+                # A token the capture is judged on keeps what the judge reads (see tokens.standin).
+                stand = standin(decode_string(raw))
+                first = (_string_token(stand) or plain) if stand is not None else plain
+            leaves.append(_Leaf(a, b, path, kind, raw, shape, first))
             masked["sensitive_member"] += 1
         elif rule is not None:
             asked = rule(path, kind, raw)
