@@ -57,12 +57,33 @@ def _b64url(data: bytes) -> str:
 
 
 def _token(rng: random.Random, size: int = 1200) -> str:
-    """A JWT-shaped access token of about ``size`` characters."""
-    head = _b64url(b'{"kid":"abcdefghijklmnopqrstuvwxyz0123456789ABCD=","alg":"RS256"}')
+    """An access token as the service writes one (its header, claims and order; 256 bytes where the
+    signature goes), valid at the capture's time, padded with a group claim to about ``size``."""
+    from cognito_spec.tokens.wire import json_segment
+
+    iat = 1795708800 - rng.randrange(60, 3000)  # before 2026-11-26T16:00:00Z, the exchanges' time
+    ids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(5)]
+    claims = {
+        "sub": ids[0],
+        "iss": f"https://cognito-idp.us-east-1.amazonaws.com/{POOL}",
+        "client_id": "3n4b5urk1ft4fl3mg5e62d9ado",
+        "origin_jti": ids[1],
+        "event_id": ids[2],
+        "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin",
+        "auth_time": iat,
+        "exp": iat + 3600,
+        "iat": iat,
+        "jti": ids[3],
+        "username": ids[4],
+    }
+    head = json_segment({"kid": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG=", "alg": "RS256"})
     sig = _b64url(rng.randbytes(256))
-    body_len = size - len(head) - len(sig) - 2
-    payload = _b64url(rng.randbytes(body_len * 3 // 4 + 3))[:body_len]
-    return f"{head}.{payload}.{sig}"
+    short = f"{head}.{json_segment(claims)}.{sig}"
+    pad = max(0, (size - len(short)) * 3 // 4 - 20)
+    if pad:
+        claims["cognito:groups"] = ["g" * pad]
+    return f"{head}.{json_segment(claims)}.{sig}"
 
 
 def _user(rng: random.Random, i: int) -> tuple[str, list[dict[str, str]]]:
@@ -108,6 +129,7 @@ def _response_headers(rng: random.Random, body: bytes, code: str | None) -> list
     ]
     if code:
         h.append(("x-amzn-ErrorType", f"{code}:"))
+        h.append(("x-amzn-ErrorMessage", json.loads(body)["message"]))  # the service repeats it
     return h
 
 
