@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+from _node import node_with, pinned
 
 import cognito_spec as cs
 from cognito_spec import STRUCTURES, schema
@@ -35,7 +33,7 @@ from cognito_spec.model import struct_info
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "tests" / "js"
 SCHEMAS = ROOT / "schemas"
-AJV_VERSION = json.loads((JS / "package.json").read_text(encoding="utf-8"))["dependencies"]["ajv"]
+AJV_VERSION = pinned(JS, "ajv")
 TOP_LEVEL = sorted(
     (
         c
@@ -53,50 +51,9 @@ INVALID_BASES = 10 if DEEP else 1
 MODES = {"realistic": fx.Options(), "adversarial": fx.Options(adversarial=True)}
 
 
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """One installer at a time (pytest-xdist runs a session per worker)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: no parallel installs to guard against
-        yield
-        return
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _installed_version() -> str | None:
-    try:
-        manifest = json.loads((JS / "node_modules" / "ajv" / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    version: str = manifest["version"]
-    return version
-
-
 @pytest.fixture(scope="session")
 def node() -> str:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("node and npm are needed to run ajv (tests/js); install Node.js 18 or newer")
-    with _locked(JS / ".install.lock"):
-        if _installed_version() != AJV_VERSION:
-            done = subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=JS,
-                capture_output=True,
-                text=True,
-                timeout=600,
-                check=False,
-            )
-            if done.returncode != 0:
-                pytest.fail(f"npm ci in tests/js failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    assert _installed_version() == AJV_VERSION
-    return node
+    return node_with(JS, "ajv", "run ajv")
 
 
 @attrs.frozen

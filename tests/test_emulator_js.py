@@ -12,24 +12,22 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
+from _node import node_with, pinned
 
 ROOT = Path(__file__).resolve().parent.parent
 SDK = ROOT / "tests" / "js" / "sdk"
 EXAMPLE = ROOT / "examples" / "emulator.py"
 PACKAGE = "@aws-sdk/client-cognito-identity-provider"
-PINNED = json.loads((SDK / "package.json").read_text(encoding="utf-8"))["dependencies"][PACKAGE]
+PINNED = pinned(SDK, PACKAGE)
 
 
 def load_example() -> ModuleType:
@@ -40,54 +38,9 @@ def load_example() -> ModuleType:
     return module
 
 
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """One installer at a time (pytest-xdist runs a session per worker); as tests/test_ajv.py does."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: no parallel installs to guard against
-        yield
-        return
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _installed_version() -> str | None:
-    try:
-        manifest = json.loads((SDK / "node_modules" / PACKAGE / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    version: str = manifest["version"]
-    return version
-
-
 @pytest.fixture(scope="module")
 def node() -> str:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip(
-            "node and npm are needed to run the AWS SDK for JavaScript (tests/js/sdk); install Node.js 18+"
-        )
-    with _locked(SDK / ".install.lock"):
-        if _installed_version() != PINNED:
-            done = subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=SDK,
-                capture_output=True,
-                text=True,
-                timeout=600,
-                check=False,
-            )
-            if done.returncode != 0:
-                pytest.fail(
-                    f"npm ci in tests/js/sdk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
-                )
-    assert _installed_version() == PINNED
-    return node
+    return node_with(SDK, PACKAGE, "run the AWS SDK for JavaScript")
 
 
 class _Quiet(WSGIRequestHandler):
