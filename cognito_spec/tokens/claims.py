@@ -103,8 +103,29 @@ class TokenHeader:
         return {"kid": self.kid, "alg": self.alg, **self.extra}
 
 
+class _Times:
+    """The three times every token carries, as aware datetimes (the claims are epoch seconds)."""
+
+    __slots__ = ()
+    exp: int
+    iat: int
+    auth_time: int
+
+    @property
+    def expires_at(self) -> datetime:
+        return datetime.fromtimestamp(self.exp, UTC)
+
+    @property
+    def issued_at(self) -> datetime:
+        return datetime.fromtimestamp(self.iat, UTC)
+
+    @property
+    def authenticated_at(self) -> datetime:
+        return datetime.fromtimestamp(self.auth_time, UTC)
+
+
 @attrs.frozen(kw_only=True)
-class AccessTokenClaims:
+class AccessTokenClaims(_Times):
     """The claims of an access token, in the order of the service's fields.
 
     Required when read: ``sub, iss, client_id, token_use, scope, auth_time, exp, iat, jti``.
@@ -138,25 +159,13 @@ class AccessTokenClaims:
         """The scopes, one per space-separated word of ``scope``."""
         return frozenset(self.scope.split())
 
-    @property
-    def expires_at(self) -> datetime:
-        return datetime.fromtimestamp(self.exp, UTC)
-
-    @property
-    def issued_at(self) -> datetime:
-        return datetime.fromtimestamp(self.iat, UTC)
-
-    @property
-    def authenticated_at(self) -> datetime:
-        return datetime.fromtimestamp(self.auth_time, UTC)
-
     def to_payload(self) -> dict[str, Any]:
         """The payload as a dict whose order is the token's (``order``, else the service's)."""
         return _to_payload(self)
 
 
 @attrs.frozen(kw_only=True)
-class IdTokenClaims:
+class IdTokenClaims(_Times):
     """The claims of an ID token.
 
     Required when read: ``sub, aud, cognito:username, token_use, auth_time, exp, iat, iss``.  User
@@ -189,18 +198,6 @@ class IdTokenClaims:
     def custom_attributes(self) -> dict[str, Any]:
         """The ``custom:*`` attributes, by their full claim name."""
         return {k: v for k, v in self.attributes.items() if k.startswith("custom:")}
-
-    @property
-    def expires_at(self) -> datetime:
-        return datetime.fromtimestamp(self.exp, UTC)
-
-    @property
-    def issued_at(self) -> datetime:
-        return datetime.fromtimestamp(self.iat, UTC)
-
-    @property
-    def authenticated_at(self) -> datetime:
-        return datetime.fromtimestamp(self.auth_time, UTC)
 
     def to_payload(self) -> dict[str, Any]:
         """The payload as a dict whose order is the token's (``order``, else the service's)."""
