@@ -17,15 +17,12 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
+from typing import Any, Final, Literal, TypeVar, cast
 
 import attrs
 
-from cognito_spec.errors import ArgumentTypeError, UnknownNameError
+from cognito_spec.errors import ArgumentTypeError, ServiceError, UnknownNameError
 from cognito_spec.shapes._version import TARGET_PREFIX
-
-if TYPE_CHECKING:
-    from cognito_spec.errors import ServiceError
 
 __all__ = [
     "OPERATIONS",
@@ -201,8 +198,6 @@ def _error(code: str) -> type[ServiceError]:
 
 def error_class(code: str) -> type[ServiceError] | None:
     """The error class of a wire code (``UserNotFoundException``), or None for a code the model lacks."""
-    from cognito_spec.errors import ServiceError
-
     cls = STRUCTURES.get(_name(code, "an error code"))
     return cls if isinstance(cls, type) and issubclass(cls, ServiceError) else None
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cognito_spec.errors import ArgumentTypeError
-from cognito_spec.protocol.headers import header_map, header_pairs, map_of_pairs
+from cognito_spec.protocol.headers import first_value, header_map, header_pairs, map_of_pairs
 
 # Names as they arrive: the ones the library reads, in random case, and anything else in latin-1.
 _KNOWN = ("X-Amz-Target", "Content-Type", "x-amzn-ErrorType", "x-amzn-ErrorMessage", "x-amzn-RequestId")
@@ -132,3 +132,9 @@ def test_lenient_reading_keeps_what_it_can_and_never_raises() -> None:
     odd: Any = [(b"X-Amzn-ErrorType", b"NotAuthorizedException:"), ("broken",), 5, ("N", 7), "ab"]
     assert header_pairs(odd, lenient=True) == (("X-Amzn-ErrorType", "NotAuthorizedException:"), ("N", "7"))
     assert header_pairs(5, lenient=True) == ()  # type: ignore[arg-type]
+
+
+@given(pairs=pair_lists, name=names)
+def test_one_look_up_gives_what_the_normalised_map_holds(pairs: list[tuple[str, str]], name: str) -> None:
+    folded = next(iter(map_of_pairs([(name, "")])))
+    assert first_value(pairs, name) == map_of_pairs(pairs).get(folded)

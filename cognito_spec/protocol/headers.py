@@ -43,6 +43,7 @@ __all__ = [
     "HeaderMap",
     "Headers",
     "HeadersLike",
+    "first_value",
     "header_map",
     "header_pairs",
     "header_text",
@@ -136,6 +137,19 @@ def map_of_pairs(pairs: Sequence[tuple[str, str]]) -> HeaderMap:
     """
     lower = _ASCII_LOWER
     return {(k.lower() if k.isascii() else k.translate(lower)): v.strip(" \t") for k, v in reversed(pairs)}
+
+
+def first_value(pairs: Sequence[tuple[str, str]], name: str) -> str | None:
+    """One header of decoded pairs by the rule (the value :func:`map_of_pairs` would give), or None.
+
+    For a single look-up: it stops at the first match instead of building the whole map.
+    """
+    lower = _ASCII_LOWER
+    want = name.lower() if name.isascii() else name.translate(lower)
+    for k, v in pairs:
+        if (k.lower() if k.isascii() else k.translate(lower)) == want:
+            return v.strip(" \t")
+    return None
 
 
 def header_map(headers: HeadersLike | None) -> HeaderMap:

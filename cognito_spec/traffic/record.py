@@ -17,7 +17,7 @@ from typing import IO, Any, Final
 import attrs
 
 from cognito_spec.errors import CaptureError
-from cognito_spec.protocol.headers import Headers, HeadersLike, header_pairs, map_of_pairs
+from cognito_spec.protocol.headers import Headers, HeadersLike, first_value, header_pairs
 
 __all__ = [
     "CREDENTIAL_HEADERS",
@@ -92,7 +92,7 @@ def _size(body: bytes | None) -> str:
 def header(headers: Headers, name: str) -> str | None:
     """The value of a header by the header rule (:mod:`cognito_spec.protocol.headers`): names matched
     case-insensitively, the first of repeated names, without surrounding SP/HTAB; None when absent."""
-    return map_of_pairs(headers).get(name.lower())
+    return first_value(headers, name)
 
 
 def body_fields(body: bytes | None) -> dict[str, Any]:
