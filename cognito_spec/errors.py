@@ -195,12 +195,15 @@ class ServiceError(CognitoSpecError):
 
     Subclasses set the class attributes from the model and the overlay of observed service facts.
     ``http_status`` is what the service really sends; ``model_http_status`` is what the model's
-    ``httpError`` trait claims, where it claims anything.
+    ``httpError`` trait claims, where it claims anything; ``status_source`` where the status comes
+    from (a public source, or the awsJson1_1 rule marked [I]).
     """
 
     code: ClassVar[str] = "ServiceError"
     http_status: ClassVar[int] = 400
     model_http_status: ClassVar[int | None] = None
+    #: Where ``http_status`` comes from: the public source of an observed status, or the rule.
+    status_source: ClassVar[str] = ""
     fault: ClassVar[Fault] = "client"
     modelled: ClassVar[bool] = False
     message_member: ClassVar[str] = "message"

@@ -37,9 +37,11 @@ __all__ = [
     "structure",
 ]
 
-#: ``sigv4``: a signed IAM call (``Authorization`` header).  ``access_token``: an unsigned call that
-#: carries the user's access token in the body.  ``none``: unsigned without a token.
-AuthKind = Literal["sigv4", "access_token", "none"]
+#: ``sigv4``: a signed IAM call (``Authorization`` header).  ``optional``: signed or not, both taken
+#: (an overlay exception to the model, with its source: GetClientToken, GetDerivedToken).
+#: ``access_token``: an unsigned call that carries the user's access token in the body.  ``none``:
+#: unsigned without a token.  A signed call to an unsigned operation is no fault (optionalAuth).
+AuthKind = Literal["sigv4", "optional", "access_token", "none"]
 
 
 K = TypeVar("K")

@@ -9,12 +9,14 @@ biased towards the member names of ``cls`` so that the fuzzing reaches nested me
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Iterator
 from typing import Any
 
 from hypothesis import strategies as st
 
 from cognito_spec import STRUCTURES, patterns
+from cognito_spec.patterns import synth
 from cognito_spec.model import Shape, members_of, struct_info
 
 # Candidate strings for members with a pattern; the first one that fits pattern and length wins.
@@ -46,7 +48,26 @@ def string_example(shape: Shape, seed: str = "") -> str:
             continue
         if compiled is None or compiled.fullmatch(text):
             return text
+    # No candidate fits: the library's own string synthesis (seeded, so examples are stable).
+    plan = synth.plan(shape.pattern, max(lo, min(hi if hi is not None else 64, 64)))
+    rng = random.Random(shape.name)
+    for n in range(max(lo, 1) if hi is None or hi > 0 else 0, (hi if hi is not None else lo + 64) + 1):
+        if plan.can(n):
+            return plan.make(_Seeded(rng), n, adversarial=False)
     raise AssertionError(f"no example string for {shape.name}")  # pragma: no cover
+
+
+class _Seeded:
+    """A deterministic choice source for the string synthesis (random.Random behind it)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self.rng.randint(lo, hi)
+
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
 
 
 def value_example(shape: Shape, *, full: bool = True, seed: str = "") -> Any:

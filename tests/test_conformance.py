@@ -5,6 +5,9 @@ This walks the model independently of the generator: if either drifts, a test na
 
 from __future__ import annotations
 
+import collections
+import keyword
+
 from typing import Any
 
 import attrs
@@ -97,7 +100,9 @@ def test_members_match_the_model(name: str) -> None:
     fields = attrs.fields_dict(cls)
     for wire, member_shape in shape.members.items():
         attr, m = ours[wire]
-        assert attr == xform_name(wire), f"{name}.{wire}: python name"
+        # A Python keyword gets a trailing underscore (EmailConfigurationType.From is ``from_``).
+        expected_attr = xform_name(wire) + ("_" if keyword.iskeyword(xform_name(wire)) else "")
+        assert attr == expected_attr, f"{name}.{wire}: python name"
         assert m.required == (wire in required), f"{name}.{wire}: required"
         assert m.sensitive == bool(member_shape.metadata.get("sensitive")), f"{name}.{wire}: sensitive"
         assert_shape_matches(m.shape, member_shape, f"{name}.{wire}")
@@ -126,8 +131,32 @@ def test_operation_rows_match_the_model(name: str) -> None:
         "UnrecognizedClientException",
     }
     unsigned = om.auth_type == "none" or om.metadata.get("auth") == ["smithy.api#noAuth"]
-    assert op.auth == ("access_token" if unsigned else "sigv4")
+    if name in OPTIONAL_AUTH:
+        assert not unsigned and op.auth == "optional"
+    elif unsigned:
+        # Unsigned operations that carry the user's access token are authorised by it.
+        token = "AccessToken" in om.input_shape.members
+        assert op.auth == ("access_token" if token else "none")
+    else:
+        assert op.auth == "sigv4"
     assert cognito_spec.OPERATIONS_BY_TARGET[op.target] is op
+
+
+#: SigV4 in the model, taken unsigned by the service (the overlay's auth exceptions).
+OPTIONAL_AUTH = {"GetClientToken", "GetDerivedToken"}
+
+
+def test_the_model_has_34_unsigned_operations_and_two_optional_ones() -> None:
+    kinds = collections.Counter(op.auth for op in cognito_spec.OPERATIONS.values())
+    assert kinds["access_token"] + kinds["none"] == 34
+    assert {n for n, op in cognito_spec.OPERATIONS.items() if op.auth == "optional"} == OPTIONAL_AUTH
+    assert {n for n, op in cognito_spec.OPERATIONS.items() if op.auth == "none"} >= {
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "SignUp",
+        "GetTokensFromRefreshToken",
+        "RevokeToken",
+    }
 
 
 def test_auth_kinds_of_the_first_operations() -> None:

@@ -12,7 +12,7 @@ Outputs (all carry a do-not-edit header naming their sources):
                                     rows, and the attrs classes (common, errors, one module per operation)
 * schemas/*.json                    JSON Schemas, one per request, response and error
 
-To cover more of the API, add operation names to OPERATIONS; nothing else changes.
+Every operation of the model is generated; a new model adds generated files, not code.
 """
 
 from __future__ import annotations
@@ -32,10 +32,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BOTOCORE_VERSION = "1.43.11"
+BOTOCORE_VERSION = "1.44.8"
 UNICODEDATA2_VERSION = "17.0.0"
 SERVICE = "cognito-idp"
-OPERATIONS = ["GetUser", "AdminGetUser", "GetUserAuthFactors"]
+#: The operations generated: None is every operation of the model.  A list of names narrows the
+#: generation (``--operations``), for trying a change on a few operations in a scratch copy.
+OPERATIONS: list[str] | None = None
 API_REFERENCE = "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference"
 
 # General categories the translator can spell out.  Major classes only; two-letter ones are added
@@ -97,7 +99,8 @@ class Model:
         self.api_version: str = raw["metadata"]["apiVersion"]
         self.target_prefix: str = raw["metadata"]["targetPrefix"]
         self.overlay = overlay
-        names = OPERATIONS if operations is None else operations
+        chosen = OPERATIONS if operations is None else operations
+        names = sorted(raw["operations"]) if chosen is None else chosen
         missing = [n for n in names if n not in raw["operations"]]
         if missing:
             raise SystemExit(f"generate.py: operations not in the model: {missing}")
@@ -126,6 +129,30 @@ class Model:
             for e in op.get("errors", []):
                 walk(e["shape"])
         return list(seen)
+
+    def error_facts(self, name: str) -> dict[str, Any]:
+        """Status, the Smithy model's status, fault and the status's source of one modelled error:
+        the overlay's status rule, unless the overlay records an observed exception."""
+        d = self.shapes[name]
+        server = bool(d.get("fault"))
+        rule = self.overlay["status_rule"]
+        smithy = self.overlay["smithy_http_error"]
+        model_status: int | None = None
+        if name in smithy["known"]:
+            default = smithy["server_default"] if name in smithy["server"] else smithy["client_default"]
+            model_status = int(smithy["not_400"].get(name, default))
+        observed = self.overlay.get("errors", {}).get(name)
+        if observed is not None:
+            status, source = int(observed["http_status"]), str(observed["source"])
+        else:
+            status = int(rule["server" if server else "client"])
+            source = f"rule, not observed [I]: {rule['source']}"
+        return {
+            "http_status": status,
+            "model_http_status": model_status,
+            "fault": "server" if server else "client",
+            "source": source,
+        }
 
     def roles(self) -> dict[str, str]:
         roles: dict[str, str] = {}
@@ -326,12 +353,7 @@ class Emitter:
             "",
         ]
         if is_error:
-            # awsJson1_1 services answer client errors with 400 and server faults with 500 whatever
-            # the model's httpError trait says; the overlay records the observed exceptions.
-            server = bool(d.get("fault"))
-            facts = {"http_status": 500 if server else 400, "fault": "server" if server else "client"}
-            facts.update(self.m.overlay.get("errors", {}).get(name, {}))
-            lines += self.error_class_vars(name, facts, modelled=True, message_member="message")
+            lines += self.error_class_vars(name, self.m.error_facts(name), modelled=True, message_member="message")
         required = set(d.get("required", []))
         members = d.get("members", {})
         if is_error and "message" in members:
@@ -353,6 +375,7 @@ class Emitter:
             f'    code: ClassVar[str] = "{code}"',
             f"    http_status: ClassVar[int] = {status}",
             f"    model_http_status: ClassVar[int | None] = {model_status!r}",
+            f"    status_source: ClassVar[str] = {facts['source']!r}",
             f'    fault: ClassVar[Fault] = "{facts["fault"]}"',
             f"    modelled: ClassVar[bool] = {modelled}",
             f'    message_member: ClassVar[str] = "{message_member}"',
@@ -607,6 +630,11 @@ class Emitter:
         return op["name"] in operations
 
     def auth_kind(self, op: dict[str, Any]) -> str:
+        """``sigv4``, ``optional`` (signed or not, an overlay exception), ``access_token`` (unsigned,
+        authorised by the AccessToken member) or ``none`` (unsigned)."""
+        override = self.m.overlay.get("auth", {}).get(op["name"])
+        if override is not None:
+            return str(override["kind"])
         unsigned = op.get("authtype") == "none" or op.get("auth") == ["smithy.api#noAuth"]
         if not unsigned:
             return "sigv4"

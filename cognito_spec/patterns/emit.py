@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from cognito_spec.patterns.ranges import Ranges
-from cognito_spec.patterns.syntax import Alt, Anchor, CharSet, Group, Node, Repeat, Seq
+from cognito_spec.patterns.syntax import Alt, Anchor, Boundary, CharSet, Group, Node, Repeat, Seq
 
 __all__ = ["ecma", "python", "python_class"]
 
@@ -44,6 +44,11 @@ def _py_class(ranges: Ranges) -> str:
     return "[" + "".join(parts) + "]"
 
 
+_W = "[0-9A-Za-z_]"
+_BOUNDARY = f"(?:(?<={_W})(?!{_W})|(?<!{_W})(?={_W}))"
+_NOT_BOUNDARY = f"(?:(?<={_W})(?={_W})|(?<!{_W})(?!{_W}))"
+
+
 def _emit_python(node: Node) -> str:
     if isinstance(node, CharSet):
         return _py_class(node.ranges)
@@ -57,6 +62,9 @@ def _emit_python(node: Node) -> str:
         return "(?:" + _emit_python(node.node) + ")" + _quant(node)
     if isinstance(node, Anchor):
         return r"\A" if node.kind == "start" else r"\Z"
+    if isinstance(node, Boundary):
+        # Spelled out: the stdlib's \b on str patterns counts every Unicode letter as a word character.
+        return _NOT_BOUNDARY if node.negated else _BOUNDARY
     return f"(?{node.kind}" + _emit_python(node.node) + ")"
 
 
@@ -76,6 +84,8 @@ def _emit_ecma(node: Node) -> str:
         return inner + _quant(node)
     if isinstance(node, Anchor):
         return "^" if node.kind == "start" else "$"
+    if isinstance(node, Boundary):
+        return "\\B" if node.negated else "\\b"  # ASCII word characters with the u flag (no i)
     return f"(?{node.kind}" + _emit_ecma(node.node) + ")"
 
 

@@ -21,7 +21,7 @@ from cognito_spec.errors import PatternError
 from cognito_spec.patterns._unicode_tables import CATEGORIES
 from cognito_spec.patterns.ranges import MAX_CODE_POINT, Ranges, chars, complement, merge
 
-__all__ = ["Alt", "Anchor", "CharSet", "Dialect", "Group", "Look", "Node", "Repeat", "Seq", "parse"]
+__all__ = ["Alt", "Anchor", "Boundary", "CharSet", "Dialect", "Group", "Look", "Node", "Repeat", "Seq", "parse"]
 
 Dialect = Literal["java", "ecma"]
 
@@ -85,12 +85,25 @@ class Anchor:
 
 
 @attrs.frozen
+class Boundary:
+    """``\\b`` (a word boundary) or ``\\B`` (not one), between ASCII word characters ``[0-9A-Za-z_]``
+    and the rest.
+
+    [I] ASCII word characters are Java's rule since JDK 19 (``\\b`` agrees with ``\\w``) and ECMA's
+    with the ``u`` flag; older JDKs counted every Unicode letter and digit.  The one model pattern
+    with ``\\b`` (``RestoreIdType``) puts it between a hex digit and ``-``, where all rules agree.
+    """
+
+    negated: bool
+
+
+@attrs.frozen
 class Look:
     kind: Literal["=", "!", "<=", "<!"]
     node: Node
 
 
-Node = CharSet | Seq | Alt | Group | Repeat | Anchor | Look
+Node = CharSet | Seq | Alt | Group | Repeat | Anchor | Boundary | Look
 
 
 # --------------------------------------------------------------------------------------------------
@@ -215,6 +228,8 @@ class _Parser:
         if ch == "$":
             return Anchor("end")
         if ch == "\\":
+            if self.peek() in ("b", "B"):
+                return Boundary(negated=self.take() == "B")
             return self.escape(in_class=False)
         if ch in "*+?{":
             if ch == "{" and self.dialect == "java":

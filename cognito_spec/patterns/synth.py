@@ -28,7 +28,7 @@ from cognito_spec import patterns
 from cognito_spec.errors import GenerationError
 from cognito_spec.patterns._unicode_tables import CATEGORIES
 from cognito_spec.patterns.ranges import EVERYTHING, Ranges, complement, contains, intersect, merge, subtract
-from cognito_spec.patterns.syntax import Alt, Anchor, CharSet, Group, Look, Node, Repeat, Seq
+from cognito_spec.patterns.syntax import Alt, Anchor, Boundary, CharSet, Group, Look, Node, Repeat, Seq
 
 __all__ = ["TILE", "Bucket", "CharPool", "Plan", "Source", "charsets", "plan", "pool"]
 
@@ -200,6 +200,9 @@ class Plan:
     folds: dict[int, tuple[tuple[int, ...], bool]]
     #: Code points no character class of the pattern contains (a pattern violation uses one).
     outside: Ranges
+    #: Whether the tree holds a zero-width assertion (a word boundary or a lookaround): a made
+    #: string is then checked against the pattern, and made again.
+    assertions: bool = False
     pools: dict[int, CharPool] = attrs.field(factory=dict)
 
     def can(self, n: int) -> bool:
@@ -220,6 +223,22 @@ class Plan:
                 chunk = "".join(chars.pick(source, adversarial) for _ in range(TILE))
                 return _unpair((chunk * (n // TILE + 1))[:n], chars.ranges)
             return _unpair("".join(chars.pick(source, adversarial) for _ in range(n)), chars.ranges)
+        assert self.ast is not None
+        text = self._one(source, n, adversarial)
+        if self.assertions:
+            # Lengths and choices ignore assertions (zero width), so one can fail: make the string
+            # again, a bounded number of times.  The model's assertions fail rarely: \b between a hex
+            # digit and "-" (RestoreIdType) never, "(?<!\.)$" (S3BucketType) when the last character
+            # drawn is the one of its class's 64 that is ".".
+            tries = 1
+            while not patterns.compile(self.source or "").fullmatch(text):
+                if tries == _ASSERTION_TRIES:
+                    raise GenerationError(f"no string of length {n} passing the assertions of {self.source!r}")
+                text = self._one(source, n, adversarial)
+                tries += 1
+        return text
+
+    def _one(self, source: Source, n: int, adversarial: bool) -> str:
         assert self.ast is not None
         out: list[str] = []
         self._gen(source, adversarial, self.ast, n, out)
@@ -271,7 +290,7 @@ class Plan:
                 k = _choice(source, choices)
                 self._gen(source, adversarial, node.node, k, out)
                 n -= k
-        # Anchors produce nothing; lookarounds were refused when the plan was made.
+        # Anchors, boundaries and lookarounds produce nothing (the made string is checked).
 
 
 def _lengths(
@@ -285,10 +304,11 @@ def _lengths(
         return lengths[key]
     if isinstance(node, CharSet):
         result = 0b10 if node.ranges else 0
-    elif isinstance(node, Anchor):
+    elif isinstance(node, Anchor | Boundary):
         result = 1
     elif isinstance(node, Look):
-        raise GenerationError("lookarounds are not supported by the generator")
+        # Zero width: the strings are made without it and checked afterwards (Plan.make).
+        result = 1
     elif isinstance(node, Group):
         result = _lengths(node.node, limit, lengths, folds)
     elif isinstance(node, Alt):
@@ -340,7 +360,8 @@ def charsets(node: Node) -> Iterator[Ranges]:
 def plan(source: str | None, cap: int) -> Plan:
     """The plan of a model pattern (``None``: any string), for lengths up to ``cap`` (cached).
 
-    :class:`~cognito_spec.errors.GenerationError` for a pattern with a lookaround.
+    Zero-width assertions (lookarounds, ``\\b``) are checked on each made string
+    (:meth:`Plan.make`), which is made again when one fails.
     """
     if source is None:
         return Plan(None, cap, (EVERYTHING, 0, None), None, {}, {}, ())
@@ -352,4 +373,19 @@ def plan(source: str | None, cap: int) -> Plan:
     lengths: dict[int, int] = {}
     folds: dict[int, tuple[tuple[int, ...], bool]] = {}
     _lengths(compiled.ast, (1 << (cap + 1)) - 1, lengths, folds)
-    return Plan(source, cap, None, compiled.ast, lengths, folds, outside)
+    return Plan(source, cap, None, compiled.ast, lengths, folds, outside, _has_assertion(compiled.ast))
+
+
+_ASSERTION_TRIES: Final = 64
+
+
+def _has_assertion(node: Node) -> bool:
+    if isinstance(node, Boundary | Look):
+        return True
+    if isinstance(node, Seq):
+        return any(_has_assertion(item) for item in node.items)
+    if isinstance(node, Alt):
+        return any(_has_assertion(option) for option in node.options)
+    if isinstance(node, Group | Repeat):
+        return _has_assertion(node.node)
+    return False

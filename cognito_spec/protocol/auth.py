@@ -12,7 +12,9 @@ The rules and their evidence:
   scheme ``AWS4-HMAC-SHA256`` with ``Credential``, ``SignedHeaders`` and ``Signature``, and an
   ``X-Amz-Date`` (or ``Date``) header.  ``access_token`` and ``none`` operations are unsigned in the
   model, and a signed call to them is not a fault (their model trait is ``optionalAuth``); their
-  signature, if any, is returned but never refused.
+  signature, if any, is returned but never refused.  ``optional`` operations (GetClientToken,
+  GetDerivedToken: SigV4 in the model, taken unsigned by the service, the overlay's exceptions) are
+  treated the same way.
 * No ``Authorization`` header at all: ``MissingAuthenticationTokenException``, message
   ``Missing Authentication Token``.  The code was reported for an unsigned cognito-idp ListUsers
   (aws/aws-sdk-cpp#1622), the message for unsigned AdminCreateUser and ListUsers calls
