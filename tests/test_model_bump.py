@@ -450,6 +450,38 @@ def test_gzipped_files_read_as_plain_ones(tmp_path: Path) -> None:
     assert run(base, str(plain))[1].splitlines()[3:] == run(base, str(zipped))[1].splitlines()[3:]
 
 
+def test_operations_narrows_the_report_to_them_and_the_shapes_they_reach(tmp_path: Path) -> None:
+    def edit(model: dict[str, Any]) -> None:
+        model["metadata"]["protocol"] = "rest-json"
+        model["operations"]["PutThing"] = {"name": "PutThing", "input": {"shape": "PutThingRequest"}}
+        model["shapes"]["PutThingRequest"] = {
+            "type": "structure",
+            "members": {"Other": {"shape": "OtherType"}},
+        }
+        model["shapes"]["OtherType"] = {"type": "string"}
+        model["shapes"]["TagList"]["max"] = 5  # reached through GetThingRequest.Tags
+        model["shapes"]["KindType"]["enum"].append("C")  # reached through GetThingResponse.Kind
+        model["shapes"]["Unused"] = {"type": "string"}
+
+    old, new = write(tmp_path / "old.json", BASE), write(tmp_path / "new.json", changed(edit))
+    status, out, _ = run(str(old), str(new), "--operations", "GetThing")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[3] == "scope: operations GetThing and the shapes they reach"
+    assert [line for line in lines[4:-1] if not line.startswith("== ")] == [
+        'metadata protocol: "json" -> "rest-json"',
+        "enum KindType: + C",
+        "shape TagList: max 4 -> 5",
+    ]
+    # Added operations count too when named; a name in neither model is a bad argument.
+    _, out, _ = run(str(old), str(new), "--operations", "PutThing")
+    assert "operation + PutThing (sigv4): PutThingRequest -> (none); no errors" in out.splitlines()
+    assert "shape + OtherType (string)" in out.splitlines()
+    status, out, err = run(str(old), str(new), "--operations", "GetThing,NoSuchThing")
+    assert (status, out) == (2, "")
+    assert err == "model_bump.py: --operations: not in either model: NoSuchThing\n"
+
+
 def _wheel(path: Path, models: dict[str, Any]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("botocore/__init__.py", "")
@@ -566,6 +598,29 @@ def test_real_bump_error_shapes(real_bump: list[str]) -> None:
     gained = [line for line in real_bump if line.endswith(": error + OperationNotEnabledException")]
     assert len(gained) == 108
     assert "operation AdminInitiateAuth: error + FeatureUnavailableInTierException" in real_bump
+
+
+def test_real_bump_for_the_operations_the_library_covers() -> None:
+    status, out, _ = run("1.43.11", "1.44.8", "--operations", "GetUser,AdminGetUser,GetUserAuthFactors")
+    assert status == 0
+    assert [line for line in out.splitlines()[4:-1] if not line.startswith("== ")] == [
+        "operation AdminGetUser: error + OperationNotEnabledException",
+        "operation GetUser: error + OperationNotEnabledException",
+        "operation GetUserAuthFactors: error + OperationNotEnabledException",
+        "shape + OperationNotEnabledException (exception structure): message MessageType",
+        "enum AuthFactorType: + SOFTWARE_TOKEN",
+    ]
+
+
+def test_a_reader_that_is_gone_is_not_an_error() -> None:
+    # The reading end closes before the tool writes (as `| head` does once it has its lines).
+    with subprocess.Popen(
+        [sys.executable, str(TOOL), "1.43.11", "1.44.8"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as tool:
+        assert tool.stdout is not None
+        assert tool.stderr is not None
+        tool.stdout.close()
+        assert (tool.wait(), tool.stderr.read()) == (0, b"")
 
 
 def test_installed_reads_the_model_of_the_installed_botocore() -> None:

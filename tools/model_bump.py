@@ -1,6 +1,6 @@
 """Report what changed in the cognito-idp service model between two botocore releases.
 
-    python tools/model_bump.py OLD NEW [--json] [--cache-dir DIR]
+    python tools/model_bump.py OLD NEW [--json] [--operations A,B,...] [--cache-dir DIR]
 
 OLD and NEW are each one of
 
@@ -63,6 +63,10 @@ nothing changed the report says ``no changes`` above the summary.  ``--json`` wr
 as one JSON document (keys sorted): ``old`` and ``new`` (source, api version, counts), ``sections``
 (name, count, facts: subject, aspect, old, new, text, where text is the line above) and ``summary``.
 
+``--operations GetUser,AdminGetUser`` narrows the report to those operations and every shape they
+reach in either model (input, output, errors and what those contain), for the question "does the
+bump change what the library already covers?"; a line ``scope: ...`` under the heading says so.
+
 Exit status 0 when a report was written (even "no changes"), 2 with one line on stderr when an
 argument is bad: an unknown version (pip cannot fetch it), a file that is not a service model, ...
 
@@ -71,7 +75,8 @@ How a maintainer bumps the pin:
 1. ``python tools/model_bump.py <current pin> <newest botocore> > bump.txt`` (the current pin is
    ``BOTOCORE_VERSION`` in tools/generate.py; ``python -m pip index versions botocore`` lists
    releases) and read the report: new operations, auth changes, errors added to operations,
-   constraint and required-flag changes.
+   constraint and required-flag changes.  Add ``--operations`` with the names in ``OPERATIONS`` of
+   tools/generate.py to see what changes for the operations the library covers now.
 2. Set ``BOTOCORE_VERSION`` in tools/generate.py and the botocore and boto3 dev pins in
    pyproject.toml to the new version; ``pip install -e '.[dev]'``.
 3. ``python tools/generate.py`` and review the diff of the generated files against the report.
@@ -601,6 +606,42 @@ def _diff_members(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> 
         yield Fact(section, name, "required", member, ABSENT, f"{head} required - {member}")
 
 
+def reachable(models: Sequence[Model], operations: Iterable[str]) -> set[str]:
+    """The shapes ``operations`` use in any of ``models``: input, output, errors, and what they contain."""
+    todo: list[Any] = []
+    for model in models:
+        for name in operations:
+            if name in model.operations:
+                op = model.operations[name]
+                todo += [ref(op, "input"), ref(op, "output"), *errors(op)]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name is ABSENT or name in seen:
+            continue
+        seen.add(name)
+        for model in models:
+            shape = model.shapes.get(name, {})
+            todo += [target["shape"] for target in shape.get("members", {}).values()]
+            todo += [ref(shape, key) for key in ("member", "key", "value")]
+    return seen
+
+
+def scoped(facts: Sequence[Fact], old: Model, new: Model, operations: Sequence[str]) -> list[Fact]:
+    """The facts about ``operations`` and the shapes they reach (metadata stays: it concerns them all)."""
+    unknown = sorted(set(operations) - old.operations.keys() - new.operations.keys())
+    if unknown:
+        raise BumpError(f"--operations: not in either model: {', '.join(unknown)}")
+    shapes = reachable((old, new), operations)
+    return [
+        fact
+        for fact in facts
+        if fact.section == "metadata"
+        or (fact.section.startswith("operations") and fact.subject in operations)
+        or (fact.section.startswith("shapes") and fact.subject in shapes)
+    ]
+
+
 # --------------------------------------------------------------------------------------------------
 # The report.
 
@@ -628,8 +669,13 @@ def _side(model: Model) -> str:
     )
 
 
-def render_text(old: Model, new: Model, facts: Sequence[Fact]) -> str:
+def _scope_line(scope: Sequence[str] | None) -> str:
+    return f"scope: operations {', '.join(sorted(scope))} and the shapes they reach" if scope else ""
+
+
+def render_text(old: Model, new: Model, facts: Sequence[Fact], scope: Sequence[str] | None = None) -> str:
     lines = [f"{SERVICE} model: {old.source} -> {new.source}", f"old {_side(old)}", f"new {_side(new)}"]
+    lines += [_scope_line(scope)] if scope else []
     counts = summary(facts)
     for section in SECTIONS:
         lines.append(f"== {section} ({counts[section]})")
@@ -640,7 +686,7 @@ def render_text(old: Model, new: Model, facts: Sequence[Fact]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(old: Model, new: Model, facts: Sequence[Fact]) -> str:
+def render_json(old: Model, new: Model, facts: Sequence[Fact], scope: Sequence[str] | None = None) -> str:
     counts = summary(facts)
 
     def side(model: Model) -> dict[str, Any]:
@@ -656,6 +702,7 @@ def render_json(old: Model, new: Model, facts: Sequence[Fact]) -> str:
         "old": side(old),
         "new": side(new),
         "changes": bool(facts),
+        "scope": sorted(scope) if scope else None,
         "sections": [
             {
                 "name": section,
@@ -689,15 +736,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         help="where downloaded wheels are kept (default $COGNITO_SPEC_CACHE/botocore or ~/.cache/cognito-spec/botocore)",
     )
+    parser.add_argument(
+        "--operations",
+        metavar="A,B,...",
+        help="only these operations and the shapes they reach (e.g. the ones tools/generate.py covers)",
+    )
     args = parser.parse_args(argv)
     cache = args.cache_dir or default_cache()
+    scope = (
+        sorted({name.strip() for name in args.operations.split(",") if name.strip()})
+        if args.operations
+        else None
+    )
     try:
         old, new = load(args.old, cache), load(args.new, cache)
+        facts = diff(old, new)
+        if scope:
+            facts = scoped(facts, old, new, scope)
     except BumpError as exc:
         print(f"{parser.prog}: {exc}", file=sys.stderr)
         return 2
-    facts = diff(old, new)
-    sys.stdout.write(render_json(old, new, facts) if args.json else render_text(old, new, facts))
+    except KeyboardInterrupt:
+        print(f"{parser.prog}: interrupted", file=sys.stderr)
+        return 130
+    text = render_json(old, new, facts, scope) if args.json else render_text(old, new, facts, scope)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
