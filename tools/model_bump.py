@@ -25,7 +25,7 @@ operations or shapes, not of lines)::
     operation + AdminGetUserAuthFactors (sigv4): AdminGetUserAuthFactorsRequest -> AdminGetUserAuthFactorsResponse; errors A, B
     == operations removed (0)
     operation - <name> (<auth>): <input> -> <output>; errors ...
-    == operations changed (110)
+    == operations changed (108)
     operation AddCustomAttributes: error + OperationNotEnabledException
     operation <name>: error - <shape>
     operation <name>: input <old shape> -> <new shape>          (likewise output)
@@ -40,7 +40,7 @@ operations or shapes, not of lines)::
     shape + AcrValueType (string): min 1, max 64, pattern "[\\x21\\x23-\\x5B\\x5D-\\x7E]+"
     == shapes removed (0)
     shape - <name> (<kind>): ...                                (as for an added shape)
-    == shapes changed (40)
+    == shapes changed (28)
     enum AuthFactorType: + SOFTWARE_TOKEN                        (or: - VALUE)
     shape AllowedFirstAuthFactorsListType: max 4 -> 5            (likewise min, pattern)
     shape SmsConfigurationType: member + EumsSms EumsSmsConfigurationType
@@ -52,13 +52,13 @@ operations or shapes, not of lines)::
     shape <name>: type string -> integer
     shape <name>: sensitive false -> true                        (likewise exception, fault)
     shape <name>: <other key> <old json> -> <new json>
-    summary: 0 metadata changes; operations 31 added, 0 removed, 110 changed; shapes 140 added, 0 removed, 40 changed
+    summary: 0 metadata changes; operations 31 added, 0 removed, 108 changed; shapes 140 added, 0 removed, 28 changed
 
 Values are written as the model's JSON writes them (strings quoted, so a pattern reads as in the
 file); ``(none)`` means the key is absent.  A required member that is added (removed) appears
-twice, as ``member +`` and ``required +`` (``-``), so either grep finds it.  Auth is ``unsigned`` for an operation
-with ``authtype: none`` or ``auth: ["smithy.api#noAuth"]``, ``optional`` when its ``auth`` lists
-``smithy.api#noAuth`` beside a signing scheme, otherwise ``sigv4`` (the service's scheme).  When
+twice, as ``member +`` and ``required +`` (``-``), so either grep finds it.  Auth is ``unsigned``
+for an operation with ``authtype: none`` or ``auth: ["smithy.api#noAuth"]``, ``optional`` when its
+``auth`` lists ``smithy.api#noAuth`` beside a signing scheme, otherwise ``sigv4``.  When
 nothing changed the report says ``no changes`` above the summary.  ``--json`` writes the same facts
 as one JSON document (keys sorted): ``old`` and ``new`` (source, api version, counts), ``sections``
 (name, count, facts: subject, aspect, old, new, text, where text is the line above) and ``summary``.
