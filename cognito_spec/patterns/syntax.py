@@ -376,7 +376,9 @@ class _Parser:
             items.append(atom)
         ranges = merge(r for item in items for r in item.ranges)
         if all(not item.ecma.startswith(("[^", "\\P")) for item in items):
-            inner = "".join(item.ecma.removeprefix("[").removesuffix("]") for item in items)
+            # Shorthands (\w, \d, \s) are spelled as bracketed classes: their brackets go; a single
+            # character's spelling stays whole (an escaped "]" is "\]", and must keep its "]").
+            inner = "".join(item.ecma[1:-1] if item.ecma.startswith("[") else item.ecma for item in items)
         else:
             # A negated shorthand inside a class: spell the whole class out.
             inner = _ecma_ranges(ranges)
