@@ -288,8 +288,10 @@ class _Parser:
             else:
                 base = _JAVA_SPACE if self.dialect == "java" else _ECMA_SPACE
             ranges = base if ch.islower() else complement(base)
+            # Bracketed both ways: a bare "\\d" outside a class is the class [0-9], never the text
+            # "0-9" (a class around it drops the brackets again).
             spelled = _ecma_ranges(base)
-            return CharSet(ranges, spelled if ch.islower() else "[^" + spelled + "]")
+            return CharSet(ranges, ("[" if ch.islower() else "[^") + spelled + "]")
         simple = {"t": 9, "n": 10, "r": 13, "f": 12, "a": 7, "e": 27, "v": 11, "0": 0}
         if (
             ch in simple
