@@ -204,6 +204,8 @@ class Plan:
     #: string is then checked against the pattern, and made again.
     assertions: bool = False
     pools: dict[int, CharPool] = attrs.field(factory=dict)
+    #: Per sequence node: the lengths its items from ``i`` on can produce together (see ``_gen``).
+    rests: dict[int, list[int]] = attrs.field(factory=dict)
 
     def can(self, n: int) -> bool:
         """Whether the pattern matches some string of length ``n`` (``n`` up to the cap)."""
@@ -262,12 +264,16 @@ class Plan:
             options = [o for o in node.options if self.lengths[id(o)] >> n & 1]
             self._gen(source, adversarial, _choice(source, options), n, out)
         elif isinstance(node, Seq):
-            rest = [1]
-            for item in reversed(node.items):
-                rest.append(_sumset(rest[-1], self.lengths[id(item)], (1 << (self.cap + 1)) - 1))
-            rest.reverse()  # rest[i]: lengths items i.. can produce together
+            rest = self.rests.get(id(node))
+            if rest is None:  # depends on the plan alone: computed once (it costs cap**2 bit operations)
+                rest = [1]
+                for item in reversed(node.items):
+                    rest.append(_sumset(rest[-1], self.lengths[id(item)], (1 << (self.cap + 1)) - 1))
+                rest.reverse()  # rest[i]: lengths items i.. can produce together
+                self.rests[id(node)] = rest
             for i, item in enumerate(node.items):
-                choices = [k for k in _bits(self.lengths[id(item)]) if k <= n and rest[i + 1] >> (n - k) & 1]
+                upto = (1 << (n + 1)) - 1  # only lengths up to what is left can be chosen
+                choices = [k for k in _bits(self.lengths[id(item)] & upto) if rest[i + 1] >> (n - k) & 1]
                 k = _choice(source, choices)
                 self._gen(source, adversarial, item, k, out)
                 n -= k
@@ -286,7 +292,7 @@ class Plan:
             count = _choice(source, counts)
             inner = self.lengths[id(node.node)]
             for i in range(count):
-                choices = [k for k in _bits(inner) if k <= n and fold(count - i - 1) >> (n - k) & 1]
+                choices = [k for k in _bits(inner & (1 << (n + 1)) - 1) if fold(count - i - 1) >> (n - k) & 1]
                 k = _choice(source, choices)
                 self._gen(source, adversarial, node.node, k, out)
                 n -= k
