@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import collections
 import keyword
-
 from typing import Any
 
 import attrs

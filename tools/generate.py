@@ -353,7 +353,9 @@ class Emitter:
             "",
         ]
         if is_error:
-            lines += self.error_class_vars(name, self.m.error_facts(name), modelled=True, message_member="message")
+            lines += self.error_class_vars(
+                name, self.m.error_facts(name), modelled=True, message_member="message"
+            )
         required = set(d.get("required", []))
         members = d.get("members", {})
         if is_error and "message" in members:
