@@ -103,11 +103,12 @@ class AjvRun:
     answers: list[dict[str, Any]]
 
 
-def _ask_ajv(node: str, documents: list[Document]) -> AjvRun:
-    """Every document through one node process: JSON lines in, one verdict line per document out."""
+def _ask_ajv(node: str, documents: list[Document], only: list[str] | None = None) -> AjvRun:
+    """Every document through one node process: JSON lines in, one verdict line per document out.
+    ``only``: compile just these schemas (all of them by default)."""
     lines = "".join(json.dumps({"schema": d.cls.__name__, "instance": d.wire}) + "\n" for d in documents)
     done = subprocess.run(
-        [node, str(JS / "ajv_check.mjs"), str(SCHEMAS)],
+        [node, str(JS / "ajv_check.mjs"), str(SCHEMAS), *([",".join(only)] if only else [])],
         input=lines,
         capture_output=True,
         text=True,
@@ -189,6 +190,6 @@ def test_ajv_applies_the_patterns_as_the_service_does(node: str) -> None:
         {"UserPoolId": "üs-east-1_AbC", "Username": user},
     ]
     docs = [Document(cs.AdminGetUserRequest, repr(c), c) for c in cases]
-    verdicts = [a["valid"] for a in _ask_ajv(node, docs).answers]
+    verdicts = [a["valid"] for a in _ask_ajv(node, docs, only=["AdminGetUserRequest"]).answers]
     assert verdicts == [True, True, False, False, False, False, False]
     assert verdicts == [_library_accepts(d) for d in docs]
