@@ -183,7 +183,9 @@ class Emitter:
         for name in self.closure:
             d = model.shapes[name]
             if d["type"] == "structure" and name not in self.owner:
-                self.owner[name] = "errors" if d.get("exception") else "common"
+                # A shared structure has a module of its own below shapes/common/: the first use of
+                # one operation imports the few it holds, not the whole API's (hundreds of classes).
+                self.owner[name] = "errors" if d.get("exception") else f"common.{xform(name).rstrip('_')}"
 
     # --- shape constants -------------------------------------------------------------------------
 
@@ -492,13 +494,18 @@ class Emitter:
             lines.append("from cognito_spec.errors import Fault, ServiceError")
         constants = sorted({n for n in needs if n not in own and n.isupper()})
         enums = sorted({n for n in needs if n not in own and not n.isupper() and self.is_enum(n)})
-        lines.append(self.import_line("cognito_spec.shapes._constants", constants))
+        if constants:
+            lines.append(self.import_line("cognito_spec.shapes._constants", constants))
         if enums:
             lines.append(self.import_line("cognito_spec.shapes._enums", enums))
         lines.append("from cognito_spec.shapes._version import MODEL_VERSION")
-        common = sorted(n for n in needs if n not in own and self.owner.get(n) == "common")
-        if common and module != "common":
-            lines.append(self.import_line("cognito_spec.shapes.common", common))
+        shared: dict[str, list[str]] = {}
+        for n in sorted(needs):
+            owner = self.owner.get(n, "")
+            if n not in own and owner.startswith("common.") and owner != module:
+                shared.setdefault(owner, []).append(n)
+        for owner in sorted(shared):
+            lines.append(self.import_line(f"cognito_spec.shapes.{owner}", shared[owner]))
         lines.append("")
         lines.append(f"__all__ = {own + self.extra_names(module)!r}")
         return "\n".join(lines) + "\n".join(bodies) + "\n"
@@ -516,7 +523,7 @@ class Emitter:
     def class_modules(self) -> dict[str, str]:
         """Every generated class name and the module that defines it."""
         out: dict[str, str] = {}
-        modules = ["common", "errors"] + [module_name(op["name"]) for op in self.m.ops]
+        modules = self.shared_modules() + ["errors"] + [module_name(op["name"]) for op in self.m.ops]
         for mod in modules:
             names = [n for n in self.closure if self.owner.get(n) == mod]
             if mod == "errors":
@@ -524,6 +531,10 @@ class Emitter:
             for n in names:
                 out[n] = mod
         return out
+
+    def shared_modules(self) -> list[str]:
+        """The modules of the shared structures (``common.<name>``), in closure order."""
+        return list(dict.fromkeys(o for n in self.closure if (o := self.owner.get(n, "")).startswith("common.")))
 
     def init_module(self) -> str:
         """The lazy index: a name is imported from its module the first time it is asked for."""
@@ -716,7 +727,16 @@ def python_outputs(model: Model) -> Iterator[tuple[Path, str]]:
     yield shapes / "_enums.py", em.enums_module()
     yield shapes / "_constants.py", em.constants_module()
     yield shapes / "_rows.py", em.rows_module()
-    yield shapes / "common.py", em.structure_module("common", "Structures shared by several operations.")
+    yield (
+        shapes / "common" / "__init__.py",
+        HEADER.format(
+            what="Structures shared by several operations: one module each, imported when first used.",
+            source=model.model_label,
+        ),
+    )
+    for mod in em.shared_modules():
+        name = mod.removeprefix("common.")
+        yield shapes / "common" / f"{name}.py", em.structure_module(mod, "A structure shared by several operations.")
     yield shapes / "errors.py", em.structure_module("errors", "The service's error shapes, as exceptions.")
     for op in model.ops:
         mod = module_name(op["name"])
@@ -833,7 +853,7 @@ def run(check: bool, operations: list[str] | None = None) -> int:
         emit(path, text)
     readme_path, readme_text = readme_output(model)
     emit(readme_path, readme_text)
-    stale = [p for p in (ROOT / "cognito_spec/shapes").glob("*.py") if p not in expected]
+    stale = [p for p in (ROOT / "cognito_spec/shapes").rglob("*.py") if p not in expected]
     if not (check and drift):
         for path, text in schema_outputs():
             expected.add(path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import DOCUMENT, TOKEN_MODEL_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import Document
+from cognito_spec.shapes.common.document import Document
 
 __all__ = ["CompleteWebAuthnRegistrationRequest", "CompleteWebAuthnRegistrationResponse"]
 

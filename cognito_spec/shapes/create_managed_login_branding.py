@@ -17,7 +17,9 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import AssetType, Document, ManagedLoginBrandingType
+from cognito_spec.shapes.common.asset_type import AssetType
+from cognito_spec.shapes.common.document import Document
+from cognito_spec.shapes.common.managed_login_branding_type import ManagedLoginBrandingType
 
 __all__ = ["CreateManagedLoginBrandingRequest", "CreateManagedLoginBrandingResponse"]
 
