@@ -182,7 +182,7 @@ class Emitter:
                     self.owner[op[key]["shape"]] = module_name(op["name"])
         for name in self.closure:
             d = model.shapes[name]
-            if d["type"] == "structure" and name not in self.owner:
+            if d["type"] == "structure" and not d.get("document") and name not in self.owner:
                 # A shared structure has a module of its own below shapes/common/: the first use of
                 # one operation imports the few it holds, not the whole API's (hundreds of classes).
                 self.owner[name] = "errors" if d.get("exception") else f"common.{xform(name).rstrip('_')}"
@@ -195,6 +195,9 @@ class Emitter:
 
     def shape_expr(self, name: str) -> str:
         d = self.m.shapes[name]
+        if d.get("document"):
+            # A Smithy document (botocore: a member-less structure marked "document"): any JSON value.
+            return f"Shape(name={name!r}, type='document')"
         args = [f"name={name!r}", f"type={d['type']!r}"]
         t = d["type"]
         if t in ("string", "list", "map", "blob"):
@@ -327,7 +330,7 @@ class Emitter:
         if t == "blob":
             return "bytes"
         if t == "structure":
-            return name
+            return "JsonValue" if d.get("document") else name
         if t == "list":
             # Any sequence is accepted (the converter stores a tuple, so instances stay immutable and
             # hashable); type checkers cannot see through attrs converters, so the annotation is the
@@ -406,7 +409,7 @@ class Emitter:
 
     def collect_needs(self, name: str, needs: set[str]) -> None:
         d = self.m.shapes[name]
-        if d["type"] == "structure" or self.is_enum(name):
+        if (d["type"] == "structure" and not d.get("document")) or self.is_enum(name):
             needs.add(name)
         for k in ("member", "key", "value"):
             if k in d:
@@ -489,6 +492,8 @@ class Emitter:
         meta = ["StructInfo", "member", "shape"]
         if "to_tuple" in text:
             meta.append("to_tuple")
+        if "JsonValue" in text:
+            meta.append("JsonValue")
         lines.append(f"from cognito_spec.model import {', '.join(sorted(meta))}")
         if "ServiceError" in text:
             lines.append("from cognito_spec.errors import Fault, ServiceError")
@@ -534,7 +539,9 @@ class Emitter:
 
     def shared_modules(self) -> list[str]:
         """The modules of the shared structures (``common.<name>``), in closure order."""
-        return list(dict.fromkeys(o for n in self.closure if (o := self.owner.get(n, "")).startswith("common.")))
+        return list(
+            dict.fromkeys(o for n in self.closure if (o := self.owner.get(n, "")).startswith("common."))
+        )
 
     def init_module(self) -> str:
         """The lazy index: a name is imported from its module the first time it is asked for."""
@@ -736,7 +743,10 @@ def python_outputs(model: Model) -> Iterator[tuple[Path, str]]:
     )
     for mod in em.shared_modules():
         name = mod.removeprefix("common.")
-        yield shapes / "common" / f"{name}.py", em.structure_module(mod, "A structure shared by several operations.")
+        yield (
+            shapes / "common" / f"{name}.py",
+            em.structure_module(mod, "A structure shared by several operations."),
+        )
     yield shapes / "errors.py", em.structure_module("errors", "The service's error shapes, as exceptions.")
     for op in model.ops:
         mod = module_name(op["name"])

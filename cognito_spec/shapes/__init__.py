@@ -237,7 +237,6 @@ if TYPE_CHECKING:
     from cognito_spec.shapes.common.device_configuration_type import DeviceConfigurationType
     from cognito_spec.shapes.common.device_secret_verifier_config_type import DeviceSecretVerifierConfigType
     from cognito_spec.shapes.common.device_type import DeviceType
-    from cognito_spec.shapes.common.document import Document
     from cognito_spec.shapes.common.domain_description_type import DomainDescriptionType
     from cognito_spec.shapes.common.email_configuration_type import EmailConfigurationType
     from cognito_spec.shapes.common.email_mfa_config_type import EmailMfaConfigType
@@ -1036,7 +1035,6 @@ MODULE_OF: Final[dict[str, str]] = {
     "WebAuthnMfaSettingsType": "common.web_authn_mfa_settings_type",
     "RestorationType": "common.restoration_type",
     "RestorePreviewType": "common.restore_preview_type",
-    "Document": "common.document",
     "DeviceSecretVerifierConfigType": "common.device_secret_verifier_config_type",
     "UserContextDataType": "common.user_context_data_type",
     "CIMDPolicyType": "common.cimd_policy_type",
@@ -1575,7 +1573,6 @@ STRUCTURE_NAMES: Final[tuple[str, ...]] = (
     "WebAuthnMfaSettingsType",
     "RestorationType",
     "RestorePreviewType",
-    "Document",
     "DeviceSecretVerifierConfigType",
     "UserContextDataType",
     "CIMDPolicyType",
@@ -2238,7 +2235,6 @@ __all__ = [
     "DeviceRememberedStatusType",
     "DeviceSecretVerifierConfigType",
     "DeviceType",
-    "Document",
     "DomainDescriptionType",
     "DomainStatusType",
     "DuplicateProviderException",

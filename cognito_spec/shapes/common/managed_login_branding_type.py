@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from cognito_spec.model import StructInfo, member, shape, to_tuple
+from cognito_spec.model import JsonValue, StructInfo, member, shape, to_tuple
 from cognito_spec.shapes._constants import (
     ASSET_LIST_TYPE,
     BOOLEAN_TYPE,
@@ -19,7 +19,6 @@ from cognito_spec.shapes._constants import (
 )
 from cognito_spec.shapes._version import MODEL_VERSION
 from cognito_spec.shapes.common.asset_type import AssetType
-from cognito_spec.shapes.common.document import Document
 
 __all__ = ["ManagedLoginBrandingType"]
 
@@ -40,7 +39,7 @@ class ManagedLoginBrandingType:
     )
     user_pool_id: str | None = member("UserPoolId", USER_POOL_ID_TYPE, default=None)
     use_cognito_provided_values: bool | None = member("UseCognitoProvidedValues", BOOLEAN_TYPE, default=None)
-    settings: Document | None = member("Settings", DOCUMENT, default=None)
+    settings: JsonValue | None = member("Settings", DOCUMENT, default=None)
     assets: Sequence[AssetType] | None = member("Assets", ASSET_LIST_TYPE, default=None, converter=to_tuple)
     creation_date: datetime | None = member("CreationDate", DATE_TYPE, default=None)
     last_modified_date: datetime | None = member("LastModifiedDate", DATE_TYPE, default=None)
