@@ -6,8 +6,10 @@ breaking values are found from the metadata (``_wire_examples``); no constraint 
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
+from functools import cache
 from typing import Any
 
 import pytest
@@ -23,14 +25,34 @@ from _wire_examples import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cognito_spec import OPERATIONS, AdminGetUserResponse, GetUserRequest
+from cognito_spec import (
+    OPERATIONS,
+    AdminGetUserResponse,
+    CreateUserPoolRequest,
+    GetUserRequest,
+    InitiateAuthRequest,
+    SetUICustomizationRequest,
+    patterns,
+)
 from cognito_spec.codec import converter as wire
-from cognito_spec.codec.violations import Violation, json_pointer, member_path
+from cognito_spec.codec.violations import MapEntry, MapKey, Violation, json_pointer, member_path
 from cognito_spec.errors import DecodeError
 from cognito_spec.model import struct_info
 from cognito_spec.validation.validate import validate
 
 CLASSES = shape_classes()
+
+
+@cache
+def _example_text(cls: type, full: bool) -> str:
+    return json.dumps(example(cls, full=full))
+
+
+def fresh_example(cls: type, *, full: bool = True) -> Any:
+    """``example(cls)``, made once per class (the search for valid strings is slow), copied per use."""
+    return json.loads(_example_text(cls, full))
+
+
 IO_CLASSES = sorted(
     {cls for op in OPERATIONS.values() for cls in (op.input, op.output) if cls is not None},
     key=lambda c: c.__name__,
@@ -51,7 +73,7 @@ def _kinds(out: list[Violation]) -> list[tuple[str, str, str]]:
 
 @given(cls=st.sampled_from(CLASSES), full=st.booleans())
 def test_valid_example_has_no_violation_in_either_mode(cls: type, full: bool) -> None:
-    data = example(cls, full=full)
+    data = fresh_example(cls, full=full)
     for mode in ("strict", "tolerant"):
         assert validate(data, cls, mode=mode) == []
         assert validate(_body(data), cls, mode=mode) == []
@@ -60,7 +82,7 @@ def test_valid_example_has_no_violation_in_either_mode(cls: type, full: bool) ->
 
 @given(cls=st.sampled_from(IO_CLASSES))
 def test_bytes_str_and_parsed_input_give_the_same_violations(cls: type) -> None:
-    data = example(cls)
+    data = fresh_example(cls)
     data["NotInTheModel"] = 1
     for path, shape, _sens, _req in positions(cls):
         if shape.type == "string":
@@ -86,7 +108,7 @@ def _required_cases() -> list[Any]:
 def test_missing_or_null_required_member_is_a_required_violation(case: tuple[type, tuple[Any, ...]]) -> None:
     cls, path = case
     for replacement in (DELETE, None):
-        data = example(cls)
+        data = fresh_example(cls)
         set_at(data, path, replacement)
         out = validate(data, cls)
         assert [(v.kind, v.path) for v in out] == [("required", path)]
@@ -107,7 +129,7 @@ def _string_cases() -> list[Any]:
 @given(case=st.sampled_from(_string_cases()))
 def test_each_string_constraint_is_reported_with_its_limit_from_the_metadata(case: Any) -> None:
     cls, path, kind, bad, sensitive = case
-    data = example(cls)
+    data = fresh_example(cls)
     set_at(data, path, bad)
     out = validate(data, cls, reveal=True)
     found = [v for v in out if v.kind == kind]
@@ -151,7 +173,7 @@ def _typed_cases() -> list[Any]:
 @given(case=st.sampled_from(_typed_cases()))
 def test_wrong_json_type_at_every_level_is_a_type_violation(case: tuple[type, tuple[Any, ...], Any]) -> None:
     cls, path, bad = case
-    data = example(cls)
+    data = fresh_example(cls)
     set_at(data, path, bad)
     for mode in ("strict", "tolerant"):
         out = validate(_body(data), cls, mode=mode)
@@ -165,7 +187,7 @@ def test_wrong_json_type_at_every_level_is_a_type_violation(case: tuple[type, tu
 
 @given(cls=st.sampled_from(CLASSES))
 def test_unknown_member_is_an_error_when_strict_and_a_warning_when_tolerant(cls: type) -> None:
-    data = example(cls)
+    data = fresh_example(cls)
     data["SurelyNotAMember"] = {"x": 1}
     assert _kinds(validate(data, cls)) == [("unknown_member", "/SurelyNotAMember", "error")]
     assert _kinds(validate(data, cls, mode="tolerant")) == [
@@ -182,7 +204,7 @@ def test_unknown_enum_value_is_an_error_when_strict_and_a_warning_when_tolerant(
     case: tuple[type, tuple[Any, ...]],
 ) -> None:
     cls, path = case
-    data = example(cls)
+    data = fresh_example(cls)
     set_at(data, path, "ADDED_IN_A_LATER_MODEL")
     assert _kinds(validate(data, cls)) == [("enum", json_pointer(path), "error")]
     assert _kinds(validate(data, cls, mode="tolerant")) == [("enum", json_pointer(path), "warning")]
@@ -221,7 +243,7 @@ def test_bad_mode_and_non_shape_class_are_refused() -> None:
 
 @given(cls=st.sampled_from(IO_CLASSES), data=st.data())
 def test_strict_validate_agrees_with_strict_loads(cls: type, data: st.DataObject) -> None:
-    value = data.draw(st.one_of(shaped_values, st.builds(lambda: example(cls))))
+    value = data.draw(st.one_of(shaped_values, st.builds(lambda: fresh_example(cls))))
     body = _body(value)
     out = validate(body, cls, reveal=True)
     found: list[Violation] = []
@@ -245,20 +267,32 @@ def test_no_tolerant_error_means_tolerant_loads_succeeds(cls: type, value: Any) 
 # Secrets
 
 
+_SECRET = "s3cr3t value with spaces "
+
+
+def _secret_for(shape: Any) -> str | None:
+    """The secret text, long enough to break the shape's maximum; None when it breaks nothing."""
+    if shape.length_max is not None:
+        return _SECRET * (shape.length_max // len(_SECRET) + 1)
+    if shape.enum or (shape.pattern is not None and not patterns.compile(shape.pattern).fullmatch(_SECRET)):
+        return _SECRET
+    return None
+
+
 def _sensitive_cases() -> list[Any]:
     return [
-        (cls, path, shape)
+        (cls, path, secret)
         for cls in CLASSES
         for path, shape, sens, _req in positions(cls)
-        if sens and shape.type == "string"
+        if sens and shape.type == "string" and (secret := _secret_for(shape)) is not None
     ]
 
 
 @given(case=st.sampled_from(_sensitive_cases()))
-def test_sensitive_values_are_concealed_unless_revealed(case: tuple[type, tuple[Any, ...], Any]) -> None:
-    cls, path, _shape = case
-    secret = "s3cr3t value with spaces " * 200  # breaks the length and/or pattern of every string
-    data = example(cls)
+def test_sensitive_values_are_concealed_unless_revealed(case: tuple[type, tuple[Any, ...], str]) -> None:
+    # Members of sensitive structures included (UserContextData's IpAddress).
+    cls, path, secret = case
+    data = fresh_example(cls)
     set_at(data, path, secret)
     hidden = validate(data, cls)
     assert hidden, "the secret should break a constraint"
@@ -268,10 +302,38 @@ def test_sensitive_values_are_concealed_unless_revealed(case: tuple[type, tuple[
         assert "s3cr3t" not in v.message
         assert "s3cr3t" not in v.describe()
         assert "s3cr3t" not in repr(v.value)
+        assert v.whole is None
     shown = validate(data, cls, reveal=True)
     assert [v.value for v in shown] == [secret] * len(shown)
     assert all("s3cr3t" in v.describe(reveal=True) for v in shown)
     assert all("s3cr3t" not in v.describe() for v in shown)
+
+
+def test_members_of_a_sensitive_structure_are_sensitive() -> None:
+    body = {"ClientId": "c", "AuthFlow": "USER_AUTH", "UserContextData": {"IpAddress": "1" * 131073}}
+    (v,) = validate(body, InitiateAuthRequest)
+    assert (v.path, v.kind, v.sensitive, v.value) == (
+        ("UserContextData", "IpAddress"),
+        "length_max",
+        True,
+        "",
+    )
+
+
+def test_map_keys_in_paths_are_marked_and_equal_to_the_keys() -> None:
+    body = {"PoolName": "p", "UserPoolTags": {"": "v", "team": "x" * 257}}
+    key, value = sorted(validate(body, CreateUserPoolRequest), key=lambda v: v.pointer)
+    assert key.path == ("UserPoolTags", "") and type(key.path[-1]) is MapKey
+    assert value.path == ("UserPoolTags", "team") and type(value.path[-1]) is MapEntry
+    assert (key.within, key.whole) == (value.within, body["UserPoolTags"])
+    assert member_path(value.path) == "userPoolTags.team.member"
+
+
+def test_blob_lengths_count_the_decoded_bytes() -> None:
+    for n, kinds in ((131072, []), (131073, ["length_max"]), (0, [])):
+        image = base64.b64encode(b"\1" * n).decode()
+        out = validate({"UserPoolId": "us-east-1_abc", "ImageFile": image}, SetUICustomizationRequest)
+        assert [v.kind for v in out] == kinds, n
 
 
 def test_a_concealed_wrong_type_still_names_the_type() -> None:
@@ -292,7 +354,7 @@ def test_violation_carries_pointer_service_path_kind_limit_severity_and_message(
 
 
 def test_validate_does_not_modify_parsed_input() -> None:
-    data = example(AdminGetUserResponse)
+    data = fresh_example(AdminGetUserResponse)
     data["UserAttributes"][0]["Value"] = "x" * 5000
     before = copy.deepcopy(data)
     validate(data, AdminGetUserResponse)
@@ -303,5 +365,5 @@ def test_only_generated_error_classes_accept_the_type_envelope_member() -> None:
     for cls in CLASSES:
         info = struct_info(cls)
         assert info is not None
-        out = validate({**example(cls), "__type": "X"}, cls)
+        out = validate({**fresh_example(cls), "__type": "X"}, cls)
         assert (out == []) is (info.role == "error"), cls.__name__

@@ -30,7 +30,7 @@ from cognito_spec.codec.reach import holds_secret as _holds_secret
 from cognito_spec.codec.reach import target as _target
 from cognito_spec.codec.timestamps import FLOAT_WINDOW as _TS_WINDOW
 from cognito_spec.codec.timestamps import decode_timestamp, timestamp_ok
-from cognito_spec.codec.violations import ERROR_ENVELOPE_MEMBERS, Violation
+from cognito_spec.codec.violations import ERROR_ENVELOPE_MEMBERS, MapEntry, MapKey, Violation
 from cognito_spec.errors import ArgumentTypeError
 from cognito_spec.model import Shape, members_of, struct_info
 
@@ -67,6 +67,11 @@ class SourceWriter:
         self.lines: list[str] = []
         self.counter = 0
         self.lazy: dict[str, tuple[type, Mode]] = {}
+        # While the items of a collection member are checked: the global naming that member's
+        # shape and the variable holding its value (None when a secret may lie in it), which every
+        # violation below records for the service's message (Violation.within / whole).
+        self.within: tuple[str, str | None] | None = None
+        self.shapes: dict[int, str] = {}
         self.globals: dict[str, Any] = {
             "_V": Violation,
             "_ts_ok": timestamp_ok,
@@ -95,6 +100,9 @@ class SourceWriter:
             "_b64": runtime.b64,
             "_bad_out": runtime.bad_out,
             "_doc": runtime.document,
+            "_MK": MapEntry,
+            "_KK": MapKey,
+            "_evolve": attrs.evolve,
         }
 
     def name(self, prefix: str, value: Any) -> str:
@@ -102,6 +110,13 @@ class SourceWriter:
         n = f"{prefix}{self.counter}"
         self.globals[n] = value
         return n
+
+    def shape_ref(self, shape: Shape) -> str:
+        """The global naming ``shape`` (one per shape object)."""
+        ref = self.shapes.get(id(shape))
+        if ref is None:
+            ref = self.shapes[id(shape)] = self.name("_SH", shape)
+        return ref
 
     def var(self, prefix: str) -> str:
         self.counter += 1
@@ -127,10 +142,24 @@ class SourceWriter:
         # object, a request body sent as an array of requests) may carry the secret under the wrong
         # shape: it is marked, so no message, report or exchange finding quotes it.
         below = ", holds_secret=True" if not sensitive and _holds_secret(shape) else ""
+        context = f", spec={self.shape_ref(shape)}"
+        if self.within is not None:
+            within, whole = self.within
+            context += f", within={within}"
+            if whole is not None and not sensitive:
+                context += f", whole={whole}"
         self.emit(
             indent,
-            f"out.append(_V({path}, {kind!r}, {limit}, {severity}, {value}, {sensitive}, {shape.name!r}{below}))",
+            f"out.append(_V({path}, {kind!r}, {limit}, {severity}, {value}, {sensitive}, {shape.name!r}{below}{context}))",
         )
+
+    def enter_collection(self, var: str, shape: Shape, sens: bool) -> tuple[str, str | None] | None:
+        """Record ``var`` as the collection member whose items are checked next; returns the old state."""
+        saved = self.within
+        if saved is None:
+            secret = sens or _holds_secret(shape)
+            self.within = (self.shape_ref(shape), None if secret else var)
+        return saved
 
     def check_value(
         self, indent: int, var: str, path: str, shape: Shape, sens: bool, depth: int, counted: bool = False
@@ -225,8 +254,21 @@ class SourceWriter:
         if t == "blob":
             self.emit(indent, f"if type({var}) is not _str or not _b64ok({var}):")
             self.violation(indent + 1, path, "type", "'base64 string'", var, shape, sens)
-            if build:
+            sized = bool(shape.length_min) or shape.length_max is not None
+            if sized or build:
                 self.emit(indent, "else:")
+                self.emit(indent + 1, "pass")
+            if sized:
+                # The length of a blob counts the decoded bytes; valid base64 (checked above) has a
+                # length divisible by 4 and at most two '=' at its end.
+                self.emit(indent + 1, f"n = _len({var}) // 4 * 3 - {var}[-2:].count('=')")
+                if shape.length_min:
+                    self.emit(indent + 1, f"if n < {shape.length_min}:")
+                    self.violation(indent + 2, path, "length_min", str(shape.length_min), var, shape, sens)
+                if shape.length_max is not None:
+                    self.emit(indent + 1, f"if n > {shape.length_max}:")
+                    self.violation(indent + 2, path, "length_max", str(shape.length_max), var, shape, sens)
+            if build:
                 self.emit(indent + 1, f"{var} = _blob({var}, '')")
             return var
         if t == "list":
@@ -245,11 +287,13 @@ class SourceWriter:
                 self.emit(indent + 1, f"ns += _len({var})")
             self.emit(indent + 1, f"for {i}, {item} in _enumerate({var}):")
             item_path = _extend(path, i)
+            saved = self.enter_collection(var, shape, sens)
             self.emit(indent + 2, f"if {item} is None:")
             kind = repr(JSON_KIND[shape.member.type])
             self.violation(indent + 3, item_path, "type", kind, item, shape.member, sens)
             self.emit(indent + 2, "else:")
             out = self.check_value(indent + 3, item, item_path, shape.member, sens, depth + 1, strings)
+            self.within = saved
             if build:
                 self.emit(indent + 3, f"{acc}.append({out})")
                 self.emit(indent + 1, f"{var} = _tuple({acc})")
@@ -266,14 +310,18 @@ class SourceWriter:
             if build:
                 self.emit(indent + 1, f"{acc} = {{}}")
             self.emit(indent + 1, f"for {k}, {v} in {var}.items():")
-            item_path = _extend(path, k)
+            # Keys in paths are marked (MapKey for the key itself, MapEntry for the value at it):
+            # equal to the key, but the service's message tells them from member names.
+            key_path, item_path = _extend(path, f"_KK({k})"), _extend(path, f"_MK({k})")
+            saved = self.enter_collection(var, shape, sens)
             # A map key is a key (counted above), not a string value: counted=True.
-            kout = self.check_value(indent + 2, k, item_path, shape.key, sens, depth + 1, True)
+            kout = self.check_value(indent + 2, k, key_path, shape.key, sens, depth + 1, True)
             self.emit(indent + 2, f"if {v} is None:")
             kind = repr(JSON_KIND[shape.value.type])
             self.violation(indent + 3, item_path, "type", kind, v, shape.value, sens)
             self.emit(indent + 2, "else:")
             vout = self.check_value(indent + 3, v, item_path, shape.value, sens, depth + 1)
+            self.within = saved
             if build:
                 self.emit(indent + 3, f"{acc}[{kout}] = {vout}")
                 self.emit(indent + 1, f"{var} = {acc}")
@@ -282,12 +330,20 @@ class SourceWriter:
             cls = _target(shape)
             if depth >= self.MAX_INLINE_DEPTH:
                 fn = self.lazy_call(cls)
+                first = self.var("first")
+                if sens:
+                    self.emit(indent, f"{first} = _len(out)")
                 if build:
                     self.emit(indent, f"{var} = {fn}({var}, {path}, out, strict, cnt)")
                 else:
                     self.emit(indent, f"{fn}({var}, {path}, out, strict, cnt)")
+                if sens:
+                    # Everything inside a sensitive structure is sensitive (UserContextDataType):
+                    # the class's own checker does not know it was reached through one.
+                    self.emit(indent, f"for {first} in range({first}, _len(out)):")
+                    self.emit(indent + 1, f"out[{first}] = _evolve(out[{first}], sensitive=True)")
                 return var
-            return self.check_structure(indent, var, path, cls, depth)
+            return self.check_structure(indent, var, path, cls, depth, sens)
         raise AssertionError(t)  # pragma: no cover - the generator rejects other types
 
     def check_length(self, indent: int, var: str, path: str, shape: Shape, sens: bool) -> None:
@@ -311,7 +367,17 @@ class SourceWriter:
                 self.emit(indent, f"elif type({var}) is not _str and {var} {op} {bound!r}:")
                 self.violation(indent + 1, path, kind, repr(bound), var, shape, sens)
 
-    def check_structure(self, indent: int, var: str, path: str, cls: type, depth: int) -> str:
+    def check_structure(
+        self, indent: int, var: str, path: str, cls: type, depth: int, sens: bool = False
+    ) -> str:
+        """Emit the checks of a structure; ``sens``: it is reached through a sensitive member or shape,
+        so every member below is sensitive too (UserContextDataType's IpAddress)."""
+        saved, self.within = self.within, None
+        obj = self._check_structure(indent, var, path, cls, depth, sens)
+        self.within = saved
+        return obj
+
+    def _check_structure(self, indent: int, var: str, path: str, cls: type, depth: int, sens: bool) -> str:
         info = struct_info(cls)
         assert info is not None
         build = self.mode == "strict"
@@ -360,8 +426,9 @@ class SourceWriter:
             self.emit(indent, f"{obj} = {self.new_expr(cls)}")
         for name, m, v in got:
             mpath = _extend(path, repr(m.wire))
+            msens = m.sensitive or sens
             self.emit(indent, f"if {v} is not None:")
-            out = self.check_value(indent + 1, v, mpath, m.shape, m.sensitive, depth + 1, all_strings)
+            out = self.check_value(indent + 1, v, mpath, m.shape, msens, depth + 1, all_strings)
             if build and out != v:
                 self.emit(indent + 1, f"{v} = {out}")
             if m.required or all_strings:
@@ -370,7 +437,7 @@ class SourceWriter:
                     self.emit(indent + 1, f"if {m.wire!r} in {var}:")
                     self.emit(indent + 2, "ns -= 1")
                 if m.required:
-                    self.violation(indent + 1, mpath, "required", "None", "None", m.shape, m.sensitive)
+                    self.violation(indent + 1, mpath, "required", "None", "None", m.shape, msens)
             if build:
                 setter = self.name("_S", cls.__dict__[name].__set__)
                 self.emit(indent, f"{setter}({obj}, {v})")
