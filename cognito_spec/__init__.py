@@ -77,8 +77,10 @@ if TYPE_CHECKING:
     from cognito_spec.validation.answers import invalid_parameter, service_error
     from cognito_spec.validation.messages import (
         ValidationItem,
+        is_validation_message,
         message_items,
         parse_validation_message,
+        same_message,
         validation_message,
     )
     from cognito_spec.validation.redact import REDACTED, redact
@@ -141,6 +143,8 @@ _HOMES: Final[dict[str, str]] = {
     "parse_error": "cognito_spec.protocol.envelope",
     "parse_request": "cognito_spec.protocol.server",
     "parse_validation_message": "cognito_spec.validation.messages",
+    "is_validation_message": "cognito_spec.validation.messages",
+    "same_message": "cognito_spec.validation.messages",
     "read_capture": "cognito_spec.traffic.source",
     "redact": "cognito_spec.validation.redact",
     "redact_exchange": "cognito_spec.traffic.redact",
@@ -221,6 +225,7 @@ __all__ = [
     "examine",
     "from_wire",
     "invalid_parameter",
+    "is_validation_message",
     "json_schema",
     "loads",
     "make_converter",
@@ -235,6 +240,7 @@ __all__ = [
     "redact_exchange",
     "render_error",
     "render_response",
+    "same_message",
     "service_error",
     "structure",
     "to_wire",
