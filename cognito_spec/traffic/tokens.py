@@ -195,7 +195,7 @@ def token_findings(
 
 
 def issues_tokens(output: type | None) -> bool:
-    """Whether an operation's output carries an ``AuthenticationResult`` (none in the pinned model)."""
+    """Whether an operation's output carries an ``AuthenticationResult`` (the sign-in operations)."""
     from cognito_spec.model import members_of
 
     return output is not None and any(m.wire == AUTH_RESULT_MEMBER for _, m in members_of(output))
