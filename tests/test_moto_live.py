@@ -33,6 +33,19 @@ NO_MESSAGE_HEADER = "warning", "error_message_header", "envelope"
 # Token" (wire-truth.md section 5).  GetUserAuthFactors repeats moto's GetUser answer, so it too.
 TOKEN_MESSAGE = "warning", "token_message", "response"
 EXPECTED = {
+    # The set-up calls, checked like the rest now that the model has every operation.
+    (0, "CreateUserPool", *MOTO_IDS),
+    # DescribeUserPool/CreateUserPool list the standard attribute phone_number_verified (21
+    # characters) in SchemaAttributes, above CustomAttributeNameType's max 20: so does the service
+    # (the model's constraint is for custom attribute names).  A false finding, to be lifted by the
+    # overlay's table of responses that break the model's own constraints; delete this line then.
+    (0, "CreateUserPool", "error", "length_max", "response"),
+    (1, "CreateUserPoolClient", *MOTO_IDS),
+    (2, "AdminCreateUser", *MOTO_IDS),
+    (3, "AdminSetUserPassword", *MOTO_IDS),
+    (4, "AdminInitiateAuth", *MOTO_IDS),
+    # moto's refresh token is a UUID; the service's is an encrypted JWT (five segments, RSA-OAEP)
+    (4, "AdminInitiateAuth", "error", "issued_token", "response"),
     (5, "AdminGetUser", *MOTO_IDS),
     # unknown user: UserNotFoundException, right status and code
     (6, "AdminGetUser", *MOTO_IDS),
@@ -81,18 +94,22 @@ CLIENT = {
 }
 EXPECTED_SUMMARY = {
     "entries": 17,
-    "exchanges": 10,
-    "operations": {"AdminGetUser": 4, "GetUser": 3, "GetUserAuthFactors": 3},
-    "valid": 8,
-    "invalid": 2,
-    "skipped": {"not_cognito": 1, "preflight": 1, "uncovered_operation": 5},
-    "uncovered_operations": {
+    "exchanges": 15,
+    "operations": {
         "AdminCreateUser": 1,
+        "AdminGetUser": 4,
         "AdminInitiateAuth": 1,
         "AdminSetUserPassword": 1,
         "CreateUserPool": 1,
         "CreateUserPoolClient": 1,
+        "GetUser": 3,
+        "GetUserAuthFactors": 3,
     },
+    "valid": 11,
+    "invalid": 4,
+    # the preflight, and boto3's STS GetCallerIdentity on moto's port (form-encoded, signed for sts:
+    # another service on the same endpoint, rightly not checked)
+    "skipped": {"not_cognito": 1, "preflight": 1},
 }
 
 
