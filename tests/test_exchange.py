@@ -931,3 +931,35 @@ def test_redaction_masks_credentials_and_unknown_operations_wholesale() -> None:
     assert redact_exchange(cookie).request_headers == (("Cookie", REDACTED),)  # credentials go everywhere
     error = failure(GET_USER, "NotAuthorizedException")
     assert redact_exchange(error).response_body == error.response_body
+
+
+_ONE_OPERATION = """
+import json
+from cognito_spec.codec import compile as compiled
+from cognito_spec.fixtures import Generator, RandomSource
+from cognito_spec.operations import OPERATIONS
+from cognito_spec.traffic import fast
+from cognito_spec.traffic.check import examine
+
+op = OPERATIONS["GetUser"]
+ex = Generator(RandomSource("one")).exchange(op, outcome="response")
+compiled._CACHE.clear()
+assert examine(ex).findings == ()
+checked = sorted({cls.__name__ for cls, mode in compiled._CACHE if mode == "check"})
+print(json.dumps([sorted(fast._QUICK), checked]))
+"""
+
+
+def test_a_capture_of_one_operation_compiles_only_that_operations_checkers() -> None:
+    """The first exchange of a run pays for its own operation, not for the 153 of the model."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _ONE_OPERATION], capture_output=True, text=True, check=True, timeout=120
+    )
+    targets, checked = json.loads(proc.stdout)
+    assert targets == [GET_USER.target]
+    assert GET_USER.output is not None
+    wanted = {GET_USER.input.__name__, GET_USER.output.__name__} | {cls.__name__ for cls in GET_USER.errors}
+    assert set(checked) == wanted
