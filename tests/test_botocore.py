@@ -72,7 +72,11 @@ def assert_same(ours: Any, theirs: Any, where: str = "") -> None:
 def test_botocore_parses_our_responses_to_the_same_values(pick: tuple[str, ...], data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(pick), label="operation")
     op = cs.OPERATIONS[name]
-    assert op.output is not None
+    if op.output is None:
+        # No output shape: the answer is `{}`, and botocore reads nothing from it.
+        assert MODEL.operation_model(name).output_shape is None
+        assert cs.render_response(None, operation=op).body == b"{}"
+        return
     obj = data.draw(strategies.from_class(op.output, adversarial=True))
     parsed = PARSER.parse(
         {"body": cs.dumps(obj), "headers": {}, "status_code": 200}, MODEL.operation_model(name).output_shape

@@ -223,7 +223,7 @@ def test_enums_are_open() -> None:
 def test_unknown_enum_values_fail_strict_decoding() -> None:
     with pytest.raises(cs.DecodeError) as info:
         cs.loads(
-            b'{"ConfiguredUserAuthFactors":["SOFTWARE_TOKEN"],"Username":"a"}',
+            b'{"ConfiguredUserAuthFactors":["PASSKEY_OF_2030"],"Username":"a"}',
             cs.GetUserAuthFactorsResponse,
             strict=True,
         )

@@ -76,9 +76,14 @@ def test_render_error_sends_the_class_status_code_and_message(cls: type[ServiceE
 
 @given(cls=st.sampled_from(ERRORS))
 def test_status_codes_are_the_overlay_facts(cls: type[ServiceError]) -> None:
+    # An observed status where the overlay records one, else the awsJson1_1 rule: 400 for a client
+    # error, 500 for a server fault.
     table = OVERLAY["errors"] | OVERLAY["extra_errors"]
-    assert cls.http_status == table[cls.code]["http_status"]
-    assert render_error(_make(cls, None))[0] == table[cls.code]["http_status"]
+    rule = OVERLAY["status_rule"]["server" if cls.fault == "server" else "client"]
+    expected = table[cls.code]["http_status"] if cls.code in table else rule
+    assert cls.http_status == expected
+    assert render_error(_make(cls, None))[0] == expected
+    assert cls.status_source.startswith("rule") == (cls.code not in table)
 
 
 def test_client_errors_are_400_even_where_the_model_claims_otherwise() -> None:
@@ -92,6 +97,10 @@ def test_client_errors_are_400_even_where_the_model_claims_otherwise() -> None:
         assert cls is not None
         assert cls.model_http_status != 400
         assert render_error(_make(cls, "m"))[0] == 400
+    # Errors whose Smithy status is not 400 and that nobody has captured follow the rule too [I].
+    for code, smithy in (("AccessDeniedException", 403), ("UnauthorizedException", 401)):
+        cls = error_class(code)
+        assert cls is not None and cls.model_http_status == smithy and cls.http_status == 400
     assert render_error(_make(error_class("ForbiddenException"), "waf"))[0] == 403  # type: ignore[arg-type]
     assert render_error(_make(error_class("InternalErrorException"), "boom"))[0] == 500  # type: ignore[arg-type]
 

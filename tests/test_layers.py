@@ -88,8 +88,11 @@ def test_no_module_imports_itself_in_a_circle() -> None:
 
 
 def test_no_module_outgrows_one_job() -> None:
-    """About 600 lines at most, generated tables aside (the kinds table of check.py is documentation)."""
-    generated = {"cognito_spec.patterns._unicode_tables"}
+    """About 600 lines at most, generated files aside (tables and classes of the model: their size is
+    the model's; the kinds table of check.py is documentation)."""
+    generated = {"cognito_spec.patterns._unicode_tables"} | {
+        _name(p) for p in (PACKAGE / "shapes").glob("*.py")
+    }
     long = {
         _name(p): n
         for p in PACKAGE.rglob("*.py")

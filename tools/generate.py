@@ -546,6 +546,7 @@ class Emitter:
             self.import_line("cognito_spec.shapes._version", versions),
             "",
             "if TYPE_CHECKING:",
+            "    from typing import TypeAlias",
         ]
         by_module: dict[str, list[str]] = {}
         for name, mod in where.items():
@@ -557,6 +558,17 @@ class Emitter:
                     "\n", "\n    "
                 )
             )
+        inputs = sorted(op["input"]["shape"] for op in self.m.ops)
+        outputs = sorted(op["output"]["shape"] for op in self.m.ops if "output" in op)
+        lines += [
+            "",
+            "    # For type checkers: every request class and every response class of the model (at run",
+            "    # time cognito_spec.protocol.server builds both from the registry).",
+            "    #: The input object of any operation.",
+            "    Request: TypeAlias = " + " | ".join(inputs),
+            "    #: The output object of any operation that has one.",
+            "    Response: TypeAlias = " + " | ".join(outputs),
+        ]
         lines += [
             "",
             "#: The module (below this package) of every generated class and enum, by name.",

@@ -288,8 +288,10 @@ class _Parser:
             else:
                 base = _JAVA_SPACE if self.dialect == "java" else _ECMA_SPACE
             ranges = base if ch.islower() else complement(base)
+            # Bracketed both ways: a bare "\\d" outside a class is the class [0-9], never the text
+            # "0-9" (a class around it drops the brackets again).
             spelled = _ecma_ranges(base)
-            return CharSet(ranges, spelled if ch.islower() else "[^" + spelled + "]")
+            return CharSet(ranges, ("[" if ch.islower() else "[^") + spelled + "]")
         simple = {"t": 9, "n": 10, "r": 13, "f": 12, "a": 7, "e": 27, "v": 11, "0": 0}
         if (
             ch in simple
@@ -376,7 +378,9 @@ class _Parser:
             items.append(atom)
         ranges = merge(r for item in items for r in item.ranges)
         if all(not item.ecma.startswith(("[^", "\\P")) for item in items):
-            inner = "".join(item.ecma.removeprefix("[").removesuffix("]") for item in items)
+            # Shorthands (\w, \d, \s) are spelled as bracketed classes: their brackets go; a single
+            # character's spelling stays whole (an escaped "]" is "\]", and must keep its "]").
+            inner = "".join(item.ecma[1:-1] if item.ecma.startswith("[") else item.ecma for item in items)
         else:
             # A negated shorthand inside a class: spell the whole class out.
             inner = _ecma_ranges(ranges)

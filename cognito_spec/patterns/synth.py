@@ -180,10 +180,32 @@ def _bits(mask: int) -> Iterator[int]:
         mask ^= low
 
 
+def _runs(mask: int) -> Iterator[tuple[int, int]]:
+    """The runs of consecutive set bits of ``mask``, as ``(lowest bit, length)``."""
+    while mask:
+        lo = (mask & -mask).bit_length() - 1
+        run = mask >> lo
+        n = (~run & (run + 1)).bit_length() - 1  # trailing ones of run
+        yield lo, n
+        mask &= ~(((1 << n) - 1) << lo)
+
+
 def _sumset(a: int, b: int, limit: int) -> int:
+    """Lengths ``i + j`` for ``i`` in ``a`` and ``j`` in ``b`` (bit masks), up to ``limit``.
+
+    By runs of ``b``: a run of ``w`` consecutive lengths spreads ``a`` with O(log w) shifts (the
+    message-template shapes allow 20,000 characters, so one shift per length was the generator's
+    main cost).
+    """
     out = 0
-    for i in _bits(b):
-        out |= a << i
+    for lo, width in _runs(b):
+        spread, span = a, 1
+        while span < width:
+            step = min(span, width - span)
+            spread |= spread << step
+            spread &= limit
+            span += step
+        out |= spread << lo
     return out & limit
 
 
@@ -204,6 +226,8 @@ class Plan:
     #: string is then checked against the pattern, and made again.
     assertions: bool = False
     pools: dict[int, CharPool] = attrs.field(factory=dict)
+    #: Per sequence node: the lengths its items ``i..`` produce together (made on first use).
+    rests: dict[int, list[int]] = attrs.field(factory=dict)
 
     def can(self, n: int) -> bool:
         """Whether the pattern matches some string of length ``n`` (``n`` up to the cap)."""
@@ -262,12 +286,16 @@ class Plan:
             options = [o for o in node.options if self.lengths[id(o)] >> n & 1]
             self._gen(source, adversarial, _choice(source, options), n, out)
         elif isinstance(node, Seq):
-            rest = [1]
-            for item in reversed(node.items):
-                rest.append(_sumset(rest[-1], self.lengths[id(item)], (1 << (self.cap + 1)) - 1))
-            rest.reverse()  # rest[i]: lengths items i.. can produce together
+            rest = self.rests.get(id(node))
+            if rest is None:
+                rest = [1]
+                for item in reversed(node.items):
+                    rest.append(_sumset(rest[-1], self.lengths[id(item)], (1 << (self.cap + 1)) - 1))
+                rest.reverse()  # rest[i]: lengths items i.. can produce together
+                self.rests[id(node)] = rest
             for i, item in enumerate(node.items):
-                choices = [k for k in _bits(self.lengths[id(item)]) if k <= n and rest[i + 1] >> (n - k) & 1]
+                fits = self.lengths[id(item)] & ((2 << n) - 1)  # only lengths up to n can fit
+                choices = [k for k in _bits(fits) if rest[i + 1] >> (n - k) & 1]
                 k = _choice(source, choices)
                 self._gen(source, adversarial, item, k, out)
                 n -= k
@@ -282,11 +310,14 @@ class Plan:
             top = len(folds) - 1 if not fixed else max(node.min, len(folds))
             if node.max is not None:
                 top = min(top, node.max)
+            inner = self.lengths[id(node.node)]
+            if not inner & 1:  # every repetition takes a character: at most n of them
+                top = min(top, n)
             counts = [k for k in range(node.min, top + 1) if fold(k) >> n & 1]
             count = _choice(source, counts)
-            inner = self.lengths[id(node.node)]
             for i in range(count):
-                choices = [k for k in _bits(inner) if k <= n and fold(count - i - 1) >> (n - k) & 1]
+                fits = inner & ((2 << n) - 1)
+                choices = [k for k in _bits(fits) if fold(count - i - 1) >> (n - k) & 1]
                 k = _choice(source, choices)
                 self._gen(source, adversarial, node.node, k, out)
                 n -= k

@@ -28,6 +28,7 @@ from cognito_spec.codec.converter import to_wire
 from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, EncodeError, ServiceError
 from cognito_spec.model import struct_info
+from cognito_spec.operations import operation as operation_named
 from cognito_spec.operations import operation_for_target
 from cognito_spec.protocol.auth import check_signature
 from cognito_spec.protocol.headers import HeaderList, HeadersLike, header_map
@@ -35,25 +36,12 @@ from cognito_spec.shapes import UnknownOperationException
 
 if TYPE_CHECKING:
     from cognito_spec.operations import Operation
-    from cognito_spec.shapes import (
-        AdminGetUserRequest,
-        AdminGetUserResponse,
-        GetUserAuthFactorsRequest,
-        GetUserAuthFactorsResponse,
-        GetUserRequest,
-        GetUserResponse,
-    )
 
-    # For type checkers: every request class and every response class of the model.  At run time
-    # both names are built from the registry on first use (module __getattr__ below), so they never
-    # go stale there; this static spelling is checked against the registry by a test that runs mypy
-    # (tests/test_emulator_example.py: every class assignable to its union, a match over the
-    # registry's classes exhaustive).  It belongs in the generated index
-    # (cognito_spec.shapes), next to the classes, once the generator writes it.
-    #: The input object of any operation (what :func:`parse_request` returns).
-    Request: TypeAlias = AdminGetUserRequest | GetUserAuthFactorsRequest | GetUserRequest
-    #: The output object of any operation (what :func:`render_response` takes).
-    Response: TypeAlias = AdminGetUserResponse | GetUserAuthFactorsResponse | GetUserResponse
+    # For type checkers: the union of every request class and of every response class, generated
+    # with the classes (cognito_spec.shapes).  At run time both names are built from the registry on
+    # first use (module __getattr__ below), so they never go stale; tests/test_emulator_example.py
+    # runs mypy to check that every class is assignable to its union.
+    from cognito_spec.shapes import Request, Response
 
 __all__ = [
     "CONTENT_TYPE",
@@ -254,10 +242,21 @@ def _unknown_operation() -> ServiceError:
     return UnknownOperationException()
 
 
-def render_response(obj: Response, *, request_id: str | None = None, check: bool = True) -> Rendered:
+def render_response(
+    obj: Response | None,
+    *,
+    request_id: str | None = None,
+    check: bool = True,
+    operation: Operation | str | None = None,
+) -> Rendered:
     """The HTTP response of a successful call: a :class:`Rendered` ``(200, headers, body)``.
 
-    ``obj`` is an output object of the model (``GetUserResponse(...)``).  With ``check`` (the default)
+    ``obj`` is an output object of the model (``GetUserResponse(...)``), or None for the 13
+    operations whose model has no output (DeleteUserPool, AdminDeleteUser, ...), answered with the
+    body ``{}`` ([I] awsJson1_1 sends an empty JSON object for an operation without output, as
+    botocore and the JS SDK expect; no capture of one was found).  Given ``operation`` (an
+    :class:`Operation` or its name), the answer is checked to be that operation's: an output object
+    of its class, or None exactly when it has no output.  With ``check`` (the default)
     the object is first checked against every constraint of its shape, and :class:`EncodeError` is
     raised when the service could never have sent it (a required member missing, a value too long):
     an emulator that answers what the service cannot answer teaches its users the wrong thing.
@@ -272,6 +271,15 @@ def render_response(obj: Response, *, request_id: str | None = None, check: bool
     * ``Content-Length``: the body is complete, so its length is known; WSGI and HTTP/1.1 servers
       then need no chunked encoding.
     """
+    if operation is not None:
+        op = operation_named(operation) if isinstance(operation, str) else operation
+        if (obj is None) != (op.output is None) or (obj is not None and type(obj) is not op.output):
+            wanted = "None (it has no output)" if op.output is None else op.output.__name__
+            raise ArgumentTypeError(
+                f"render_response(): {op.name} answers with {wanted}, not {type(obj).__name__}"
+            )
+    if obj is None:
+        return _rendered(b"{}", request_id)
     info = struct_info(type(obj))
     if info is None or info.role != "output":
         raise ArgumentTypeError(
@@ -288,7 +296,10 @@ def render_response(obj: Response, *, request_id: str | None = None, check: bool
         if out:
             problems = "; ".join(f"{v.pointer or '/'}: {v.describe()}" for v in out)
             raise EncodeError(f"{type(obj).__name__} breaks its model: {problems}")
-    body = encode_body(wire)
+    return _rendered(encode_body(wire), request_id)
+
+
+def _rendered(body: bytes, request_id: str | None) -> Rendered:
     headers = [
         ("Content-Type", CONTENT_TYPE),
         ("x-amzn-RequestId", request_id or str(uuid.uuid4())),
