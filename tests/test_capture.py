@@ -16,7 +16,8 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from conftest import DEEP
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cognito_spec as cs
@@ -98,6 +99,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 @given(exchanges=st.lists(cst.exchanges(), max_size=4), fmt=st.sampled_from(["har", "jsonl"]))
+@settings(max_examples=5000 if DEEP else 40)  # whole exchanges of any operation: the file's budget
 def test_what_the_writers_write_the_readers_read_back(
     exchanges: list[Exchange], fmt: str, tmp_path_factory: Any
 ) -> None:

@@ -19,7 +19,8 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from conftest import DEEP
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cognito_spec.cli import main
@@ -156,6 +157,7 @@ def _merge_tree(data: st.DataObject, items: list[Summary]) -> Summary:
 
 
 @given(data=st.data())
+@settings(max_examples=5000 if DEEP else 40)  # each example validates two captures again
 def test_any_partitions_merged_in_any_tree_and_order_give_the_summary_and_findings_of_the_cli(
     oracle: _Oracle, data: st.DataObject
 ) -> None:

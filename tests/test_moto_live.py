@@ -8,6 +8,7 @@ give the same table, so the README's first command shows what this test pins.
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -113,15 +114,21 @@ EXPECTED_SUMMARY = {
 }
 
 
-def sides(path: Path) -> tuple[set[str], dict[tuple[int, str], bool]]:
-    """The sides of the server's findings, and ``expected`` of the client's, from the JSON report."""
-    proc = subprocess.run(
+@functools.cache
+def _report(path: Path) -> subprocess.CompletedProcess[str]:
+    """``cognito-spec validate --format json PATH``, run once per path."""
+    return subprocess.run(
         [sys.executable, "-m", "cognito_spec", "validate", "--format", "json", str(path)],
         capture_output=True,
         text=True,
         check=False,
         cwd=ROOT,
     )
+
+
+def sides(path: Path) -> tuple[set[str], dict[tuple[int, str], bool]]:
+    """The sides of the server's findings, and ``expected`` of the client's, from the JSON report."""
+    proc = _report(path)
     *findings, _ = (json.loads(line) for line in proc.stdout.splitlines())
     server = {f["side"] for f in findings if (f["index"], f["kind"]) not in CLIENT}
     client = {(f["index"], f["kind"]): f["expected"] for f in findings if f["side"] == "client"}
@@ -129,13 +136,7 @@ def sides(path: Path) -> tuple[set[str], dict[tuple[int, str], bool]]:
 
 
 def validate(path: Path) -> tuple[int, set[tuple[Any, ...]], dict[str, Any]]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "cognito_spec", "validate", "--format", "json", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
+    proc = _report(path)
     assert proc.stderr == ""
     *findings, summary = (json.loads(line) for line in proc.stdout.splitlines())
     table = {(f["index"], f["operation"], f["severity"], f["kind"], f["location"]) for f in findings}

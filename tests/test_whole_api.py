@@ -18,7 +18,9 @@ from cognito_spec import STRUCTURES, schema
 from cognito_spec.codec.compile import function_for
 from cognito_spec.fixtures import Generator, Options, RandomSource
 
-MODEL = botocore.session.get_session().get_component("data_loader").load_service_model("cognito-idp", "service-2")
+MODEL = (
+    botocore.session.get_session().get_component("data_loader").load_service_model("cognito-idp", "service-2")
+)
 
 
 def test_every_operation_of_the_pinned_model_is_in_the_registry() -> None:
@@ -41,7 +43,9 @@ def test_every_class_compiles_and_round_trips() -> None:
         schema.check_schema(cs.json_schema(cls))
         oracle = schema.validator_for(cls)
         for adversarial in (False, True):
-            gen = Generator(RandomSource(f"{name}-{adversarial}"), Options(adversarial=adversarial, unknown_enums=False))
+            gen = Generator(
+                RandomSource(f"{name}-{adversarial}"), Options(adversarial=adversarial, unknown_enums=False)
+            )
             obj = gen.instance(cls)
             body = cs.dumps(obj)
             assert cs.loads(body, cls, strict=True) == obj, name
