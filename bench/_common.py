@@ -166,3 +166,82 @@ def header(title: str) -> str:
         f"orjson {orjson_version() or 'not installed'}; {load_average()}\n"
         "medians over interleaved rounds; ratios are per-round against the baseline named\n"
     )
+
+
+def initiate_auth_response() -> bytes:
+    """An InitiateAuth response of a password sign-in: three tokens of about 1.2 KB each."""
+    return json.dumps(
+        {
+            "AuthenticationResult": {
+                "AccessToken": access_token(),
+                "ExpiresIn": 3600,
+                "IdToken": access_token(),
+                "RefreshToken": access_token(),
+                "TokenType": "Bearer",
+            },
+            "ChallengeParameters": {},
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def create_user_pool_request() -> bytes:
+    """A CreateUserPool request as a console or CDK sends it: nested structures, enums, lists."""
+    schema = [
+        {
+            "Name": "email",
+            "AttributeDataType": "String",
+            "Mutable": True,
+            "Required": True,
+            "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"},
+        },
+        {
+            "Name": "department",
+            "AttributeDataType": "String",
+            "DeveloperOnlyAttribute": False,
+            "Mutable": True,
+            "Required": False,
+            "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"},
+        },
+        {
+            "Name": "level",
+            "AttributeDataType": "Number",
+            "Mutable": True,
+            "Required": False,
+            "NumberAttributeConstraints": {"MinValue": "0", "MaxValue": "10"},
+        },
+    ]
+    body = {
+        "PoolName": "acme-customers",
+        "Policies": {
+            "PasswordPolicy": {
+                "MinimumLength": 12,
+                "RequireUppercase": True,
+                "RequireLowercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": False,
+                "PasswordHistorySize": 5,
+                "TemporaryPasswordValidityDays": 7,
+            },
+            "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]},
+        },
+        "DeletionProtection": "ACTIVE",
+        "LambdaConfig": {"PreSignUp": "arn:aws:lambda:us-east-1:123456789012:function:PreSignUp"},
+        "AutoVerifiedAttributes": ["email"],
+        "UsernameAttributes": ["email"],
+        "VerificationMessageTemplate": {
+            "DefaultEmailOption": "CONFIRM_WITH_CODE",
+            "EmailMessage": "Your code is {####}.",
+            "EmailSubject": "Your verification code",
+        },
+        "MfaConfiguration": "OPTIONAL",
+        "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]},
+        "EmailConfiguration": {"EmailSendingAccount": "COGNITO_DEFAULT"},
+        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": False},
+        "UserPoolTags": {"team": "identity", "env": "prod"},
+        "Schema": schema,
+        "UsernameConfiguration": {"CaseSensitive": False},
+        "AccountRecoverySetting": {"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]},
+        "UserPoolTier": "ESSENTIALS",
+    }
+    return json.dumps(body, separators=(",", ":")).encode()

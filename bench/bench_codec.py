@@ -67,6 +67,13 @@ def run(rounds: int) -> int:
             cs.GetUserAuthFactorsResponse,
             "GetUserAuthFactors",
         ),
+        (
+            "InitiateAuth response (three 1.2 KB tokens)",
+            _common.initiate_auth_response(),
+            cs.InitiateAuthResponse,
+            "InitiateAuth",
+        ),
+        ("CreateUserPool request", _common.create_user_pool_request(), cs.CreateUserPoolRequest, None),
     ]
     failures: list[str] = []
     met: list[str] = []

@@ -18,6 +18,7 @@ from cognito_spec.errors import ArgumentTypeError
 
 __all__ = [
     "META_KEY",
+    "JsonValue",
     "Member",
     "Shape",
     "StructInfo",
@@ -30,8 +31,23 @@ __all__ = [
 META_KEY = "cognito_spec"
 
 ShapeType = Literal[
-    "string", "boolean", "integer", "long", "float", "double", "timestamp", "blob", "structure", "list", "map"
+    "string",
+    "boolean",
+    "integer",
+    "long",
+    "float",
+    "double",
+    "timestamp",
+    "blob",
+    "structure",
+    "list",
+    "map",
+    "document",
 ]
+
+#: The value of a ``document`` member (a Smithy document: any JSON value, e.g. a WebAuthn credential
+#: or managed login branding settings), as the JSON parser returns it.
+JsonValue = Any
 Role = Literal["input", "output", "error", "structure"]
 
 T = TypeVar("T")

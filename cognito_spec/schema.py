@@ -110,6 +110,9 @@ def _shape_schema(shape: Shape, defs: dict[str, Any]) -> dict[str, Any]:
         _annotate(out, "x-timestamp-format", "epoch-seconds")
     elif t == "blob":
         out = {"type": "string", "contentEncoding": "base64"}
+    elif t == "document":
+        out = {}  # any JSON value
+        _annotate(out, "x-smithy-document", True)
     elif t == "list":
         assert shape.member is not None
         out = {"type": "array", "items": _shape_schema(shape.member, defs)}

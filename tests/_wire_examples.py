@@ -16,8 +16,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from cognito_spec import STRUCTURES, patterns
-from cognito_spec.patterns import synth
 from cognito_spec.model import Shape, members_of, struct_info
+from cognito_spec.patterns import synth
 
 # Candidate strings for members with a pattern; the first one that fits pattern and length wins.
 _CANDIDATES = (

@@ -7,27 +7,40 @@ back, and by plain JSON parsing; parametrised over the registry.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import each
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cognito_spec import MODEL_VERSION, OPERATIONS, STRUCTURES, DecodeError, Operation, loads
+from cognito_spec import MODEL_VERSION, OPERATIONS, STRUCTURES, DecodeError, loads
 from cognito_spec.cli import main
 from cognito_spec.traffic.record import header
 
-OPS = [pytest.param(op, id=name) for name, op in OPERATIONS.items()]
 SCHEMAS = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "schemas").glob("*.json"))
+#: Each example runs the command for one operation: a tenth of the profile's examples.
+SOME = settings(max_examples=max(10, settings().max_examples // 10))
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+def run(capsys: pytest.CaptureFixture[str] | None, *argv: str) -> tuple[int, str, str]:
+    """The command in process; without ``capsys`` (inside hypothesis) output is captured here."""
+    if capsys is not None:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+    out_buf, err_buf = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out_buf), contextlib.redirect_stderr(err_buf):
+        code = main(list(argv))
+    return code, out_buf.getvalue(), err_buf.getvalue()
 
 
 def records(text: str, fmt: str) -> list[dict[str, Any]]:
@@ -41,32 +54,40 @@ def records(text: str, fmt: str) -> list[dict[str, Any]]:
 # fixtures
 
 
-@pytest.mark.parametrize("fmt", ["json", "jsonl"])
-@pytest.mark.parametrize("op", OPS)
-def test_message_fixtures_are_strictly_valid(
-    capsys: pytest.CaptureFixture[str], op: Operation, fmt: str
-) -> None:
+@each(sorted(OPERATIONS))
+@SOME
+@given(data=st.data(), fmt=st.sampled_from(["json", "jsonl"]))
+def test_message_fixtures_are_strictly_valid(pick: tuple[str, ...], data: st.DataObject, fmt: str) -> None:
+    op = OPERATIONS[data.draw(st.sampled_from(pick), label="operation")]
     for kind in ("request", "response", "error"):
-        code, out, _ = run(capsys, "fixtures", op.name, "--kind", kind, "--count", "6", "--format", fmt)
+        code, out, _ = run(None, "fixtures", op.name, "--kind", kind, "--count", "4", "--format", fmt)
         assert code == 0
         rows = records(out, fmt)
-        assert [r["index"] for r in rows] == list(range(6))
+        assert [r["index"] for r in rows] == list(range(4))
         for r in rows:
             assert (r["operation"], r["kind"]) == (op.name, kind)
-            cls = STRUCTURES[r["shape"]]
-            loads(r["body"].encode(), cls, strict=True)
             headers = [tuple(h) for h in r["headers"]]
             assert header(headers, "Content-Length") == str(len(r["body"].encode()))  # type: ignore[arg-type]
+            if r["shape"] is None:
+                # An operation without output: its answer is an empty object, as on the wire.
+                assert (kind, op.output, r["body"], r["status"]) == ("response", None, "{}", 200)
+                continue
+            cls = STRUCTURES[r["shape"]]
+            loads(r["body"].encode(), cls, strict=True)
             if kind == "error":
                 assert r["status"] == cls.http_status  # type: ignore[attr-defined]
                 assert header(headers, "x-amzn-ErrorType") == f"{cls.code}:"  # type: ignore[arg-type, attr-defined]
 
 
-@pytest.mark.parametrize("op", OPS)
+@each(sorted(OPERATIONS))
+@SOME
+@given(data=st.data(), seed=st.integers(0, 2**32))
 def test_invalid_fixtures_fail_with_their_declared_violation(
-    capsys: pytest.CaptureFixture[str], op: Operation
+    pick: tuple[str, ...], data: st.DataObject, seed: int
 ) -> None:
-    code, out, _ = run(capsys, "fixtures", op.name, "--kind", "invalid", "--count", "12", "--format", "jsonl")
+    op = data.draw(st.sampled_from(pick), label="operation")
+    argv = ("fixtures", op, "--kind", "invalid", "--count", "4", "--format", "jsonl", "--seed", str(seed))
+    code, out, _ = run(None, *argv)
     assert code == 0
     for r in records(out, "jsonl"):
         with pytest.raises(DecodeError) as caught:
@@ -81,32 +102,64 @@ def test_invalid_fixtures_fail_with_their_declared_violation(
         assert violation.shape == declared["shape"]
 
 
-@pytest.mark.parametrize("op", OPS)
+@each(sorted(OPERATIONS))
+@SOME
+@given(data=st.data(), seed=st.integers(0, 2**32), adversarial=st.booleans())
 def test_exchange_jsonl_is_read_back_by_validate(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, op: Operation
+    tmp_path_factory: pytest.TempPathFactory,
+    pick: tuple[str, ...],
+    data: st.DataObject,
+    seed: int,
+    adversarial: bool,
 ) -> None:
-    code, out, _ = run(capsys, "fixtures", op.name, "--count", "20", "--format", "jsonl", "--seed", "3")
+    op = data.draw(st.sampled_from(pick), label="operation")
+    flags = ["--adversarial"] if adversarial else []
+    code, out, _ = run(None, "fixtures", op, "--count", "8", "--format", "jsonl", "--seed", str(seed), *flags)
     assert code == 0
-    path = tmp_path / "fixtures.jsonl"
+    path = tmp_path_factory.mktemp("jsonl") / "fixtures.jsonl"
     path.write_text(out, encoding="utf-8")
-    code, report, _ = run(capsys, "validate", str(path))
+    code, report, _ = run(None, "validate", str(path))
     assert code == 0, report
 
 
-def test_har_output_is_read_back_by_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    for op in OPERATIONS.values():
-        code, out, _ = run(capsys, "fixtures", op.name, "--count", "7", "--format", "har", "--adversarial")
+@each(sorted(OPERATIONS))
+@SOME
+@given(data=st.data())
+def test_har_output_is_read_back_by_validate(
+    tmp_path_factory: pytest.TempPathFactory, pick: tuple[str, ...], data: st.DataObject
+) -> None:
+    op = data.draw(st.sampled_from(pick), label="operation")
+    code, out, _ = run(None, "fixtures", op, "--count", "3", "--format", "har", "--adversarial")
+    assert code == 0
+    har = json.loads(out)
+    creator = har["log"]["creator"]
+    assert creator["name"] == "cognito-spec"
+    assert "generated by cognito-spec" in creator["comment"]
+    assert MODEL_VERSION in creator["comment"]
+    assert len(har["log"]["entries"]) == 3
+    path = tmp_path_factory.mktemp("har") / f"{op}.har"
+    path.write_text(out, encoding="utf-8")
+    code, report, _ = run(None, "validate", str(path))
+    assert code == 0, report
+
+
+def test_a_browser_sign_in_validates_clean(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """InitiateAuth, RespondToAuthChallenge, GetTokensFromRefreshToken, GetUser: issued tokens as
+    the service issues them, then used (the capture token checks find nothing)."""
+    lines = []
+    for op in ("InitiateAuth", "RespondToAuthChallenge", "GetTokensFromRefreshToken", "GetUser"):
+        code, out, _ = run(capsys, "fixtures", op, "--count", "10", "--format", "jsonl", "--seed", "11")
         assert code == 0
-        har = json.loads(out)
-        creator = har["log"]["creator"]
-        assert creator["name"] == "cognito-spec"
-        assert "generated by cognito-spec" in creator["comment"]
-        assert MODEL_VERSION in creator["comment"]
-        assert len(har["log"]["entries"]) == 7
-        path = tmp_path / f"{op.name}.har"
-        path.write_text(out, encoding="utf-8")
-        code, report, _ = run(capsys, "validate", str(path))
-        assert code == 0, report
+        lines.append(out)
+    path = tmp_path / "sign-in.jsonl"
+    path.write_text("".join(lines), encoding="utf-8")
+    code, report, _ = run(capsys, "validate", str(path))
+    assert code == 0, report
+    issued = [
+        json.loads(json.loads(line)["response"]["body"]).get("AuthenticationResult")
+        for line in "".join(lines[:3]).splitlines()
+    ]
+    assert any(r is not None and r["TokenType"] == "Bearer" for r in issued)
 
 
 def test_invalid_har_shows_what_validate_must_catch(
@@ -177,30 +230,55 @@ def test_same_seed_same_bytes_in_fresh_processes(capsys: pytest.CaptureFixture[s
 # schema and operations
 
 
-@pytest.mark.parametrize("name", SCHEMAS)
-def test_schema_prints_the_shipped_file(capsys: pytest.CaptureFixture[str], name: str) -> None:
-    code, out, _ = run(capsys, "schema", name)
+@each(SCHEMAS)
+@given(data=st.data())
+def test_schema_prints_the_shipped_file(pick: tuple[str, ...], data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(pick), label="schema")
+    code, out, _ = run(None, "schema", name)
     assert code == 0
     shipped = Path(__file__).resolve().parent.parent / "schemas" / f"{name}.json"
     assert out == shipped.read_text(encoding="utf-8")
 
 
 def test_operations_lists_targets_auth_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    ops = list(OPERATIONS.values())
+    counts = Counter(op.auth for op in ops)
     code, out, _ = run(capsys, "operations")
     assert code == 0
-    for op in OPERATIONS.values():
-        line = next(x for x in out.splitlines() if x.startswith(op.name + " "))
-        assert op.target in line and op.auth in line
-        assert all(e.code in out for e in op.errors)
+    *listing, summary = out.splitlines()
+    rows = [line for line in listing if not line.startswith(" ")]
+    errors = [line.strip() for line in listing if line.startswith(" ")]
+    assert len(rows) == len(errors) == len(ops) == 153  # the whole API of the pinned model
+    for op, row, listed in zip(ops, rows, errors, strict=True):
+        assert row.split() == [op.name, op.auth, op.target]
+        assert listed == "errors: " + ", ".join(f"{e.code} ({e.http_status})" for e in op.errors)
+    kinds = ", ".join(f"{kind} {counts[kind]}" for kind in ("sigv4", "optional", "access_token", "none"))
+    assert summary == f"153 operations of {MODEL_VERSION}; auth: {kinds}"
+
     code, out, _ = run(capsys, "operations", "--format", "json")
-    rows = json.loads(out)
-    assert [r["name"] for r in rows] == list(OPERATIONS)
-    for r in rows:
+    document = json.loads(out)
+    assert (document["model"], document["count"]) == (MODEL_VERSION, 153)
+    assert document["auth"] == {k: counts[k] for k in ("sigv4", "optional", "access_token", "none")}
+    assert [r["name"] for r in document["operations"]] == list(OPERATIONS)
+    for r in document["operations"]:
         op = OPERATIONS[r["name"]]
         assert (r["target"], r["auth"]) == (op.target, op.auth)
-        assert (r["input"], r["output"]) == (op.input.__name__, op.output.__name__ if op.output else None)
+        assert (r["input"], r["output"]) == (op.input_name, op.output_name)
         assert [e["code"] for e in r["errors"]] == [e.code for e in op.errors]
         assert [e["status"] for e in r["errors"]] == [e.http_status for e in op.errors]
+
+
+def test_operations_auth_kinds_are_the_services() -> None:
+    """whole-api.md section 4: 34 operations unsigned in the model (24 of them carry an access
+    token), GetClientToken and GetDerivedToken signed or not, every other one SigV4."""
+    by_kind: dict[str, set[str]] = {}
+    for op in OPERATIONS.values():
+        by_kind.setdefault(op.auth, set()).add(op.name)
+    assert by_kind["optional"] == {"GetClientToken", "GetDerivedToken"}
+    assert len(by_kind["access_token"] | by_kind["none"]) == 34
+    assert {"InitiateAuth", "SignUp", "RespondToAuthChallenge"} <= by_kind["none"]
+    assert {"GetUser", "ChangePassword", "ListUserSessions"} <= by_kind["access_token"]
+    assert len(by_kind["sigv4"]) == 153 - 36
 
 
 _OPERATIONS_IMPORTS = """
@@ -224,9 +302,9 @@ def test_operations_lists_every_operation_once_without_importing_their_classes(f
     )
     *listing, modules = proc.stdout.splitlines()
     if fmt == "json":
-        names = [row["name"] for row in json.loads("\n".join(listing))]
+        names = [row["name"] for row in json.loads("\n".join(listing))["operations"]]
     else:
-        names = [line.split()[0] for line in listing if not line.startswith(" ")]
+        names = [line.split()[0] for line in listing[:-1] if not line.startswith(" ")]
     assert names == list(OPERATIONS)
     operation_modules = {op.input.__module__ for op in OPERATIONS.values()}
     assert operation_modules & set(modules.split()) == set()

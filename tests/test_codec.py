@@ -437,3 +437,36 @@ def test_every_compiled_function_has_a_file_name_of_its_own() -> None:
     assert first.__code__.co_filename != second.__code__.co_filename
     assert inspect.getsource(first) == inspect.getsource(second)
     assert inspect.getsource(first).startswith("def check(data, path, out, strict, cnt")
+
+
+# --------------------------------------------------------------------------------------------------
+# Documents (Smithy document type: a WebAuthn credential, managed login branding settings).
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(value=_JSON)
+def test_any_json_value_is_a_document_and_round_trips_exactly(value: Any) -> None:
+    if value is None:
+        value = {}  # null reads as absent, as for every member
+    body = cs.dumps(
+        cs.CreateManagedLoginBrandingRequest(user_pool_id="us-east-1_AbC", client_id="a" * 26, settings=value)
+    )
+    obj = cs.loads(body, cs.CreateManagedLoginBrandingRequest, strict=True)
+    assert json.dumps(obj.settings) == json.dumps(value)
+    assert cs.dumps(obj) == body
+    assert cs.validate(body, cs.CreateManagedLoginBrandingRequest) == []
+
+
+def test_a_document_holding_what_json_cannot_write_is_an_encode_error() -> None:
+    for bad in ({"a": {1, 2}}, {1: "x"}, [float("nan")], {"deep": [[[object()]]]}):
+        with pytest.raises(cs.EncodeError, match="Settings"):
+            cs.dumps(
+                cs.CreateManagedLoginBrandingRequest(
+                    user_pool_id="us-east-1_AbC", client_id="a" * 26, settings=bad
+                )
+            )

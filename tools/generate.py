@@ -182,8 +182,10 @@ class Emitter:
                     self.owner[op[key]["shape"]] = module_name(op["name"])
         for name in self.closure:
             d = model.shapes[name]
-            if d["type"] == "structure" and name not in self.owner:
-                self.owner[name] = "errors" if d.get("exception") else "common"
+            if d["type"] == "structure" and not d.get("document") and name not in self.owner:
+                # A shared structure has a module of its own below shapes/common/: the first use of
+                # one operation imports the few it holds, not the whole API's (hundreds of classes).
+                self.owner[name] = "errors" if d.get("exception") else f"common.{xform(name).rstrip('_')}"
 
     # --- shape constants -------------------------------------------------------------------------
 
@@ -193,6 +195,9 @@ class Emitter:
 
     def shape_expr(self, name: str) -> str:
         d = self.m.shapes[name]
+        if d.get("document"):
+            # A Smithy document (botocore: a member-less structure marked "document"): any JSON value.
+            return f"Shape(name={name!r}, type='document')"
         args = [f"name={name!r}", f"type={d['type']!r}"]
         t = d["type"]
         if t in ("string", "list", "map", "blob"):
@@ -325,7 +330,7 @@ class Emitter:
         if t == "blob":
             return "bytes"
         if t == "structure":
-            return name
+            return "JsonValue" if d.get("document") else name
         if t == "list":
             # Any sequence is accepted (the converter stores a tuple, so instances stay immutable and
             # hashable); type checkers cannot see through attrs converters, so the annotation is the
@@ -353,7 +358,9 @@ class Emitter:
             "",
         ]
         if is_error:
-            lines += self.error_class_vars(name, self.m.error_facts(name), modelled=True, message_member="message")
+            lines += self.error_class_vars(
+                name, self.m.error_facts(name), modelled=True, message_member="message"
+            )
         required = set(d.get("required", []))
         members = d.get("members", {})
         if is_error and "message" in members:
@@ -402,7 +409,7 @@ class Emitter:
 
     def collect_needs(self, name: str, needs: set[str]) -> None:
         d = self.m.shapes[name]
-        if d["type"] == "structure" or self.is_enum(name):
+        if (d["type"] == "structure" and not d.get("document")) or self.is_enum(name):
             needs.add(name)
         for k in ("member", "key", "value"):
             if k in d:
@@ -485,18 +492,25 @@ class Emitter:
         meta = ["StructInfo", "member", "shape"]
         if "to_tuple" in text:
             meta.append("to_tuple")
+        if "JsonValue" in text:
+            meta.append("JsonValue")
         lines.append(f"from cognito_spec.model import {', '.join(sorted(meta))}")
         if "ServiceError" in text:
             lines.append("from cognito_spec.errors import Fault, ServiceError")
         constants = sorted({n for n in needs if n not in own and n.isupper()})
         enums = sorted({n for n in needs if n not in own and not n.isupper() and self.is_enum(n)})
-        lines.append(self.import_line("cognito_spec.shapes._constants", constants))
+        if constants:
+            lines.append(self.import_line("cognito_spec.shapes._constants", constants))
         if enums:
             lines.append(self.import_line("cognito_spec.shapes._enums", enums))
         lines.append("from cognito_spec.shapes._version import MODEL_VERSION")
-        common = sorted(n for n in needs if n not in own and self.owner.get(n) == "common")
-        if common and module != "common":
-            lines.append(self.import_line("cognito_spec.shapes.common", common))
+        shared: dict[str, list[str]] = {}
+        for n in sorted(needs):
+            owner = self.owner.get(n, "")
+            if n not in own and owner.startswith("common.") and owner != module:
+                shared.setdefault(owner, []).append(n)
+        for owner in sorted(shared):
+            lines.append(self.import_line(f"cognito_spec.shapes.{owner}", shared[owner]))
         lines.append("")
         lines.append(f"__all__ = {own + self.extra_names(module)!r}")
         return "\n".join(lines) + "\n".join(bodies) + "\n"
@@ -514,7 +528,7 @@ class Emitter:
     def class_modules(self) -> dict[str, str]:
         """Every generated class name and the module that defines it."""
         out: dict[str, str] = {}
-        modules = ["common", "errors"] + [module_name(op["name"]) for op in self.m.ops]
+        modules = self.shared_modules() + ["errors"] + [module_name(op["name"]) for op in self.m.ops]
         for mod in modules:
             names = [n for n in self.closure if self.owner.get(n) == mod]
             if mod == "errors":
@@ -522,6 +536,12 @@ class Emitter:
             for n in names:
                 out[n] = mod
         return out
+
+    def shared_modules(self) -> list[str]:
+        """The modules of the shared structures (``common.<name>``), in closure order."""
+        return list(
+            dict.fromkeys(o for n in self.closure if (o := self.owner.get(n, "")).startswith("common."))
+        )
 
     def init_module(self) -> str:
         """The lazy index: a name is imported from its module the first time it is asked for."""
@@ -714,7 +734,19 @@ def python_outputs(model: Model) -> Iterator[tuple[Path, str]]:
     yield shapes / "_enums.py", em.enums_module()
     yield shapes / "_constants.py", em.constants_module()
     yield shapes / "_rows.py", em.rows_module()
-    yield shapes / "common.py", em.structure_module("common", "Structures shared by several operations.")
+    yield (
+        shapes / "common" / "__init__.py",
+        HEADER.format(
+            what="Structures shared by several operations: one module each, imported when first used.",
+            source=model.model_label,
+        ),
+    )
+    for mod in em.shared_modules():
+        name = mod.removeprefix("common.")
+        yield (
+            shapes / "common" / f"{name}.py",
+            em.structure_module(mod, "A structure shared by several operations."),
+        )
     yield shapes / "errors.py", em.structure_module("errors", "The service's error shapes, as exceptions.")
     for op in model.ops:
         mod = module_name(op["name"])
@@ -729,6 +761,38 @@ def schema_outputs() -> Iterator[tuple[Path, str]]:
     schema = importlib.import_module("cognito_spec.schema")
     for name, document in schema.all_schemas().items():
         yield ROOT / "schemas" / f"{name}.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+README_BEGIN = "<!-- model facts: generated by tools/generate.py -->"
+README_END = "<!-- end of model facts -->"
+
+
+def readme_output(model: Model) -> tuple[Path, str]:
+    """The README with its block of model facts recomputed: counts are the model's, never typed."""
+    path = ROOT / "README.md"
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(README_BEGIN), text.find(README_END)
+    if start < 0 or end < start:
+        raise SystemExit(f"generate.py: README.md lacks the markers {README_BEGIN!r} ... {README_END!r}")
+    em = Emitter(model)
+    auth: dict[str, int] = {}
+    for op in model.ops:
+        kind = em.auth_kind(op)
+        auth[kind] = auth.get(kind, 0) + 1
+    errors = sorted(n for n in em.closure if model.shapes[n].get("exception"))
+    classes = len(em.class_modules())
+    kinds = ", ".join(f"{auth[k]} {k}" for k in ("sigv4", "optional", "access_token", "none") if k in auth)
+    block = (
+        f"{README_BEGIN}\n"
+        f"Covered: **all {len(model.ops)} operations** of {model.model_label}, "
+        f"{classes} generated classes ({len(errors)} modelled errors plus "
+        f"{len(model.overlay.get('extra_errors', {}))} the service sends outside the model), "
+        f"{len(em.enums())} open enums, {len(model.ops) * 2 - sum(1 for op in model.ops if 'output' not in op)} "
+        f"request and response schemas. Auth: {kinds} "
+        "(`cognito-spec operations` lists every operation with its auth kind and errors).\n"
+        f"{README_END}"
+    )
+    return path, text[:start] + block + text[end + len(README_END) :]
 
 
 def format_python(outputs: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
@@ -797,7 +861,9 @@ def run(check: bool, operations: list[str] | None = None) -> int:
     for path, text in format_python(list(python_outputs(model))):
         expected.add(path)
         emit(path, text)
-    stale = [p for p in (ROOT / "cognito_spec/shapes").glob("*.py") if p not in expected]
+    readme_path, readme_text = readme_output(model)
+    emit(readme_path, readme_text)
+    stale = [p for p in (ROOT / "cognito_spec/shapes").rglob("*.py") if p not in expected]
     if not (check and drift):
         for path, text in schema_outputs():
             expected.add(path)

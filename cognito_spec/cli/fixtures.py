@@ -22,8 +22,10 @@
 
 ``operations [--format text|json]``
     Lists every operation of the registry (:data:`cognito_spec.operations.OPERATIONS`) with its
-    ``X-Amz-Target``, authorisation kind and errors, from the registry's rows alone: no operation's
-    module is imported, however many the API has.
+    ``X-Amz-Target``, authorisation kind (``sigv4``, ``optional``, ``access_token``, ``none``) and
+    errors, then how many operations have each kind; from the registry's rows alone: no
+    operation's module is imported, however many the API has.  ``json``: one object, ``{"model",
+    "count", "auth": {kind: count}, "operations": [rows]}``.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from cognito_spec.errors import UsageError
 __all__ = ["register"]
 
 _MESSAGE_KINDS: Final = ("request", "response", "error")
+#: The authorisation kinds of :data:`cognito_spec.operations.AuthKind`, in the order they are listed.
+_AUTH_KINDS: Final = ("sigv4", "optional", "access_token", "none")
 
 
 def register(subparsers: Any) -> None:
@@ -207,8 +211,14 @@ def _schema_names() -> list[str]:
 
 
 def run_operations(args: argparse.Namespace) -> int:
-    from cognito_spec.operations import OPERATIONS
+    from collections import Counter
 
+    from cognito_spec.operations import OPERATIONS
+    from cognito_spec.shapes import MODEL_VERSION
+
+    ops = list(OPERATIONS.values())
+    counts = Counter(op.auth for op in ops)
+    auth = {kind: counts[kind] for kind in _AUTH_KINDS}
     if args.format == "json":
         rows = [
             {
@@ -221,16 +231,19 @@ def run_operations(args: argparse.Namespace) -> int:
                 "errors": [{"code": e.code, "status": e.http_status, "fault": e.fault} for e in op.errors],
                 "documentation_url": op.documentation_url,
             }
-            for op in OPERATIONS.values()
+            for op in ops
         ]
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        document = {"model": MODEL_VERSION, "count": len(ops), "auth": auth, "operations": rows}
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
         return 0
-    width = max(len(op.name) for op in OPERATIONS.values())
+    width = max(len(op.name) for op in ops)
     lines = []
-    for op in OPERATIONS.values():
+    for op in ops:
         lines.append(f"{op.name:<{width}}  {op.auth:<12}  {op.target}")
         lines.append(
             " " * (width + 2) + "errors: " + ", ".join(f"{e.code} ({e.http_status})" for e in op.errors)
         )
+    kinds = ", ".join(f"{kind} {n}" for kind, n in auth.items())
+    lines.append(f"{len(ops)} operations of {MODEL_VERSION}; auth: {kinds}")
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

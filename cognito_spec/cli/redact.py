@@ -30,7 +30,8 @@ def register(subparsers: object) -> None:
         "redact",
         help="copy a capture with every credential masked",
         description="Write a copy of a HAR or JSON-lines capture with every credential masked:"
-        " sensitive members of request and response bodies (tokens, user names, attribute values),"
+        " the members the model marks sensitive in request and response bodies (tokens, passwords,"
+        " client secrets, sessions, user names, attribute values),"
         " credential headers and cookies, tokens in URLs and forms, and anything shaped like a JWT,"
         " in every entry. Everything else is copied byte for byte, so the copy validates exactly as"
         " the original. A summary of what was masked goes to standard error (counts, never values).",

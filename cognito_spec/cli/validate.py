@@ -364,8 +364,17 @@ def _json_line(source: str, index: int, operation: str | None, f: Finding) -> st
     return json.dumps(finding_record(source, index, operation, f), sort_keys=True, ensure_ascii=False)
 
 
-def _counts(items: dict[str, int]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in items.items())
+#: Operations the text summary names one by one; the rest are a count (``--format json`` has all).
+SUMMARY_OPERATIONS: Final = 10
+
+
+def _counts(items: dict[str, int], shown: int = SUMMARY_OPERATIONS) -> str:
+    """``Name count, ...``: the most frequent first (ties by name), at most ``shown`` of them, then
+    how many more there are; a capture may exercise every one of the model's operations."""
+    ranked = sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))
+    text = ", ".join(f"{k} {v}" for k, v in ranked[:shown])
+    more = len(ranked) - shown
+    return f"{text}, {more} more operations" if more > 0 else text
 
 
 def _sides(by_side: dict[str, int]) -> str:

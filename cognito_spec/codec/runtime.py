@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ __all__ = [
     "b64_ok",
     "bad_out",
     "blob",
+    "document",
     "encode_ts",
     "float_of",
     "missing",
@@ -47,6 +49,35 @@ def plain_str(value: object, where: str, encoding: bool = False) -> str:
         bad_out(value, "str", where)
     wrong(value, "string", where)
     raise AssertionError  # pragma: no cover
+
+
+def document(value: object, where: str) -> Any:
+    """The wire form of a document member: the value itself (never copied or changed), once it is
+    known to be JSON: objects with string keys, arrays (lists or tuples), strings, finite numbers,
+    booleans, null.  Iterative, so a deep value cannot exhaust the stack; :class:`EncodeError` for
+    anything else."""
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if item is None or type(item) in (str, bool, int):
+            continue
+        if type(item) is float:
+            if not math.isfinite(item):
+                raise EncodeError(f"member {where}: a document holds a number JSON cannot write ({item!r})")
+            continue
+        if type(item) is dict:
+            for k in item:
+                if type(k) is not str:
+                    raise EncodeError(
+                        f"member {where}: a document's object keys are strings, not {type(k).__name__}"
+                    )
+            stack.extend(item.values())
+            continue
+        if type(item) in (list, tuple):
+            stack.extend(item)
+            continue
+        raise EncodeError(f"member {where}: a document holds JSON values, not {type(item).__name__}")
+    return value
 
 
 def bad_out(value: object, expected: str, where: str) -> None:

@@ -55,6 +55,7 @@ JSON_KIND: Final = {
     "structure": "object",
     "list": "array",
     "map": "object",
+    "document": "JSON value",
 }
 
 
@@ -93,6 +94,7 @@ class SourceWriter:
             "_blob": runtime.blob,
             "_b64": runtime.b64,
             "_bad_out": runtime.bad_out,
+            "_doc": runtime.document,
         }
 
     def name(self, prefix: str, value: Any) -> str:
@@ -142,6 +144,9 @@ class SourceWriter:
         build = self.mode == "strict"
         t = shape.type
         sens = sens or shape.sensitive
+        if t == "document":
+            self.emit(indent, "pass  # a document: any JSON value (the body's bounds still apply)")
+            return var
         if t == "string":
             self.emit(indent, f"if type({var}) is not _str and not _isinstance({var}, _str):")
             self.violation(indent + 1, path, "type", "'string'", var, shape, sens)
@@ -377,6 +382,9 @@ class SourceWriter:
         """Emit statements that turn wire value ``var`` into its Python value; return its variable."""
         t = shape.type
         where = repr(wire)
+        if t == "document":
+            self.emit(indent, "pass  # a document: the parsed JSON value itself")
+            return var
         if t == "string":
             if shape.enum_class is not None:
                 known = self.name("_EM", dict(shape.enum_class._value2member_map_))  # type: ignore[attr-defined]
@@ -467,6 +475,9 @@ class SourceWriter:
     def unbuild_value(self, indent: int, var: str, wire: str, shape: Shape, depth: int) -> str:
         t = shape.type
         where = repr(wire)
+        if t == "document":
+            self.emit(indent, f"{var} = _doc({var}, {where})")
+            return var
         if t == "string":  # enum members are str subclasses: written as their plain value
             self.guard(indent, f"type({var}) is not _str", f"{var} = _plain_str({var}, {where}, True)")
             return var

@@ -21,7 +21,19 @@ from cognito_spec.errors import PatternError
 from cognito_spec.patterns._unicode_tables import CATEGORIES
 from cognito_spec.patterns.ranges import MAX_CODE_POINT, Ranges, chars, complement, merge
 
-__all__ = ["Alt", "Anchor", "Boundary", "CharSet", "Dialect", "Group", "Look", "Node", "Repeat", "Seq", "parse"]
+__all__ = [
+    "Alt",
+    "Anchor",
+    "Boundary",
+    "CharSet",
+    "Dialect",
+    "Group",
+    "Look",
+    "Node",
+    "Repeat",
+    "Seq",
+    "parse",
+]
 
 Dialect = Literal["java", "ecma"]
 

@@ -257,7 +257,9 @@ class Plan:
             tries = 1
             while not patterns.compile(self.source or "").fullmatch(text):
                 if tries == _ASSERTION_TRIES:
-                    raise GenerationError(f"no string of length {n} passing the assertions of {self.source!r}")
+                    raise GenerationError(
+                        f"no string of length {n} passing the assertions of {self.source!r}"
+                    )
                 text = self._one(source, n, adversarial)
                 tries += 1
         return text

@@ -20,7 +20,7 @@ tell a deliberate choice from an accident.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from cognito_spec.codec.body import decode_body, encode_body
 from cognito_spec.codec.compile import function_for

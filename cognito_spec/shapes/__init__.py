@@ -193,115 +193,126 @@ if TYPE_CHECKING:
         CancelPointInTimeRecoveryResponse,
     )
     from cognito_spec.shapes.change_password import ChangePasswordRequest, ChangePasswordResponse
-    from cognito_spec.shapes.common import (
-        AccountRecoverySettingType,
-        AccountTakeoverActionsType,
-        AccountTakeoverActionType,
+    from cognito_spec.shapes.common.account_recovery_setting_type import AccountRecoverySettingType
+    from cognito_spec.shapes.common.account_takeover_action_type import AccountTakeoverActionType
+    from cognito_spec.shapes.common.account_takeover_actions_type import AccountTakeoverActionsType
+    from cognito_spec.shapes.common.account_takeover_risk_configuration_type import (
         AccountTakeoverRiskConfigurationType,
-        AcrLevelConfigType,
-        AdminCreateUserConfigType,
-        AdvancedSecurityAdditionalFlowsType,
-        AnalyticsConfigurationType,
-        AnalyticsMetadataType,
-        AssetType,
-        AttributeType,
-        AuthenticationResultType,
-        AuthEventType,
-        ChallengeResponseType,
-        CIMDPolicySummaryType,
-        CIMDPolicyType,
-        ClientAuthenticationResultType,
-        ClientMetadataURLType,
-        ClientSecretDescriptorType,
-        ClientSSOSessionConfigType,
-        CloudWatchLogsConfigurationType,
-        CodeDeliveryDetailsType,
-        CompromisedCredentialsActionsType,
-        CompromisedCredentialsRiskConfigurationType,
-        ContextDataType,
-        CustomDomainConfigType,
-        CustomEmailLambdaVersionConfigType,
-        CustomSMSLambdaVersionConfigType,
-        DcrConfigurationType,
-        DeviceConfigurationType,
-        DeviceSecretVerifierConfigType,
-        DeviceType,
-        Document,
-        DomainDescriptionType,
-        EmailConfigurationType,
-        EmailMfaConfigType,
-        EmailMfaSettingsType,
-        EumsSmsConfigurationType,
-        EventContextDataType,
-        EventFeedbackType,
-        EventRiskType,
-        FailoverType,
-        FirehoseConfigurationType,
-        GroupType,
-        HttpHeader,
-        IdentityProviderType,
-        InboundFederationLambdaType,
-        IssuerConfigurationType,
-        KeyConfigurationType,
-        LambdaConfigType,
-        LimitDefinitionType,
-        LimitType,
-        LogConfigurationType,
-        LogDeliveryConfigurationType,
-        ManagedLoginBrandingType,
-        MessageTemplateType,
-        MFAOptionType,
-        NewDeviceMetadataType,
-        NotifyConfigurationType,
-        NotifyEmailType,
-        NumberAttributeConstraintsType,
-        PasswordPolicyType,
-        PreTokenGenerationVersionConfigType,
-        ProviderDescription,
-        ProviderUserIdentifierType,
-        RecoveryOptionType,
-        RefreshTokenRotationType,
-        ResourceServerScopeType,
-        ResourceServerType,
-        RestorationDescriptionType,
-        RestorationType,
-        RestorePreviewType,
-        RiskConfigurationType,
-        RiskExceptionConfigurationType,
-        RoutingType,
-        S3ConfigurationType,
-        SchemaAttributeType,
-        SessionDescriptionType,
-        SessionLocationType,
-        SignInPolicyType,
-        SmsConfigurationType,
-        SmsMfaConfigType,
-        SMSMfaSettingsType,
-        SoftwareTokenMfaConfigType,
-        SoftwareTokenMfaSettingsType,
-        StringAttributeConstraintsType,
-        TermsDescriptionType,
-        TermsType,
-        TokenValidityUnitsType,
-        UICustomizationType,
-        UserAttributeUpdateSettingsType,
-        UserContextDataType,
-        UserImportJobType,
-        UsernameConfigurationType,
-        UserPoolAddOnsType,
-        UserPoolClientDescription,
-        UserPoolClientType,
-        UserPoolDescriptionType,
-        UserPoolPolicyType,
-        UserPoolReplicaType,
-        UserPoolTokenSessionConfigType,
-        UserPoolType,
-        UserType,
-        VerificationMessageTemplateType,
-        WebAuthnConfigurationType,
-        WebAuthnCredentialDescription,
-        WebAuthnMfaSettingsType,
     )
+    from cognito_spec.shapes.common.acr_level_config_type import AcrLevelConfigType
+    from cognito_spec.shapes.common.admin_create_user_config_type import AdminCreateUserConfigType
+    from cognito_spec.shapes.common.advanced_security_additional_flows_type import (
+        AdvancedSecurityAdditionalFlowsType,
+    )
+    from cognito_spec.shapes.common.analytics_configuration_type import AnalyticsConfigurationType
+    from cognito_spec.shapes.common.analytics_metadata_type import AnalyticsMetadataType
+    from cognito_spec.shapes.common.asset_type import AssetType
+    from cognito_spec.shapes.common.attribute_type import AttributeType
+    from cognito_spec.shapes.common.auth_event_type import AuthEventType
+    from cognito_spec.shapes.common.authentication_result_type import AuthenticationResultType
+    from cognito_spec.shapes.common.challenge_response_type import ChallengeResponseType
+    from cognito_spec.shapes.common.cimd_policy_summary_type import CIMDPolicySummaryType
+    from cognito_spec.shapes.common.cimd_policy_type import CIMDPolicyType
+    from cognito_spec.shapes.common.client_authentication_result_type import ClientAuthenticationResultType
+    from cognito_spec.shapes.common.client_metadata_url_type import ClientMetadataURLType
+    from cognito_spec.shapes.common.client_secret_descriptor_type import ClientSecretDescriptorType
+    from cognito_spec.shapes.common.client_sso_session_config_type import ClientSSOSessionConfigType
+    from cognito_spec.shapes.common.cloud_watch_logs_configuration_type import CloudWatchLogsConfigurationType
+    from cognito_spec.shapes.common.code_delivery_details_type import CodeDeliveryDetailsType
+    from cognito_spec.shapes.common.compromised_credentials_actions_type import (
+        CompromisedCredentialsActionsType,
+    )
+    from cognito_spec.shapes.common.compromised_credentials_risk_configuration_type import (
+        CompromisedCredentialsRiskConfigurationType,
+    )
+    from cognito_spec.shapes.common.context_data_type import ContextDataType
+    from cognito_spec.shapes.common.custom_domain_config_type import CustomDomainConfigType
+    from cognito_spec.shapes.common.custom_email_lambda_version_config_type import (
+        CustomEmailLambdaVersionConfigType,
+    )
+    from cognito_spec.shapes.common.custom_sms_lambda_version_config_type import (
+        CustomSMSLambdaVersionConfigType,
+    )
+    from cognito_spec.shapes.common.dcr_configuration_type import DcrConfigurationType
+    from cognito_spec.shapes.common.device_configuration_type import DeviceConfigurationType
+    from cognito_spec.shapes.common.device_secret_verifier_config_type import DeviceSecretVerifierConfigType
+    from cognito_spec.shapes.common.device_type import DeviceType
+    from cognito_spec.shapes.common.domain_description_type import DomainDescriptionType
+    from cognito_spec.shapes.common.email_configuration_type import EmailConfigurationType
+    from cognito_spec.shapes.common.email_mfa_config_type import EmailMfaConfigType
+    from cognito_spec.shapes.common.email_mfa_settings_type import EmailMfaSettingsType
+    from cognito_spec.shapes.common.eums_sms_configuration_type import EumsSmsConfigurationType
+    from cognito_spec.shapes.common.event_context_data_type import EventContextDataType
+    from cognito_spec.shapes.common.event_feedback_type import EventFeedbackType
+    from cognito_spec.shapes.common.event_risk_type import EventRiskType
+    from cognito_spec.shapes.common.failover_type import FailoverType
+    from cognito_spec.shapes.common.firehose_configuration_type import FirehoseConfigurationType
+    from cognito_spec.shapes.common.group_type import GroupType
+    from cognito_spec.shapes.common.http_header import HttpHeader
+    from cognito_spec.shapes.common.identity_provider_type import IdentityProviderType
+    from cognito_spec.shapes.common.inbound_federation_lambda_type import InboundFederationLambdaType
+    from cognito_spec.shapes.common.issuer_configuration_type import IssuerConfigurationType
+    from cognito_spec.shapes.common.key_configuration_type import KeyConfigurationType
+    from cognito_spec.shapes.common.lambda_config_type import LambdaConfigType
+    from cognito_spec.shapes.common.limit_definition_type import LimitDefinitionType
+    from cognito_spec.shapes.common.limit_type import LimitType
+    from cognito_spec.shapes.common.log_configuration_type import LogConfigurationType
+    from cognito_spec.shapes.common.log_delivery_configuration_type import LogDeliveryConfigurationType
+    from cognito_spec.shapes.common.managed_login_branding_type import ManagedLoginBrandingType
+    from cognito_spec.shapes.common.message_template_type import MessageTemplateType
+    from cognito_spec.shapes.common.mfa_option_type import MFAOptionType
+    from cognito_spec.shapes.common.new_device_metadata_type import NewDeviceMetadataType
+    from cognito_spec.shapes.common.notify_configuration_type import NotifyConfigurationType
+    from cognito_spec.shapes.common.notify_email_type import NotifyEmailType
+    from cognito_spec.shapes.common.number_attribute_constraints_type import NumberAttributeConstraintsType
+    from cognito_spec.shapes.common.password_policy_type import PasswordPolicyType
+    from cognito_spec.shapes.common.pre_token_generation_version_config_type import (
+        PreTokenGenerationVersionConfigType,
+    )
+    from cognito_spec.shapes.common.provider_description import ProviderDescription
+    from cognito_spec.shapes.common.provider_user_identifier_type import ProviderUserIdentifierType
+    from cognito_spec.shapes.common.recovery_option_type import RecoveryOptionType
+    from cognito_spec.shapes.common.refresh_token_rotation_type import RefreshTokenRotationType
+    from cognito_spec.shapes.common.resource_server_scope_type import ResourceServerScopeType
+    from cognito_spec.shapes.common.resource_server_type import ResourceServerType
+    from cognito_spec.shapes.common.restoration_description_type import RestorationDescriptionType
+    from cognito_spec.shapes.common.restoration_type import RestorationType
+    from cognito_spec.shapes.common.restore_preview_type import RestorePreviewType
+    from cognito_spec.shapes.common.risk_configuration_type import RiskConfigurationType
+    from cognito_spec.shapes.common.risk_exception_configuration_type import RiskExceptionConfigurationType
+    from cognito_spec.shapes.common.routing_type import RoutingType
+    from cognito_spec.shapes.common.s3_configuration_type import S3ConfigurationType
+    from cognito_spec.shapes.common.schema_attribute_type import SchemaAttributeType
+    from cognito_spec.shapes.common.session_description_type import SessionDescriptionType
+    from cognito_spec.shapes.common.session_location_type import SessionLocationType
+    from cognito_spec.shapes.common.sign_in_policy_type import SignInPolicyType
+    from cognito_spec.shapes.common.sms_configuration_type import SmsConfigurationType
+    from cognito_spec.shapes.common.sms_mfa_config_type import SmsMfaConfigType
+    from cognito_spec.shapes.common.sms_mfa_settings_type import SMSMfaSettingsType
+    from cognito_spec.shapes.common.software_token_mfa_config_type import SoftwareTokenMfaConfigType
+    from cognito_spec.shapes.common.software_token_mfa_settings_type import SoftwareTokenMfaSettingsType
+    from cognito_spec.shapes.common.string_attribute_constraints_type import StringAttributeConstraintsType
+    from cognito_spec.shapes.common.terms_description_type import TermsDescriptionType
+    from cognito_spec.shapes.common.terms_type import TermsType
+    from cognito_spec.shapes.common.token_validity_units_type import TokenValidityUnitsType
+    from cognito_spec.shapes.common.ui_customization_type import UICustomizationType
+    from cognito_spec.shapes.common.user_attribute_update_settings_type import UserAttributeUpdateSettingsType
+    from cognito_spec.shapes.common.user_context_data_type import UserContextDataType
+    from cognito_spec.shapes.common.user_import_job_type import UserImportJobType
+    from cognito_spec.shapes.common.user_pool_add_ons_type import UserPoolAddOnsType
+    from cognito_spec.shapes.common.user_pool_client_description import UserPoolClientDescription
+    from cognito_spec.shapes.common.user_pool_client_type import UserPoolClientType
+    from cognito_spec.shapes.common.user_pool_description_type import UserPoolDescriptionType
+    from cognito_spec.shapes.common.user_pool_policy_type import UserPoolPolicyType
+    from cognito_spec.shapes.common.user_pool_replica_type import UserPoolReplicaType
+    from cognito_spec.shapes.common.user_pool_token_session_config_type import UserPoolTokenSessionConfigType
+    from cognito_spec.shapes.common.user_pool_type import UserPoolType
+    from cognito_spec.shapes.common.user_type import UserType
+    from cognito_spec.shapes.common.username_configuration_type import UsernameConfigurationType
+    from cognito_spec.shapes.common.verification_message_template_type import VerificationMessageTemplateType
+    from cognito_spec.shapes.common.web_authn_configuration_type import WebAuthnConfigurationType
+    from cognito_spec.shapes.common.web_authn_credential_description import WebAuthnCredentialDescription
+    from cognito_spec.shapes.common.web_authn_mfa_settings_type import WebAuthnMfaSettingsType
     from cognito_spec.shapes.complete_web_authn_registration import (
         CompleteWebAuthnRegistrationRequest,
         CompleteWebAuthnRegistrationResponse,
@@ -996,113 +1007,112 @@ if TYPE_CHECKING:
 
 #: The module (below this package) of every generated class and enum, by name.
 MODULE_OF: Final[dict[str, str]] = {
-    "SchemaAttributeType": "common",
-    "NumberAttributeConstraintsType": "common",
-    "StringAttributeConstraintsType": "common",
-    "ClientSecretDescriptorType": "common",
-    "AttributeType": "common",
-    "UserType": "common",
-    "MFAOptionType": "common",
-    "ProviderUserIdentifierType": "common",
-    "DeviceType": "common",
-    "AnalyticsMetadataType": "common",
-    "ContextDataType": "common",
-    "HttpHeader": "common",
-    "AuthenticationResultType": "common",
-    "NewDeviceMetadataType": "common",
-    "GroupType": "common",
-    "AuthEventType": "common",
-    "EventRiskType": "common",
-    "ChallengeResponseType": "common",
-    "EventContextDataType": "common",
-    "EventFeedbackType": "common",
-    "SessionDescriptionType": "common",
-    "SessionLocationType": "common",
-    "SMSMfaSettingsType": "common",
-    "SoftwareTokenMfaSettingsType": "common",
-    "EmailMfaSettingsType": "common",
-    "WebAuthnMfaSettingsType": "common",
-    "RestorationType": "common",
-    "RestorePreviewType": "common",
-    "Document": "common",
-    "DeviceSecretVerifierConfigType": "common",
-    "UserContextDataType": "common",
-    "CIMDPolicyType": "common",
-    "IdentityProviderType": "common",
-    "AssetType": "common",
-    "ManagedLoginBrandingType": "common",
-    "ResourceServerScopeType": "common",
-    "ResourceServerType": "common",
-    "TermsType": "common",
-    "UserImportJobType": "common",
-    "UserPoolPolicyType": "common",
-    "PasswordPolicyType": "common",
-    "SignInPolicyType": "common",
-    "LambdaConfigType": "common",
-    "PreTokenGenerationVersionConfigType": "common",
-    "CustomSMSLambdaVersionConfigType": "common",
-    "CustomEmailLambdaVersionConfigType": "common",
-    "InboundFederationLambdaType": "common",
-    "VerificationMessageTemplateType": "common",
-    "UserAttributeUpdateSettingsType": "common",
-    "DeviceConfigurationType": "common",
-    "EmailConfigurationType": "common",
-    "SmsConfigurationType": "common",
-    "EumsSmsConfigurationType": "common",
-    "AdminCreateUserConfigType": "common",
-    "MessageTemplateType": "common",
-    "UserPoolAddOnsType": "common",
-    "AdvancedSecurityAdditionalFlowsType": "common",
-    "DcrConfigurationType": "common",
-    "UsernameConfigurationType": "common",
-    "AccountRecoverySettingType": "common",
-    "RecoveryOptionType": "common",
-    "KeyConfigurationType": "common",
-    "IssuerConfigurationType": "common",
-    "AcrLevelConfigType": "common",
-    "UserPoolType": "common",
-    "TokenValidityUnitsType": "common",
-    "AnalyticsConfigurationType": "common",
-    "RefreshTokenRotationType": "common",
-    "UserPoolClientType": "common",
-    "CustomDomainConfigType": "common",
-    "RoutingType": "common",
-    "FailoverType": "common",
-    "UserPoolReplicaType": "common",
-    "RiskConfigurationType": "common",
-    "CompromisedCredentialsRiskConfigurationType": "common",
-    "CompromisedCredentialsActionsType": "common",
-    "AccountTakeoverRiskConfigurationType": "common",
-    "NotifyConfigurationType": "common",
-    "NotifyEmailType": "common",
-    "AccountTakeoverActionsType": "common",
-    "AccountTakeoverActionType": "common",
-    "RiskExceptionConfigurationType": "common",
-    "DomainDescriptionType": "common",
-    "CodeDeliveryDetailsType": "common",
-    "ClientAuthenticationResultType": "common",
-    "LogDeliveryConfigurationType": "common",
-    "LogConfigurationType": "common",
-    "CloudWatchLogsConfigurationType": "common",
-    "S3ConfigurationType": "common",
-    "FirehoseConfigurationType": "common",
-    "LimitDefinitionType": "common",
-    "LimitType": "common",
-    "UICustomizationType": "common",
-    "ClientSSOSessionConfigType": "common",
-    "SmsMfaConfigType": "common",
-    "SoftwareTokenMfaConfigType": "common",
-    "EmailMfaConfigType": "common",
-    "WebAuthnConfigurationType": "common",
-    "UserPoolTokenSessionConfigType": "common",
-    "CIMDPolicySummaryType": "common",
-    "ClientMetadataURLType": "common",
-    "ProviderDescription": "common",
-    "RestorationDescriptionType": "common",
-    "TermsDescriptionType": "common",
-    "UserPoolClientDescription": "common",
-    "UserPoolDescriptionType": "common",
-    "WebAuthnCredentialDescription": "common",
+    "SchemaAttributeType": "common.schema_attribute_type",
+    "NumberAttributeConstraintsType": "common.number_attribute_constraints_type",
+    "StringAttributeConstraintsType": "common.string_attribute_constraints_type",
+    "ClientSecretDescriptorType": "common.client_secret_descriptor_type",
+    "AttributeType": "common.attribute_type",
+    "UserType": "common.user_type",
+    "MFAOptionType": "common.mfa_option_type",
+    "ProviderUserIdentifierType": "common.provider_user_identifier_type",
+    "DeviceType": "common.device_type",
+    "AnalyticsMetadataType": "common.analytics_metadata_type",
+    "ContextDataType": "common.context_data_type",
+    "HttpHeader": "common.http_header",
+    "AuthenticationResultType": "common.authentication_result_type",
+    "NewDeviceMetadataType": "common.new_device_metadata_type",
+    "GroupType": "common.group_type",
+    "AuthEventType": "common.auth_event_type",
+    "EventRiskType": "common.event_risk_type",
+    "ChallengeResponseType": "common.challenge_response_type",
+    "EventContextDataType": "common.event_context_data_type",
+    "EventFeedbackType": "common.event_feedback_type",
+    "SessionDescriptionType": "common.session_description_type",
+    "SessionLocationType": "common.session_location_type",
+    "SMSMfaSettingsType": "common.sms_mfa_settings_type",
+    "SoftwareTokenMfaSettingsType": "common.software_token_mfa_settings_type",
+    "EmailMfaSettingsType": "common.email_mfa_settings_type",
+    "WebAuthnMfaSettingsType": "common.web_authn_mfa_settings_type",
+    "RestorationType": "common.restoration_type",
+    "RestorePreviewType": "common.restore_preview_type",
+    "DeviceSecretVerifierConfigType": "common.device_secret_verifier_config_type",
+    "UserContextDataType": "common.user_context_data_type",
+    "CIMDPolicyType": "common.cimd_policy_type",
+    "IdentityProviderType": "common.identity_provider_type",
+    "AssetType": "common.asset_type",
+    "ManagedLoginBrandingType": "common.managed_login_branding_type",
+    "ResourceServerScopeType": "common.resource_server_scope_type",
+    "ResourceServerType": "common.resource_server_type",
+    "TermsType": "common.terms_type",
+    "UserImportJobType": "common.user_import_job_type",
+    "UserPoolPolicyType": "common.user_pool_policy_type",
+    "PasswordPolicyType": "common.password_policy_type",
+    "SignInPolicyType": "common.sign_in_policy_type",
+    "LambdaConfigType": "common.lambda_config_type",
+    "PreTokenGenerationVersionConfigType": "common.pre_token_generation_version_config_type",
+    "CustomSMSLambdaVersionConfigType": "common.custom_sms_lambda_version_config_type",
+    "CustomEmailLambdaVersionConfigType": "common.custom_email_lambda_version_config_type",
+    "InboundFederationLambdaType": "common.inbound_federation_lambda_type",
+    "VerificationMessageTemplateType": "common.verification_message_template_type",
+    "UserAttributeUpdateSettingsType": "common.user_attribute_update_settings_type",
+    "DeviceConfigurationType": "common.device_configuration_type",
+    "EmailConfigurationType": "common.email_configuration_type",
+    "SmsConfigurationType": "common.sms_configuration_type",
+    "EumsSmsConfigurationType": "common.eums_sms_configuration_type",
+    "AdminCreateUserConfigType": "common.admin_create_user_config_type",
+    "MessageTemplateType": "common.message_template_type",
+    "UserPoolAddOnsType": "common.user_pool_add_ons_type",
+    "AdvancedSecurityAdditionalFlowsType": "common.advanced_security_additional_flows_type",
+    "DcrConfigurationType": "common.dcr_configuration_type",
+    "UsernameConfigurationType": "common.username_configuration_type",
+    "AccountRecoverySettingType": "common.account_recovery_setting_type",
+    "RecoveryOptionType": "common.recovery_option_type",
+    "KeyConfigurationType": "common.key_configuration_type",
+    "IssuerConfigurationType": "common.issuer_configuration_type",
+    "AcrLevelConfigType": "common.acr_level_config_type",
+    "UserPoolType": "common.user_pool_type",
+    "TokenValidityUnitsType": "common.token_validity_units_type",
+    "AnalyticsConfigurationType": "common.analytics_configuration_type",
+    "RefreshTokenRotationType": "common.refresh_token_rotation_type",
+    "UserPoolClientType": "common.user_pool_client_type",
+    "CustomDomainConfigType": "common.custom_domain_config_type",
+    "RoutingType": "common.routing_type",
+    "FailoverType": "common.failover_type",
+    "UserPoolReplicaType": "common.user_pool_replica_type",
+    "RiskConfigurationType": "common.risk_configuration_type",
+    "CompromisedCredentialsRiskConfigurationType": "common.compromised_credentials_risk_configuration_type",
+    "CompromisedCredentialsActionsType": "common.compromised_credentials_actions_type",
+    "AccountTakeoverRiskConfigurationType": "common.account_takeover_risk_configuration_type",
+    "NotifyConfigurationType": "common.notify_configuration_type",
+    "NotifyEmailType": "common.notify_email_type",
+    "AccountTakeoverActionsType": "common.account_takeover_actions_type",
+    "AccountTakeoverActionType": "common.account_takeover_action_type",
+    "RiskExceptionConfigurationType": "common.risk_exception_configuration_type",
+    "DomainDescriptionType": "common.domain_description_type",
+    "CodeDeliveryDetailsType": "common.code_delivery_details_type",
+    "ClientAuthenticationResultType": "common.client_authentication_result_type",
+    "LogDeliveryConfigurationType": "common.log_delivery_configuration_type",
+    "LogConfigurationType": "common.log_configuration_type",
+    "CloudWatchLogsConfigurationType": "common.cloud_watch_logs_configuration_type",
+    "S3ConfigurationType": "common.s3_configuration_type",
+    "FirehoseConfigurationType": "common.firehose_configuration_type",
+    "LimitDefinitionType": "common.limit_definition_type",
+    "LimitType": "common.limit_type",
+    "UICustomizationType": "common.ui_customization_type",
+    "ClientSSOSessionConfigType": "common.client_sso_session_config_type",
+    "SmsMfaConfigType": "common.sms_mfa_config_type",
+    "SoftwareTokenMfaConfigType": "common.software_token_mfa_config_type",
+    "EmailMfaConfigType": "common.email_mfa_config_type",
+    "WebAuthnConfigurationType": "common.web_authn_configuration_type",
+    "UserPoolTokenSessionConfigType": "common.user_pool_token_session_config_type",
+    "CIMDPolicySummaryType": "common.cimd_policy_summary_type",
+    "ClientMetadataURLType": "common.client_metadata_url_type",
+    "ProviderDescription": "common.provider_description",
+    "RestorationDescriptionType": "common.restoration_description_type",
+    "TermsDescriptionType": "common.terms_description_type",
+    "UserPoolClientDescription": "common.user_pool_client_description",
+    "UserPoolDescriptionType": "common.user_pool_description_type",
+    "WebAuthnCredentialDescription": "common.web_authn_credential_description",
     "AccessDeniedException": "errors",
     "AliasExistsException": "errors",
     "CachedCIMDURLDoesNotExistException": "errors",
@@ -1563,7 +1573,6 @@ STRUCTURE_NAMES: Final[tuple[str, ...]] = (
     "WebAuthnMfaSettingsType",
     "RestorationType",
     "RestorePreviewType",
-    "Document",
     "DeviceSecretVerifierConfigType",
     "UserContextDataType",
     "CIMDPolicyType",
@@ -2226,7 +2235,6 @@ __all__ = [
     "DeviceRememberedStatusType",
     "DeviceSecretVerifierConfigType",
     "DeviceType",
-    "Document",
     "DomainDescriptionType",
     "DomainStatusType",
     "DuplicateProviderException",

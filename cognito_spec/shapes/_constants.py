@@ -739,7 +739,7 @@ CHANGE_PASSWORD_RESPONSE: Final = Shape(
 COMPLETE_WEB_AUTHN_REGISTRATION_REQUEST: Final = Shape(
     name="CompleteWebAuthnRegistrationRequest", type="structure", target="CompleteWebAuthnRegistrationRequest"
 )
-DOCUMENT: Final = Shape(name="Document", type="structure", target="Document")
+DOCUMENT: Final = Shape(name="Document", type="document")
 COMPLETE_WEB_AUTHN_REGISTRATION_RESPONSE: Final = Shape(
     name="CompleteWebAuthnRegistrationResponse",
     type="structure",

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from cognito_spec.model import StructInfo, member, shape, to_tuple
 from cognito_spec.shapes._constants import CUSTOM_ATTRIBUTES_LIST_TYPE, USER_POOL_ID_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import SchemaAttributeType
+from cognito_spec.shapes.common.schema_attribute_type import SchemaAttributeType
 
 __all__ = ["AddCustomAttributesRequest", "AddCustomAttributesResponse"]
 

@@ -21,7 +21,8 @@ from cognito_spec.shapes._constants import (
 )
 from cognito_spec.shapes._enums import DeliveryMediumType, MessageActionType
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import AttributeType, UserType
+from cognito_spec.shapes.common.attribute_type import AttributeType
+from cognito_spec.shapes.common.user_type import UserType
 
 __all__ = ["AdminCreateUserRequest", "AdminCreateUserResponse"]
 

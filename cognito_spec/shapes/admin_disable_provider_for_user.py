@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import PROVIDER_USER_IDENTIFIER_TYPE, STRING_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import ProviderUserIdentifierType
+from cognito_spec.shapes.common.provider_user_identifier_type import ProviderUserIdentifierType
 
 __all__ = ["AdminDisableProviderForUserRequest", "AdminDisableProviderForUserResponse"]
 

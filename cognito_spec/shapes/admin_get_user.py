@@ -22,7 +22,8 @@ from cognito_spec.shapes._constants import (
 )
 from cognito_spec.shapes._enums import UserStatusType
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import AttributeType, MFAOptionType
+from cognito_spec.shapes.common.attribute_type import AttributeType
+from cognito_spec.shapes.common.mfa_option_type import MFAOptionType
 
 __all__ = ["AdminGetUserRequest", "AdminGetUserResponse"]
 

@@ -16,7 +16,7 @@ from cognito_spec.shapes._constants import (
     USERNAME_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import DeviceType
+from cognito_spec.shapes.common.device_type import DeviceType
 
 __all__ = ["AdminListDevicesRequest", "AdminListDevicesResponse"]
 

@@ -16,7 +16,7 @@ from cognito_spec.shapes._constants import (
     USERNAME_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import GroupType
+from cognito_spec.shapes.common.group_type import GroupType
 
 __all__ = ["AdminListGroupsForUserRequest", "AdminListGroupsForUserResponse"]
 

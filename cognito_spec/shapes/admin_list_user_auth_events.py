@@ -16,7 +16,7 @@ from cognito_spec.shapes._constants import (
     USERNAME_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import AuthEventType
+from cognito_spec.shapes.common.auth_event_type import AuthEventType
 
 __all__ = ["AdminListUserAuthEventsRequest", "AdminListUserAuthEventsResponse"]
 

@@ -15,7 +15,7 @@ from cognito_spec.shapes._constants import (
     USERNAME_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import SessionDescriptionType
+from cognito_spec.shapes.common.session_description_type import SessionDescriptionType
 
 __all__ = ["AdminListUserSessionsRequest", "AdminListUserSessionsResponse"]
 

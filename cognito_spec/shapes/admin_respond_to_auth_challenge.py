@@ -23,7 +23,9 @@ from cognito_spec.shapes._constants import (
 )
 from cognito_spec.shapes._enums import ChallengeNameType
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import AnalyticsMetadataType, AuthenticationResultType, ContextDataType
+from cognito_spec.shapes.common.analytics_metadata_type import AnalyticsMetadataType
+from cognito_spec.shapes.common.authentication_result_type import AuthenticationResultType
+from cognito_spec.shapes.common.context_data_type import ContextDataType
 
 __all__ = ["AdminRespondToAuthChallengeRequest", "AdminRespondToAuthChallengeResponse"]
 

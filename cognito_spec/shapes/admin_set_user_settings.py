@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from cognito_spec.model import StructInfo, member, shape, to_tuple
 from cognito_spec.shapes._constants import MFA_OPTION_LIST_TYPE, USER_POOL_ID_TYPE, USERNAME_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import MFAOptionType
+from cognito_spec.shapes.common.mfa_option_type import MFAOptionType
 
 __all__ = ["AdminSetUserSettingsRequest", "AdminSetUserSettingsResponse"]
 

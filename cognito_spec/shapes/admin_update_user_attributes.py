@@ -15,7 +15,7 @@ from cognito_spec.shapes._constants import (
     USERNAME_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import AttributeType
+from cognito_spec.shapes.common.attribute_type import AttributeType
 
 __all__ = ["AdminUpdateUserAttributesRequest", "AdminUpdateUserAttributesResponse"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import RESTORATION_TYPE, RESTORE_ID_TYPE, USER_POOL_ID_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import RestorationType
+from cognito_spec.shapes.common.restoration_type import RestorationType
 
 __all__ = ["CancelPointInTimeRecoveryRequest", "CancelPointInTimeRecoveryResponse"]
 

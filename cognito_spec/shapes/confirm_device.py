@@ -14,7 +14,7 @@ from cognito_spec.shapes._constants import (
     TOKEN_MODEL_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import DeviceSecretVerifierConfigType
+from cognito_spec.shapes.common.device_secret_verifier_config_type import DeviceSecretVerifierConfigType
 
 __all__ = ["ConfirmDeviceRequest", "ConfirmDeviceResponse"]
 

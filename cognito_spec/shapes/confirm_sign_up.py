@@ -20,7 +20,8 @@ from cognito_spec.shapes._constants import (
     USERNAME_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import AnalyticsMetadataType, UserContextDataType
+from cognito_spec.shapes.common.analytics_metadata_type import AnalyticsMetadataType
+from cognito_spec.shapes.common.user_context_data_type import UserContextDataType
 
 __all__ = ["ConfirmSignUpRequest", "ConfirmSignUpResponse"]
 

@@ -20,7 +20,7 @@ from cognito_spec.shapes._constants import (
 )
 from cognito_spec.shapes._enums import IdentityProviderTypeType
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import IdentityProviderType
+from cognito_spec.shapes.common.identity_provider_type import IdentityProviderType
 
 __all__ = ["CreateIdentityProviderRequest", "CreateIdentityProviderResponse"]
 

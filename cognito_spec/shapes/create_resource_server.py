@@ -16,7 +16,8 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import ResourceServerScopeType, ResourceServerType
+from cognito_spec.shapes.common.resource_server_scope_type import ResourceServerScopeType
+from cognito_spec.shapes.common.resource_server_type import ResourceServerType
 
 __all__ = ["CreateResourceServerRequest", "CreateResourceServerResponse"]
 

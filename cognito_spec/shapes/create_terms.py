@@ -19,7 +19,7 @@ from cognito_spec.shapes._constants import (
 )
 from cognito_spec.shapes._enums import TermsEnforcementType, TermsSourceType
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import TermsType
+from cognito_spec.shapes.common.terms_type import TermsType
 
 __all__ = ["CreateTermsRequest", "CreateTermsResponse"]
 

@@ -47,25 +47,23 @@ from cognito_spec.shapes._enums import (
     VerifiedAttributeType,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import (
-    AccountRecoverySettingType,
-    AcrLevelConfigType,
-    AdminCreateUserConfigType,
-    DcrConfigurationType,
-    DeviceConfigurationType,
-    EmailConfigurationType,
-    IssuerConfigurationType,
-    KeyConfigurationType,
-    LambdaConfigType,
-    SchemaAttributeType,
-    SmsConfigurationType,
-    UserAttributeUpdateSettingsType,
-    UsernameConfigurationType,
-    UserPoolAddOnsType,
-    UserPoolPolicyType,
-    UserPoolType,
-    VerificationMessageTemplateType,
-)
+from cognito_spec.shapes.common.account_recovery_setting_type import AccountRecoverySettingType
+from cognito_spec.shapes.common.acr_level_config_type import AcrLevelConfigType
+from cognito_spec.shapes.common.admin_create_user_config_type import AdminCreateUserConfigType
+from cognito_spec.shapes.common.dcr_configuration_type import DcrConfigurationType
+from cognito_spec.shapes.common.device_configuration_type import DeviceConfigurationType
+from cognito_spec.shapes.common.email_configuration_type import EmailConfigurationType
+from cognito_spec.shapes.common.issuer_configuration_type import IssuerConfigurationType
+from cognito_spec.shapes.common.key_configuration_type import KeyConfigurationType
+from cognito_spec.shapes.common.lambda_config_type import LambdaConfigType
+from cognito_spec.shapes.common.schema_attribute_type import SchemaAttributeType
+from cognito_spec.shapes.common.sms_configuration_type import SmsConfigurationType
+from cognito_spec.shapes.common.user_attribute_update_settings_type import UserAttributeUpdateSettingsType
+from cognito_spec.shapes.common.user_pool_add_ons_type import UserPoolAddOnsType
+from cognito_spec.shapes.common.user_pool_policy_type import UserPoolPolicyType
+from cognito_spec.shapes.common.user_pool_type import UserPoolType
+from cognito_spec.shapes.common.username_configuration_type import UsernameConfigurationType
+from cognito_spec.shapes.common.verification_message_template_type import VerificationMessageTemplateType
 
 __all__ = ["CreateUserPoolRequest", "CreateUserPoolResponse"]
 

@@ -35,12 +35,10 @@ from cognito_spec.shapes._constants import (
 )
 from cognito_spec.shapes._enums import ExplicitAuthFlowsType, OAuthFlowType, PreventUserExistenceErrorTypes
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import (
-    AnalyticsConfigurationType,
-    RefreshTokenRotationType,
-    TokenValidityUnitsType,
-    UserPoolClientType,
-)
+from cognito_spec.shapes.common.analytics_configuration_type import AnalyticsConfigurationType
+from cognito_spec.shapes.common.refresh_token_rotation_type import RefreshTokenRotationType
+from cognito_spec.shapes.common.token_validity_units_type import TokenValidityUnitsType
+from cognito_spec.shapes.common.user_pool_client_type import UserPoolClientType
 
 __all__ = ["CreateUserPoolClientRequest", "CreateUserPoolClientResponse"]
 

@@ -14,7 +14,8 @@ from cognito_spec.shapes._constants import (
     WRAPPED_INTEGER_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import CustomDomainConfigType, RoutingType
+from cognito_spec.shapes.common.custom_domain_config_type import CustomDomainConfigType
+from cognito_spec.shapes.common.routing_type import RoutingType
 
 __all__ = ["CreateUserPoolDomainRequest", "CreateUserPoolDomainResponse"]
 

@@ -15,7 +15,7 @@ from cognito_spec.shapes._constants import (
     USER_POOL_TAGS_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import UserPoolReplicaType
+from cognito_spec.shapes.common.user_pool_replica_type import UserPoolReplicaType
 
 __all__ = ["CreateUserPoolReplicaRequest", "CreateUserPoolReplicaResponse"]
 

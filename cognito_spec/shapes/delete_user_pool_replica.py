@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import REGION_NAME_TYPE, USER_POOL_ID_TYPE, USER_POOL_REPLICA_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import UserPoolReplicaType
+from cognito_spec.shapes.common.user_pool_replica_type import UserPoolReplicaType
 
 __all__ = ["DeleteUserPoolReplicaRequest", "DeleteUserPoolReplicaResponse"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import CIMD_POLICY_ID_TYPE, CIMD_POLICY_TYPE, USER_POOL_ID_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import CIMDPolicyType
+from cognito_spec.shapes.common.cimd_policy_type import CIMDPolicyType
 
 __all__ = ["DescribeCIMDPolicyRequest", "DescribeCIMDPolicyResponse"]
 

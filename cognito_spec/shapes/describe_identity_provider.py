@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import IDENTITY_PROVIDER_TYPE, PROVIDER_NAME_TYPE, USER_POOL_ID_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import IdentityProviderType
+from cognito_spec.shapes.common.identity_provider_type import IdentityProviderType
 
 __all__ = ["DescribeIdentityProviderRequest", "DescribeIdentityProviderResponse"]
 

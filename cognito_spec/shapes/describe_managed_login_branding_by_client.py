@@ -13,7 +13,7 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import ManagedLoginBrandingType
+from cognito_spec.shapes.common.managed_login_branding_type import ManagedLoginBrandingType
 
 __all__ = ["DescribeManagedLoginBrandingByClientRequest", "DescribeManagedLoginBrandingByClientResponse"]
 

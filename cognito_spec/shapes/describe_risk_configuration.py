@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import CLIENT_ID_TYPE, RISK_CONFIGURATION_TYPE, USER_POOL_ID_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import RiskConfigurationType
+from cognito_spec.shapes.common.risk_configuration_type import RiskConfigurationType
 
 __all__ = ["DescribeRiskConfigurationRequest", "DescribeRiskConfigurationResponse"]
 

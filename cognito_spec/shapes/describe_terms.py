@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import TERMS_ID_TYPE, TERMS_TYPE, USER_POOL_ID_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import TermsType
+from cognito_spec.shapes.common.terms_type import TermsType
 
 __all__ = ["DescribeTermsRequest", "DescribeTermsResponse"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import CLIENT_ID_TYPE, USER_POOL_CLIENT_TYPE, USER_POOL_ID_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import UserPoolClientType
+from cognito_spec.shapes.common.user_pool_client_type import UserPoolClientType
 
 __all__ = ["DescribeUserPoolClientRequest", "DescribeUserPoolClientResponse"]
 

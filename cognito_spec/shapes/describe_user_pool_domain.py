@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import DOMAIN_DESCRIPTION_TYPE, DOMAIN_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import DomainDescriptionType
+from cognito_spec.shapes.common.domain_description_type import DomainDescriptionType
 
 __all__ = ["DescribeUserPoolDomainRequest", "DescribeUserPoolDomainResponse"]
 

@@ -16,7 +16,7 @@ from cognito_spec.shapes._constants import (
     SCOPE_LIST_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import ClientAuthenticationResultType
+from cognito_spec.shapes.common.client_authentication_result_type import ClientAuthenticationResultType
 
 __all__ = ["GetClientTokenRequest", "GetClientTokenResponse"]
 

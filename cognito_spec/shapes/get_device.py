@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import DEVICE_KEY_TYPE, DEVICE_TYPE, TOKEN_MODEL_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import DeviceType
+from cognito_spec.shapes.common.device_type import DeviceType
 
 __all__ = ["GetDeviceRequest", "GetDeviceResponse"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import GROUP_NAME_TYPE, GROUP_TYPE, USER_POOL_ID_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import GroupType
+from cognito_spec.shapes.common.group_type import GroupType
 
 __all__ = ["GetGroupRequest", "GetGroupResponse"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import LOG_DELIVERY_CONFIGURATION_TYPE, USER_POOL_ID_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import LogDeliveryConfigurationType
+from cognito_spec.shapes.common.log_delivery_configuration_type import LogDeliveryConfigurationType
 
 __all__ = ["GetLogDeliveryConfigurationRequest", "GetLogDeliveryConfigurationResponse"]
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import LIMIT_DEFINITION_TYPE, LIMIT_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import LimitDefinitionType, LimitType
+from cognito_spec.shapes.common.limit_definition_type import LimitDefinitionType
+from cognito_spec.shapes.common.limit_type import LimitType
 
 __all__ = ["GetProvisionedLimitRequest", "GetProvisionedLimitResponse"]
 

@@ -17,7 +17,7 @@ from cognito_spec.shapes._constants import (
     TOKEN_MODEL_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import AuthenticationResultType
+from cognito_spec.shapes.common.authentication_result_type import AuthenticationResultType
 
 __all__ = ["GetTokensFromRefreshTokenRequest", "GetTokensFromRefreshTokenResponse"]
 

@@ -17,7 +17,8 @@ from cognito_spec.shapes._constants import (
     USERNAME_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import AttributeType, MFAOptionType
+from cognito_spec.shapes.common.attribute_type import AttributeType
+from cognito_spec.shapes.common.mfa_option_type import MFAOptionType
 
 __all__ = ["GetUserRequest", "GetUserResponse"]
 

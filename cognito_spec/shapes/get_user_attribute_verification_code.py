@@ -15,7 +15,7 @@ from cognito_spec.shapes._constants import (
     TOKEN_MODEL_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import CodeDeliveryDetailsType
+from cognito_spec.shapes.common.code_delivery_details_type import CodeDeliveryDetailsType
 
 __all__ = ["GetUserAttributeVerificationCodeRequest", "GetUserAttributeVerificationCodeResponse"]
 

@@ -13,7 +13,7 @@ from cognito_spec.shapes._constants import (
 )
 from cognito_spec.shapes._enums import UserSessionTrackingType
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import UserPoolTokenSessionConfigType
+from cognito_spec.shapes.common.user_pool_token_session_config_type import UserPoolTokenSessionConfigType
 
 __all__ = ["GetUserPoolSessionConfigurationRequest", "GetUserPoolSessionConfigurationResponse"]
 

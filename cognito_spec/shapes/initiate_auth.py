@@ -23,7 +23,9 @@ from cognito_spec.shapes._constants import (
 )
 from cognito_spec.shapes._enums import AuthFlowType, ChallengeNameType
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import AnalyticsMetadataType, AuthenticationResultType, UserContextDataType
+from cognito_spec.shapes.common.analytics_metadata_type import AnalyticsMetadataType
+from cognito_spec.shapes.common.authentication_result_type import AuthenticationResultType
+from cognito_spec.shapes.common.user_context_data_type import UserContextDataType
 
 __all__ = ["InitiateAuthRequest", "InitiateAuthResponse"]
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import DATE_TYPE, RESTORATION_TYPE, USER_POOL_ID_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import RestorationType
+from cognito_spec.shapes.common.restoration_type import RestorationType
 
 __all__ = ["InitiatePointInTimeRecoveryRequest", "InitiatePointInTimeRecoveryResponse"]
 

@@ -15,7 +15,7 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import CIMDPolicySummaryType
+from cognito_spec.shapes.common.cimd_policy_summary_type import CIMDPolicySummaryType
 
 __all__ = ["ListCIMDPoliciesRequest", "ListCIMDPoliciesResponse"]
 

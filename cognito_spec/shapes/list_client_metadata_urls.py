@@ -16,7 +16,7 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import ClientMetadataURLType
+from cognito_spec.shapes.common.client_metadata_url_type import ClientMetadataURLType
 
 __all__ = ["ListClientMetadataURLsRequest", "ListClientMetadataURLsResponse"]
 

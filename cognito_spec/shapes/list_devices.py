@@ -15,7 +15,7 @@ from cognito_spec.shapes._constants import (
     TOKEN_MODEL_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import DeviceType
+from cognito_spec.shapes.common.device_type import DeviceType
 
 __all__ = ["ListDevicesRequest", "ListDevicesResponse"]
 

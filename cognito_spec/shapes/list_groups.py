@@ -15,7 +15,7 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import GroupType
+from cognito_spec.shapes.common.group_type import GroupType
 
 __all__ = ["ListGroupsRequest", "ListGroupsResponse"]
 

@@ -15,7 +15,7 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import ProviderDescription
+from cognito_spec.shapes.common.provider_description import ProviderDescription
 
 __all__ = ["ListIdentityProvidersRequest", "ListIdentityProvidersResponse"]
 

@@ -15,7 +15,7 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import RestorationDescriptionType
+from cognito_spec.shapes.common.restoration_description_type import RestorationDescriptionType
 
 __all__ = ["ListPointInTimeRecoveriesRequest", "ListPointInTimeRecoveriesResponse"]
 

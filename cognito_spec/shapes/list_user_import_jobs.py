@@ -15,7 +15,7 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import UserImportJobType
+from cognito_spec.shapes.common.user_import_job_type import UserImportJobType
 
 __all__ = ["ListUserImportJobsRequest", "ListUserImportJobsResponse"]
 

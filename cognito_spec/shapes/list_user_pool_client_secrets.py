@@ -15,7 +15,7 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import ClientSecretDescriptorType
+from cognito_spec.shapes.common.client_secret_descriptor_type import ClientSecretDescriptorType
 
 __all__ = ["ListUserPoolClientSecretsRequest", "ListUserPoolClientSecretsResponse"]
 

@@ -17,7 +17,7 @@ from cognito_spec.shapes._constants import (
 )
 from cognito_spec.shapes._enums import ClientTypeType
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import UserPoolClientDescription
+from cognito_spec.shapes.common.user_pool_client_description import UserPoolClientDescription
 
 __all__ = ["ListUserPoolClientsRequest", "ListUserPoolClientsResponse"]
 

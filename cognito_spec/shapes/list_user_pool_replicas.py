@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from cognito_spec.model import StructInfo, member, shape, to_tuple
 from cognito_spec.shapes._constants import PAGINATION_KEY_TYPE, USER_POOL_ID_TYPE, USER_POOL_REPLICA_LIST_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import UserPoolReplicaType
+from cognito_spec.shapes.common.user_pool_replica_type import UserPoolReplicaType
 
 __all__ = ["ListUserPoolReplicasRequest", "ListUserPoolReplicasResponse"]
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from cognito_spec.model import StructInfo, member, shape, to_tuple
 from cognito_spec.shapes._constants import PAGINATION_KEY, SESSIONS_LIST_TYPE, TOKEN_MODEL_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import SessionDescriptionType
+from cognito_spec.shapes.common.session_description_type import SessionDescriptionType
 
 __all__ = ["ListUserSessionsRequest", "ListUserSessionsResponse"]
 

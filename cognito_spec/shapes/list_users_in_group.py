@@ -16,7 +16,7 @@ from cognito_spec.shapes._constants import (
     USERS_LIST_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import UserType
+from cognito_spec.shapes.common.user_type import UserType
 
 __all__ = ["ListUsersInGroupRequest", "ListUsersInGroupResponse"]
 

@@ -15,7 +15,7 @@ from cognito_spec.shapes._constants import (
     WEB_AUTHN_CREDENTIALS_QUERY_LIMIT_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import WebAuthnCredentialDescription
+from cognito_spec.shapes.common.web_authn_credential_description import WebAuthnCredentialDescription
 
 __all__ = ["ListWebAuthnCredentialsRequest", "ListWebAuthnCredentialsResponse"]
 

@@ -14,7 +14,8 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import LogConfigurationType, LogDeliveryConfigurationType
+from cognito_spec.shapes.common.log_configuration_type import LogConfigurationType
+from cognito_spec.shapes.common.log_delivery_configuration_type import LogDeliveryConfigurationType
 
 __all__ = ["SetLogDeliveryConfigurationRequest", "SetLogDeliveryConfigurationResponse"]
 

@@ -15,12 +15,14 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import (
+from cognito_spec.shapes.common.account_takeover_risk_configuration_type import (
     AccountTakeoverRiskConfigurationType,
-    CompromisedCredentialsRiskConfigurationType,
-    RiskConfigurationType,
-    RiskExceptionConfigurationType,
 )
+from cognito_spec.shapes.common.compromised_credentials_risk_configuration_type import (
+    CompromisedCredentialsRiskConfigurationType,
+)
+from cognito_spec.shapes.common.risk_configuration_type import RiskConfigurationType
+from cognito_spec.shapes.common.risk_exception_configuration_type import RiskExceptionConfigurationType
 
 __all__ = ["SetRiskConfigurationRequest", "SetRiskConfigurationResponse"]
 

@@ -14,7 +14,7 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import UICustomizationType
+from cognito_spec.shapes.common.ui_customization_type import UICustomizationType
 
 __all__ = ["SetUICustomizationRequest", "SetUICustomizationResponse"]
 

@@ -14,12 +14,10 @@ from cognito_spec.shapes._constants import (
     WEB_AUTHN_MFA_SETTINGS_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import (
-    EmailMfaSettingsType,
-    SMSMfaSettingsType,
-    SoftwareTokenMfaSettingsType,
-    WebAuthnMfaSettingsType,
-)
+from cognito_spec.shapes.common.email_mfa_settings_type import EmailMfaSettingsType
+from cognito_spec.shapes.common.sms_mfa_settings_type import SMSMfaSettingsType
+from cognito_spec.shapes.common.software_token_mfa_settings_type import SoftwareTokenMfaSettingsType
+from cognito_spec.shapes.common.web_authn_mfa_settings_type import WebAuthnMfaSettingsType
 
 __all__ = ["SetUserMFAPreferenceRequest", "SetUserMFAPreferenceResponse"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import CLIENT_ID_TYPE, CLIENT_SSO_SESSION_CONFIG_TYPE, USER_POOL_ID_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import ClientSSOSessionConfigType
+from cognito_spec.shapes.common.client_sso_session_config_type import ClientSSOSessionConfigType
 
 __all__ = ["SetUserPoolClientSessionConfigurationRequest", "SetUserPoolClientSessionConfigurationResponse"]
 

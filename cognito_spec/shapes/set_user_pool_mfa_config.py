@@ -16,12 +16,10 @@ from cognito_spec.shapes._constants import (
 )
 from cognito_spec.shapes._enums import UserPoolMfaType
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import (
-    EmailMfaConfigType,
-    SmsMfaConfigType,
-    SoftwareTokenMfaConfigType,
-    WebAuthnConfigurationType,
-)
+from cognito_spec.shapes.common.email_mfa_config_type import EmailMfaConfigType
+from cognito_spec.shapes.common.sms_mfa_config_type import SmsMfaConfigType
+from cognito_spec.shapes.common.software_token_mfa_config_type import SoftwareTokenMfaConfigType
+from cognito_spec.shapes.common.web_authn_configuration_type import WebAuthnConfigurationType
 
 __all__ = ["SetUserPoolMfaConfigRequest", "SetUserPoolMfaConfigResponse"]
 

@@ -23,12 +23,10 @@ from cognito_spec.shapes._constants import (
     USERNAME_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import (
-    AnalyticsMetadataType,
-    AttributeType,
-    CodeDeliveryDetailsType,
-    UserContextDataType,
-)
+from cognito_spec.shapes.common.analytics_metadata_type import AnalyticsMetadataType
+from cognito_spec.shapes.common.attribute_type import AttributeType
+from cognito_spec.shapes.common.code_delivery_details_type import CodeDeliveryDetailsType
+from cognito_spec.shapes.common.user_context_data_type import UserContextDataType
 
 __all__ = ["SignUpRequest", "SignUpResponse"]
 

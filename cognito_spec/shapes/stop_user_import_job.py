@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_spec.model import StructInfo, member, shape
 from cognito_spec.shapes._constants import USER_IMPORT_JOB_ID_TYPE, USER_IMPORT_JOB_TYPE, USER_POOL_ID_TYPE
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import UserImportJobType
+from cognito_spec.shapes.common.user_import_job_type import UserImportJobType
 
 __all__ = ["StopUserImportJobRequest", "StopUserImportJobResponse"]
 

@@ -18,7 +18,7 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import CIMDPolicyType
+from cognito_spec.shapes.common.cimd_policy_type import CIMDPolicyType
 
 __all__ = ["UpdateCIMDPolicyRequest", "UpdateCIMDPolicyResponse"]
 

@@ -18,7 +18,7 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import IdentityProviderType
+from cognito_spec.shapes.common.identity_provider_type import IdentityProviderType
 
 __all__ = ["UpdateIdentityProviderRequest", "UpdateIdentityProviderResponse"]
 

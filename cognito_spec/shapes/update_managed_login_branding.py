@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cognito_spec.model import StructInfo, member, shape, to_tuple
+from cognito_spec.model import JsonValue, StructInfo, member, shape, to_tuple
 from cognito_spec.shapes._constants import (
     ASSET_LIST_TYPE,
     BOOLEAN_TYPE,
@@ -17,7 +17,8 @@ from cognito_spec.shapes._constants import (
     USER_POOL_ID_TYPE,
 )
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import AssetType, Document, ManagedLoginBrandingType
+from cognito_spec.shapes.common.asset_type import AssetType
+from cognito_spec.shapes.common.managed_login_branding_type import ManagedLoginBrandingType
 
 __all__ = ["UpdateManagedLoginBrandingRequest", "UpdateManagedLoginBrandingResponse"]
 
@@ -38,7 +39,7 @@ class UpdateManagedLoginBrandingRequest:
         "ManagedLoginBrandingId", MANAGED_LOGIN_BRANDING_ID_TYPE, default=None
     )
     use_cognito_provided_values: bool | None = member("UseCognitoProvidedValues", BOOLEAN_TYPE, default=None)
-    settings: Document | None = member("Settings", DOCUMENT, default=None)
+    settings: JsonValue | None = member("Settings", DOCUMENT, default=None)
     assets: Sequence[AssetType] | None = member("Assets", ASSET_LIST_TYPE, default=None, converter=to_tuple)
 
 

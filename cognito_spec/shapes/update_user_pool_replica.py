@@ -14,7 +14,7 @@ from cognito_spec.shapes._constants import (
 )
 from cognito_spec.shapes._enums import UpdateReplicaStatusType
 from cognito_spec.shapes._version import MODEL_VERSION
-from cognito_spec.shapes.common import UserPoolReplicaType
+from cognito_spec.shapes.common.user_pool_replica_type import UserPoolReplicaType
 
 __all__ = ["UpdateUserPoolReplicaRequest", "UpdateUserPoolReplicaResponse"]
 

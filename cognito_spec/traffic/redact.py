@@ -211,6 +211,22 @@ def _mask_headers(headers: Headers, stats: RedactStats, known: list[str]) -> Hea
     return tuple(out)
 
 
+def _mask_message_header(
+    headers: Headers, masker: Callable[[str], str] | None, stats: RedactStats
+) -> Headers:
+    """``x-amzn-ErrorMessage`` masked as the body's message is: the service repeats the message
+    there, and a copy must keep the two agreeing (and not quote the secret in the header)."""
+    if masker is None:
+        return headers
+    out = []
+    for k, v in headers:
+        masked = masker(v) if k.lower() == "x-amzn-errormessage" else v
+        if masked != v:
+            stats.masked["message_value"] += 1
+        out.append((k, masked))
+    return tuple(out)
+
+
 # -- bodies ---------------------------------------------------------------------------------------
 
 
@@ -223,10 +239,25 @@ def _jwt_in(raw: str) -> str | None:
     return masked if masked != value else None
 
 
+def _known_masker(known: list[str] | None) -> Callable[[str], str] | None:
+    """What masks the known secrets of an exchange inside a message (None: there are none)."""
+    needles = sorted({k for k in known or () if len(k) >= _KNOWN_MIN}, key=len, reverse=True)
+    if not needles:
+        return None
+
+    def masker(value: str) -> str:
+        masked = value
+        for needle in needles:
+            masked = masked.replace(needle, REDACTED)
+        return JWT.sub(REDACTED, masked) if masked != value else value
+
+    return masker
+
+
 def _model_rule(cls: type | None, known: list[str] | None) -> LeafRule:
     """Leaves of a body the model describes: unknown members named like credentials, JWTs, and (in
     a response) known secrets inside a message."""
-    needles = sorted({k for k in known or () if len(k) >= _KNOWN_MIN}, key=len, reverse=True)
+    masker = _known_masker(known)
 
     def rule(path: Path, kind: str, raw: str) -> tuple[str, str | None] | None:
         if kind != "s":
@@ -234,13 +265,11 @@ def _model_rule(cls: type | None, known: list[str] | None) -> LeafRule:
         outside = cls is not None and position(cls, path)[1] is None
         if outside and any(type(p) is str and credential_name(p) for p in path):
             return "credential_member", None
-        if needles and len(path) == 1 and path[0] in _MESSAGE_MEMBERS:
+        if masker is not None and len(path) == 1 and path[0] in _MESSAGE_MEMBERS:
             value = decode_string(raw)
-            masked = value
-            for needle in needles:
-                masked = masked.replace(needle, REDACTED)
+            masked = masker(value)
             if masked != value:
-                return "message_value", JWT.sub(REDACTED, masked)
+                return "message_value", masked
         jwt = _jwt_in(raw)
         return ("jwt", jwt) if jwt is not None else None
 
@@ -367,6 +396,8 @@ def redact_exchange(ex: Exchange, *, stats: RedactStats | None = None) -> Exchan
             cls = _response_class(ex, op)
             rule = _model_rule(cls, known) if cls is not None else _every_string
             response_body = _cognito_body(ex.response_body, cls, rule, st, None)
+            if cls is not None:
+                response_headers = _mask_message_header(response_headers, _known_masker(known), st)
     out = attrs.evolve(
         ex,
         request_headers=request_headers,

@@ -1,33 +1,54 @@
 """Redaction of a wire value: every member the model marks sensitive replaced by a mask.
 
 :func:`redact` masks a parsed wire value; :func:`mask_json` masks a JSON text in place, span by
-span, choosing masks that keep the text's verdict; :func:`position` says what the model knows about
-a path (both read the same sensitivity rule).
+span; :func:`position` says what the model knows about a path (both read the same sensitivity
+rule).  Both take the mask of a string from :func:`string_mask`, which builds, from the shape's
+length limits and pattern (:mod:`cognito_spec.patterns.synth`), a stand-in that breaks exactly the
+constraints the original broke: a redacted copy validates as the original did.
 """
 
 from __future__ import annotations
 
+import functools
+import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 import attrs
 
+from cognito_spec import patterns
 from cognito_spec.codec.body import decode_text, encode_body
 from cognito_spec.codec.violations import Violation
-from cognito_spec.errors import ArgumentTypeError, DecodeError, EncodeError
+from cognito_spec.errors import ArgumentTypeError, DecodeError, EncodeError, GenerationError, PatternError
 from cognito_spec.model import Member, Shape, is_shape_class, members_of
+from cognito_spec.patterns import synth
+from cognito_spec.patterns.ranges import contains
 from cognito_spec.validation.jsontext import Path, Token, decode_string, scan, splice
 
-__all__ = ["REDACTED", "JsonMasking", "LeafRule", "StandIn", "mask_json", "position", "redact"]
+__all__ = [
+    "REDACTED",
+    "JsonMasking",
+    "LeafRule",
+    "StandIn",
+    "mask_json",
+    "position",
+    "redact",
+    "string_mask",
+]
 
-#: What :func:`redact` puts in place of a sensitive value.  It matches the token, user name and
-#: attribute value patterns of the model, so a redacted capture still validates.
+#: What :func:`redact` puts in place of a sensitive value, where the shape accepts it (it matches
+#: the token, user name and attribute value patterns of the model); elsewhere :func:`string_mask`
+#: builds a stand-in from it or from the shape's pattern.
 REDACTED: Final = "REDACTED"
 
 
 def redact(data: Any, cls: type, *, mask: str = REDACTED) -> Any:
     """A copy of the wire value ``data`` of ``cls`` with every sensitive value replaced by ``mask``.
+
+    A sensitive string gets ``mask`` where its shape judges ``mask`` as it judges the string, else
+    the stand-in of :func:`string_mask` (a client secret of 24 characters or more, a six-digit MFA
+    code): a valid value stays valid, and an invalid string breaks the same constraints.
 
     Sensitive members are found at any depth, list items and map values included; a sensitive map's
     keys become ``mask-1``, ``mask-2``, ...  Whatever sits under a sensitive member is masked whole,
@@ -64,11 +85,168 @@ def _redact_value(value: Any, shape: Shape, hide: bool, mask: str) -> Any:
     if t == "map" and type(value) is dict and shape.key is not None and shape.value is not None:
         hide_keys = hide or shape.key.sensitive
         vshape = shape.value
+        keys = _masked_keys(list(value), shape.key, mask) if hide_keys else list(value)
         return {
-            (f"{mask}-{i}" if hide_keys else k): (None if v is None else _redact_value(v, vshape, hide, mask))
-            for i, (k, v) in enumerate(value.items(), 1)
+            k: (None if v is None else _redact_value(v, vshape, hide, mask))
+            for k, v in zip(keys, value.values(), strict=True)
         }
+    if hide and t == "string" and type(value) is str:
+        masked = string_mask(shape, value, mask)
+        return mask if masked is None else masked
     return mask if hide else value
+
+
+def _masked_keys(keys: list[str], shape: Shape, mask: str) -> list[str]:
+    """``mask-1``, ``mask-2``, ... where the key shape judges them as the keys, else stand-ins."""
+    out: list[str] = []
+    for i, key in enumerate(keys, 1):
+        numbered = f"{mask}-{i}"
+        if type(key) is str and shape.type == "string" and _verdict(shape, numbered) != _verdict(shape, key):
+            other = string_mask(shape, key, mask)
+            numbered = other if other is not None and other not in out else numbered
+        out.append(numbered)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# The mask of one string: the original's verdict, none of its characters.
+#
+# The checker judges a string at a string shape on four things only: its length against the two
+# limits, its pattern (applied to the whole value) and its enum.  A stand-in that answers those four
+# as the original does gets exactly the original's violations there, whatever it is made of.
+# string_mask builds one from the shape alone (and from the original's length when the original is
+# invalid), so it tells nothing else about the value.
+
+
+def _verdict(shape: Shape, value: str) -> tuple[bool, bool, bool, bool]:
+    """What the checker says of ``value`` at ``shape``: (too short, too long, pattern, enum)."""
+    n = len(value)
+    return (
+        shape.length_min is not None and n < shape.length_min,
+        shape.length_max is not None and n > shape.length_max,
+        shape.pattern is not None and not patterns.compile(shape.pattern).fullmatch(value),
+        shape.enum is not None and value not in shape.enum,
+    )
+
+
+def string_mask(shape: Shape | None, value: str, mask: str = REDACTED) -> str | None:
+    """A stand-in for the string ``value`` at ``shape`` that breaks exactly the constraints it breaks.
+
+    ``mask`` itself when the shape judges it as it judges ``value``; else ``mask`` repeated or cut
+    to a length the shape takes, else a string the shape's pattern makes by construction
+    (:mod:`cognito_spec.patterns.synth`, seeded by the shape's name: a shape always gets the same
+    stand-in), with a character no class of the pattern holds where ``value`` broke the pattern.
+    Lookarounds and word boundaries are honoured: every candidate is judged by the compiled pattern.
+    An invalid value's stand-in has the value's length where one of that length keeps the verdict
+    (nothing else of the value shows); a valid value's stand-in depends on the shape only.  None
+    when no string keeps the verdict (the caller counts it).
+    A shape that is not a string shape (or None) takes ``mask``: nothing there judges a string.
+    """
+    if shape is None or shape.type != "string":
+        return mask
+    want = _verdict(shape, value)
+    if _verdict(shape, mask) == want:
+        return mask
+    try:
+        # An invalid value's stand-in has its length first (a 300-character user name gets 300
+        # characters), a valid value's one near the mask's length.
+        for n in (len(value), None) if any(want) else (None, len(value)):
+            found = _stand_in(shape, want, mask, n)
+            if found is not None:
+                return found
+        return None
+    except (GenerationError, PatternError, RecursionError, MemoryError):  # pragma: no cover - defensive
+        return None
+
+
+#: Lengths tried near the preferred one (the mask's) before the original's own length.
+_LENGTH_TRIES: Final = 8
+#: Strings the pattern's synthesis makes per length before the next length is tried.
+_MADE_TRIES: Final = 4
+
+
+@functools.lru_cache(maxsize=4096)
+def _stand_in(shape: Shape, want: tuple[bool, bool, bool, bool], mask: str, n: int | None) -> str | None:
+    """The stand-in for ``want`` at ``shape``: of length ``n``, or (None) of a length near the mask's
+    on the side of the limits ``want`` asks for."""
+    lengths = [n] if n is not None else _lengths_near(shape, want, len(mask))
+    plan = None
+    if shape.pattern is not None:
+        # Breaking the pattern needs only the characters outside it (any plan has them); matching
+        # it needs a plan that reaches the lengths.
+        cap = 64 if want[2] else max(64, *lengths[: _LENGTH_TRIES * 4])
+        plan = synth.plan(shape.pattern, 1 << (cap - 1).bit_length())
+    tried = 0
+    for k in lengths:
+        if tried == _LENGTH_TRIES:
+            break
+        if plan is not None and not want[2] and not plan.can(k):
+            continue
+        tried += 1
+        for text in _made(shape, plan, want[2], mask, k):
+            if _verdict(shape, text) == want and _string_token(text) is not None:
+                return text
+    if shape.enum is not None and not want[3]:
+        # A value of the enum (the original was one; none of them is a secret).
+        for text in shape.enum:
+            if _verdict(shape, text) == want:
+                return text
+    return None
+
+
+def _lengths_near(shape: Shape, want: tuple[bool, bool, bool, bool], preferred: int) -> list[int]:
+    """Lengths on the side of the limits ``want`` asks for (too short, within, too long), nearest to
+    ``preferred`` first (a bounded number of them)."""
+    lo, hi = shape.length_min or 0, shape.length_max
+    if want[0]:
+        lo, hi = 0, lo - 1
+    elif want[1]:
+        assert hi is not None
+        lo, hi = hi + 1, None
+    start = max(lo, preferred if hi is None else min(preferred, hi))
+    out = [start]
+    for d in range(1, 1 << 8):
+        if hi is None or start + d <= hi:
+            out.append(start + d)
+        if start - d >= lo:
+            out.append(start - d)
+    return out
+
+
+def _made(shape: Shape, plan: synth.Plan | None, broken: bool, mask: str, n: int) -> Iterator[str]:
+    """Candidates of length ``n``: matching the pattern, or (``broken``) breaking it."""
+    fill = _fill(mask, n)
+    if not broken:
+        yield fill
+        if plan is not None:
+            for i in range(_MADE_TRIES):
+                try:
+                    yield plan.make(_Seeded(f"{shape.name}/{n}/{i}"), n, adversarial=False)
+                except GenerationError:
+                    continue
+        return
+    # Breaking the pattern: a character outside every class of the pattern (a space, where it can be)
+    # is part of no match; the rest is the mask.
+    outside = plan.outside if plan is not None else ()
+    if n == 0 or not outside:
+        yield fill
+        return
+    bad = " " if contains(outside, 0x20) else chr(outside[0][0])
+    yield bad + fill[1:]
+    yield fill[:-1] + bad
+
+
+class _Seeded:
+    """A seeded choice source for the synthesis: the same seed gives the same string."""
+
+    def __init__(self, seed: str) -> None:
+        self._rng = random.Random(seed)
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self._rng.randint(lo, hi)
+
+    def chance(self, p: float) -> bool:
+        return self._rng.random() < p
 
 
 # --------------------------------------------------------------------------------------------------
@@ -175,9 +353,12 @@ def mask_json(
     Every other character is kept.  With a class, the masks are chosen so that each masked position
     breaks the constraints the original broke (a valid value gets a valid mask, a 300-character user
     name a 300-character mask, a number in a string member the number 0): :func:`validate` finds the
-    same violations in the copy.  A text that does not parse as JSON keeps its keys, numbers and
-    literals, loses every string and whatever follows the point where it stops being JSON, and so
-    stays unparseable.
+    same violations in the copy.  A string at a string shape gets :func:`string_mask` (or the
+    ``standin`` of a token, when the shape judges it alike), which keeps the verdict by
+    construction; only the other masked values (numbers at number shapes, strings where the model
+    expects something else) are tried against the validator.  A text that does not parse as JSON
+    keeps its keys, numbers and literals, loses every string and whatever follows the point where it
+    stops being JSON, and so stays unparseable.
     """
     start = 1 if text.startswith("\ufeff") else 0
     tokens, error = scan(text, start)
@@ -201,13 +382,8 @@ def mask_json(
         hide, shape = position(cls, path) if cls is not None else (False, None)
         raw = text[a:b]
         if hide:
-            first = plain if kind == "s" else "0"
-            if standin is not None and kind == "s":
-                # A token the capture is judged on keeps what the judge reads (see tokens.standin).
-                stand = standin(decode_string(raw))
-                first = (_string_token(stand) or plain) if stand is not None else plain
-            leaves.append(_Leaf(a, b, path, kind, raw, shape, first))
             masked["sensitive_member"] += 1
+            leaves.append(_masked_leaf(a, b, path, kind, raw, shape, mask, plain, standin))
         elif rule is not None:
             asked = rule(path, kind, raw)
             if asked is None:
@@ -215,31 +391,93 @@ def mask_json(
             what, new = asked
             masked[what] += 1
             if new is not None:
-                leaves.append(_Leaf(a, b, path, "fixed", raw, shape, _string_token(new) or plain))
+                leaves.append(_fixed_leaf(a, b, path, raw, shape, new, mask, plain))
                 continue
-            leaves.append(_Leaf(a, b, path, kind, raw, shape, plain if kind == "s" else "0"))
+            leaves.append(_masked_leaf(a, b, path, kind, raw, shape, mask, plain, None))
         else:
             continue
         if kind == "s":
             values.append(decode_string(raw))
     if not leaves:
         return JsonMasking(text, masked, ())
-    kept = True if cls is None else _keep_verdict(text, data, cls, leaves, mask)
+    kept = True
+    if cls is not None and not all(leaf.settled for leaf in leaves):
+        kept = _keep_verdict(text, data, cls, leaves, mask)
     out = splice(text, [(leaf.start, leaf.end, leaf.choice()) for leaf in leaves])
     return JsonMasking(out, masked, tuple(values), True, kept)
 
 
-class _Leaf:
-    """A value to mask: where it is, and the masks to try (worked out only when the first fails)."""
+#: Shape types at which any string and any number break the same constraint (the JSON type).
+_TYPE_ONLY: Final = frozenset({"structure", "list", "map"})
 
-    __slots__ = ("candidates", "end", "kind", "path", "pick", "raw", "shape", "start")
+
+def _masked_leaf(
+    a: int, b: int, path: Path, kind: str, raw: str, shape: Shape | None, mask: str, plain: str,
+    standin: StandIn | None,
+) -> _Leaf:  # fmt: skip
+    """The leaf of a value masked whole, settled where its mask keeps the verdict by construction."""
+    if kind == "s":
+        if shape is None or shape.type in _TYPE_ONLY:
+            return _Leaf(a, b, path, kind, raw, shape, plain, settled=True)
+        if shape.type == "string":
+            value = decode_string(raw)
+            if standin is not None:
+                # A token the capture is judged on keeps what the judge reads (see tokens.standin),
+                # where the shape judges the stand-in as it judges the token.
+                stand = standin(value)
+                token = _string_token(stand) if stand is not None else None
+                if (
+                    stand is not None
+                    and token is not None
+                    and _verdict(shape, stand) == _verdict(shape, value)
+                ):
+                    return _Leaf(a, b, path, kind, raw, shape, token, settled=True)
+            found = string_mask(shape, value, mask)
+            token = _string_token(found) if found is not None else None
+            if token is not None:
+                return _Leaf(a, b, path, kind, raw, shape, token, settled=True)
+        return _Leaf(a, b, path, kind, raw, shape, plain)
+    settled = shape is None or shape.type in _TYPE_ONLY or shape.type == "string"
+    return _Leaf(a, b, path, kind, raw, shape, "0", settled=settled)
+
+
+def _fixed_leaf(
+    a: int, b: int, path: Path, raw: str, shape: Shape | None, new: str, mask: str, plain: str
+) -> _Leaf:
+    """A string a rule rewrote (a JWT inside it masked): kept where the shape judges it alike, else
+    masked whole as a sensitive value would be."""
+    token = _string_token(new)
+    if shape is None or shape.type != "string":
+        return _Leaf(a, b, path, "fixed", raw, shape, token or plain, settled=shape is None)
+    if token is not None and _verdict(shape, new) == _verdict(shape, decode_string(raw)):
+        return _Leaf(a, b, path, "fixed", raw, shape, token, settled=True)
+    return _masked_leaf(a, b, path, "s", raw, shape, mask, plain, None)
+
+
+class _Leaf:
+    """A value to mask: where it is, and the masks to try (worked out only when the first fails).
+
+    ``settled``: the first mask keeps the value's verdict by construction (no validation needed).
+    """
+
+    __slots__ = ("candidates", "end", "kind", "path", "pick", "raw", "settled", "shape", "start")
 
     def __init__(
-        self, start: int, end: int, path: Path, kind: str, raw: str, shape: Shape | None, first: str
+        self,
+        start: int,
+        end: int,
+        path: Path,
+        kind: str,
+        raw: str,
+        shape: Shape | None,
+        first: str,
+        *,
+        settled: bool = False,
     ) -> None:
         self.start, self.end, self.path, self.kind, self.raw, self.shape = start, end, path, kind, raw, shape
         self.candidates = [first]
         self.pick = 0
+        self.settled = settled
 
     def choice(self) -> str:
         return self.candidates[min(self.pick, len(self.candidates) - 1)]
@@ -260,24 +498,24 @@ def _fill(mask: str, n: int) -> str:
     return (mask * (n // max(len(mask), 1) + 1))[:n]
 
 
-def _candidates(kind: str, raw: str, shape: Shape | None, mask: str) -> list[str]:
-    """Masks for one value, best first; the first that keeps the value's violations is taken.
+#: Strings a number shape accepts (see codec.source): a string there is judged by these alone.
+_NUMBER_WORDS: Final = ("NaN", "Infinity", "-Infinity")
 
-    A valid value gets ``mask`` when it fits; otherwise, and for invalid values, masks of the
-    original's length (the length limits then judge it alike) in letters of both cases, digits, and
-    with one character no pattern of the model accepts (a space, NUL, a lone surrogate), for a value
-    that broke its pattern.  Numbers become 0; literals stay (true/false/null say nothing).
+
+def _candidates(kind: str, raw: str, shape: Shape | None, mask: str) -> list[str]:
+    """Masks for a value no constructed mask settles, best first; the first that keeps the value's
+    violations is taken.
+
+    Numbers (at number shapes) become 0 or 1, the original last (a number is not a credential);
+    strings at shapes that are not string shapes (a number, a boolean, a timestamp, a blob) get the
+    mask, its fill to the original's length in both cases, digits, the mask with a character that
+    is not base64, and the words a floating point member takes.
     """
     if kind == "n":
-        return ["0", "1", raw]  # the original last: a number is not a credential
-    value = decode_string(raw)
-    n = len(value)
+        return ["0", "1", raw]
+    n = len(decode_string(raw))
     fill = _fill(mask, n)
-    texts = [mask, fill, fill.lower(), "0" * n]
-    if n:
-        texts += [c + fill[1:] for c in (" ", "\x00", "\ud800")]
-    if shape is not None and shape.enum:
-        texts += list(shape.enum)
+    texts = [mask, fill, fill.lower(), "0" * n, *(" " + fill[1:] if n else " ",), *_NUMBER_WORDS]
     out = []
     for t in texts:
         token = _string_token(t)
@@ -295,43 +533,31 @@ def _by_path(violations: list[Violation]) -> dict[Path, list[str]]:
     return out
 
 
-#: Shapes at which the plain mask is known to be valid (learnt from the validator, never guessed).
-_MASK_FITS: set[Shape] = set()
-
-
 def _keep_verdict(text: str, data: Any, cls: type, leaves: list[_Leaf], mask: str) -> bool:
-    """Choose each leaf's mask so that its violations are the original's; False when one cannot."""
+    """Choose the mask of each unsettled leaf so that its violations are the original's; False when
+    one cannot."""
     from cognito_spec.validation.validate import validate
 
     want = _by_path(validate(data, cls, mode="strict"))
-    # Of a repeated key only the last value is read (and validated): the others keep the plain mask.
+    # Of a repeated key only the last value is read (and validated): the others keep the first mask.
     last = {leaf.path: leaf for leaf in leaves}
-    if not any(p in want for p in last) and all(
-        x.kind == "s" and x.shape is not None and x.shape in _MASK_FITS for x in last.values()
-    ):
-        return True  # valid values, each masked with what the validator accepted there before
-    open_ = list(last.values())
+    open_ = [x for x in last.values() if not x.settled]
     r = 0
+    got: dict[Path, list[str]] = {}
     while open_:
         copy = decode_text(splice(text, [(x.start, x.end, x.choice()) for x in leaves]))
         got = _by_path(validate(copy, cls, mode="strict"))
-        if r == 0:
-            _MASK_FITS.update(
-                x.shape for x in open_ if x.kind == "s" and x.shape is not None and x.path not in got
-            )
         open_ = [x for x in open_ if got.get(x.path, []) != want.get(x.path, [])]
         r += 1
         for leaf in open_:
             leaf.expand(mask)
         open_ = [x for x in open_ if r < len(x.candidates)]
-        if not open_:
-            break
         for leaf in open_:
             leaf.pick = r
-    ok = all(got.get(x.path, []) == want.get(x.path, []) for x in last.values())
+    ok = all(got.get(x.path, []) == want.get(x.path, []) for x in last.values() if not x.settled)
     if not ok:
         for leaf in last.values():
-            if got.get(leaf.path, []) != want.get(leaf.path, []):
+            if not leaf.settled and got.get(leaf.path, []) != want.get(leaf.path, []):
                 leaf.pick = 0
     return ok
 
