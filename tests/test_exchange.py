@@ -24,7 +24,6 @@ from cognito_spec.protocol.server import CONTENT_TYPE
 from cognito_spec.traffic.check import Finding, _Checker, examine, validate_exchange
 from cognito_spec.traffic.record import Exchange, Headers
 from cognito_spec.traffic.redact import SENSITIVE_HEADERS, redact_exchange
-from cognito_spec.traffic.tokens import issues_tokens
 from cognito_spec.validation.redact import REDACTED
 
 OPS = sorted(OPERATIONS.values(), key=lambda op: op.name)
@@ -73,35 +72,19 @@ def with_response(ex: Exchange, **changes: Any) -> Exchange:
 # Faithful traffic
 
 
-#: The sign-in operations (their output carries AuthenticationResult), left out of the properties
-#: over service-like exchanges until the fixtures issue a result as the service does (tokens of
-#: one issuer, an ID token as IdToken, TokenType Bearer, ExpiresIn the access token's lifetime):
-#: today fixtures/realism.py gives every TokenModelType an access token and TokenType any string,
-#: which the issued-result check rightly reports.  test_capture_tokens.py and
-#: test_amplify_capture.py check these operations' results; delete this carve-out when the
-#: fixtures make them.
-SIGN_IN = frozenset(op.name for op in OPS if issues_tokens(op.output))
-
-
-def service_like(adversarial: bool = False) -> st.SearchStrategy[Exchange]:
-    """``cst.exchanges()`` of every operation but the sign-in ones (see :data:`SIGN_IN`)."""
-    ops = [op for op in OPS if op.name not in SIGN_IN]
-    return st.sampled_from(ops).flatmap(lambda op: cst.exchanges(op, adversarial=adversarial))
-
-
 #: Adversarial exchanges reach every length limit: bodies of megabytes (ListUserPools at its
 #: limits is 22 MB, checked in 1.2 s), so fewer examples than the profile's outside the deep one.
 ADVERSARIAL_EXAMPLES = 5000 if DEEP else 20
 
 
-@given(ex=service_like())
+@given(ex=cst.exchanges())
 def test_exchanges_as_the_service_sends_them_have_no_finding(ex: Exchange) -> None:
     report = examine(ex)
     assert report.findings == ()
     assert report.operation == _hmap(ex.request_headers)["x-amz-target"].rpartition(".")[2]
 
 
-@given(ex=service_like(adversarial=True))
+@given(ex=cst.exchanges(adversarial=True))
 @settings(max_examples=ADVERSARIAL_EXAMPLES)
 def test_adversarial_values_within_the_model_have_no_error(ex: Exchange) -> None:
     assert [f for f in examine(ex).findings if f.severity == "error"] == []
@@ -842,7 +825,7 @@ def plant(wire: Any, cls: type, draw: Callable[[Any], Any], wrapped: list[str] |
     return out
 
 
-@given(ex=service_like(), data=st.data())
+@given(ex=cst.exchanges(), data=st.data())
 @settings(max_examples=5000 if DEEP else 60)
 def test_no_finding_quotes_a_secret(ex: Exchange, data: st.DataObject) -> None:
     op = OPERATIONS[_hmap(ex.request_headers)["x-amz-target"].rpartition(".")[2]]
