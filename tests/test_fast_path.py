@@ -188,6 +188,7 @@ def test_every_verb_answers_the_same_on_raw_text(cls: type, data: str) -> None:
 
 
 @given(st.sampled_from(CLASSES), st.data())
+@settings(max_examples=BODY_EXAMPLES)
 def test_valid_bodies_take_the_fast_path_and_agree(cls: type, data: st.DataObject) -> None:
     obj = data.draw(strategies.from_class(cls, adversarial=True))
     body = cs.dumps(obj)
