@@ -16,7 +16,8 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from conftest import DEEP
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cognito_spec as cs
@@ -98,6 +99,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 @given(exchanges=st.lists(cst.exchanges(), max_size=4), fmt=st.sampled_from(["har", "jsonl"]))
+@settings(max_examples=5000 if DEEP else 40)  # whole exchanges of any operation: the file's budget
 def test_what_the_writers_write_the_readers_read_back(
     exchanges: list[Exchange], fmt: str, tmp_path_factory: Any
 ) -> None:
@@ -185,13 +187,15 @@ def test_har_missing_bodies_and_unanswered_requests(tmp_path: Path) -> None:
     )
 
 
-def test_preflights_other_sites_and_uncovered_operations_are_skipped_and_counted(tmp_path: Path) -> None:
+def test_preflights_and_other_sites_are_skipped_and_counted_and_every_cognito_call_kept(
+    tmp_path: Path,
+) -> None:
     doc = har_doc(
         [
             entry(method="OPTIONS", request_headers=[("Access-Control-Request-Method", "POST")]),
             entry(url="https://example.com/app.js", method="GET", request_headers=[]),
-            entry(request_headers=[("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")]),
-            entry(request_headers=[("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")]),
+            # an operation the model lacks: kept, it is a finding (unknown_operation)
+            entry(request_headers=[("X-Amz-Target", "AWSCognitoIdentityProviderService.Teleport")]),
             entry(
                 request_headers=[("X-Amz-Target", "AWSCognitoIdentityService.GetId")],
                 url="https://cognito-identity.x/",
@@ -207,10 +211,62 @@ def test_preflights_other_sites_and_uncovered_operations_are_skipped_and_counted
     )
     stats = ReadStats()
     kept = list(read_capture(write(tmp_path, "s.har", doc), stats=stats))
-    assert [ex.index for ex in kept] == [5, 6, 7]
-    assert stats.entries == 8
-    assert stats.skipped == {"preflight": 1, "not_cognito": 2, "uncovered_operation": 2}
-    assert stats.uncovered == {"InitiateAuth": 2}
+    assert [ex.index for ex in kept] == [2, 4, 5, 6]
+    assert stats.entries == 7
+    assert stats.skipped == {"preflight": 1, "not_cognito": 2}
+
+
+COGNITO_JSON = ("Content-Type", "application/x-amz-json-1.1")
+SIGNED_IDP = (
+    "Authorization",
+    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
+)
+SIGNED_STS = (
+    "Authorization",
+    "AWS4-HMAC-SHA256 Credential=testing/20261126/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0",
+)
+FOREIGN = ("X-Amz-Target", "AWSCognitoIdentityService.GetId")
+#: (method, url, headers) -> checked?  The rule of traffic/scope.py, case by case.
+SCOPE_CASES: list[tuple[str, str, tuple[tuple[str, str], ...], bool]] = [
+    ("OPTIONS", "https://cognito-idp.eu-west-1.amazonaws.com/", (("X-Amz-Target", GET_USER.target),), False),
+    # 2. the service's prefix decides, on any host
+    ("POST", "http://127.0.0.1:9229/", (("X-Amz-Target", GET_USER.target),), True),
+    ("POST", "https://example.com/", (("X-Amz-Target", "AWSCognitoIdentityProviderService.Teleport"),), True),
+    ("GET", "http://localhost:4566/", (("X-Amz-Target", GET_USER.target),), True),  # a finding: method
+    # 3. a Cognito endpoint for certain: any target, or none
+    ("POST", "https://cognito-idp.eu-west-1.amazonaws.com/", (), True),
+    ("POST", "https://cognito-idp-fips.us-east-1.amazonaws.com/", (FOREIGN,), True),
+    ("POST", "https://cognito-idp.cn-north-1.amazonaws.com.cn/", (FOREIGN, COGNITO_JSON), True),
+    ("POST", "http://localhost:4566/", (SIGNED_IDP, FOREIGN), True),
+    ("POST", "http://localhost:4566/", (SIGNED_IDP,), True),
+    # 4. no target, Cognito's content type, nothing saying another service
+    ("POST", "http://127.0.0.1:9229/", (COGNITO_JSON,), True),
+    ("POST", "http://127.0.0.1:9229/", (("Content-Type", "Application/X-Amz-Json-1.1; charset=utf-8"),), True),
+    ("POST", "http://127.0.0.1:9229/", (COGNITO_JSON, ("X-Amz-Target", "")), True),
+    ("POST", "https://cognito-identity.us-east-1.amazonaws.com/", (COGNITO_JSON,), False),
+    ("POST", "http://127.0.0.1:33655/", (COGNITO_JSON, SIGNED_STS), False),
+    ("GET", "http://127.0.0.1:9229/", (COGNITO_JSON,), False),
+    # 5. the rest: another service's target where the endpoint may serve several, a form-encoded
+    # STS call on moto's port, a page
+    ("POST", "http://localhost:4566/", (FOREIGN, COGNITO_JSON), False),
+    ("POST", "https://cognito-identity.us-east-1.amazonaws.com/", (FOREIGN, COGNITO_JSON), False),
+    ("POST", "http://127.0.0.1:33655/", (("Content-Type", "application/x-www-form-urlencoded"), SIGNED_STS), False),
+    ("POST", "http://127.0.0.1:9229/", (("Content-Type", "application/json"),), False),
+    ("POST", "https://example.com/api", (), False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "url", "headers", "checked"), SCOPE_CASES)
+def test_cognito_calls_are_told_by_the_exchange_not_by_the_host_alone(
+    method: str, url: str, headers: tuple[tuple[str, str], ...], checked: bool
+) -> None:
+    ex = Exchange(headers, b"{}", 200, method=method, url=url)
+    reason = skip_reason(ex)
+    assert (reason is None) == checked
+    if method == "OPTIONS":
+        assert reason == "preflight"
+    elif not checked:
+        assert reason == "not_cognito"
 
 
 def test_har_pretty_printed_with_a_bom_and_odd_key_order(tmp_path: Path) -> None:

@@ -54,7 +54,8 @@ def exchange(op: Any, token: str, started: str | None, message: str | None = Non
     """A clean exchange of ``op`` carrying ``token``: a success, or NotAuthorized with ``message``."""
     g = fx.Generator(fx.RandomSource(f"capture-tokens/{op.name}"))
     ex = g.exchange(op, outcome="response")
-    body = json.dumps({"AccessToken": token}).encode()
+    # The operation's own request, its token replaced (ChangePassword needs ProposedPassword too).
+    body = json.dumps({**json.loads(ex.request_body or b"{}"), "AccessToken": token}).encode()
     headers = tuple((k, str(len(body)) if k == "Content-Length" else v) for k, v in ex.request_headers)
     ex = attrs.evolve(ex, request_body=body, request_headers=headers, started=started)
     if message is not None:
@@ -270,7 +271,7 @@ def test_the_fast_path_agrees_with_the_full_check_on_tokens(
 
 
 # --------------------------------------------------------------------------------------------------
-# Tokens as issued: AuthenticationResult (no operation of the pinned model returns one yet).
+# Tokens as issued: AuthenticationResult (InitiateAuth, RespondToAuthChallenge and the rest).
 
 
 def result(**changes: Any) -> dict[str, Any]:
@@ -310,9 +311,47 @@ def test_each_departure_of_an_issued_result() -> None:
     assert result_kinds("not a dict") == []
 
 
-def test_the_issued_result_check_waits_for_its_operations() -> None:
-    """It runs for any operation whose output carries AuthenticationResult: none in this model yet."""
-    assert [op.name for op in OPERATIONS.values() if issues_tokens(op.output)] == []
+#: The operations whose output carries AuthenticationResult (the sign-in family): the issued-result
+#: check runs for these and no other.
+ISSUING = {
+    "AdminInitiateAuth",
+    "AdminRespondToAuthChallenge",
+    "GetTokensFromRefreshToken",
+    "InitiateAuth",
+    "RespondToAuthChallenge",
+}
+
+
+def test_the_issued_result_check_runs_for_the_operations_that_issue_tokens() -> None:
+    assert {op.name for op in OPERATIONS.values() if issues_tokens(op.output)} == ISSUING
+
+
+@given(
+    op=st.sampled_from(sorted(ISSUING)), trouble=st.sampled_from(["ExpiresIn", "TokenType", "RefreshToken"])
+)
+@settings(max_examples=15)
+def test_an_issued_result_is_judged_in_every_sign_in_response(op: str, trouble: str) -> None:
+    """Through the whole check, for each operation that issues tokens: a result as the service
+    writes it has no finding, one departure gives its finding, and the fast path leaves it to the
+    full check, which decides."""
+    g = fx.Generator(fx.RandomSource(f"issued/{op}"))
+    ex = g.exchange(OPERATIONS[op], outcome="response")
+    good = {"AuthenticationResult": result()}
+    body = json.dumps(good).encode()
+    clean = attrs.evolve(ex, response_body=body, response_headers=_length(ex.response_headers, body))
+    assert examine(clean).findings == full(clean) == ()
+    bad_value = {"ExpiresIn": 3599, "TokenType": "bearer", "RefreshToken": "r.e.f"}[trouble]
+    broken = json.dumps({"AuthenticationResult": result(**{trouble: bad_value})}).encode()
+    changed = attrs.evolve(ex, response_body=broken, response_headers=_length(ex.response_headers, broken))
+    found = examine(changed).findings
+    assert [
+        (f.severity, f.pointer) for f in found if f.kind in ("expires_in", "token_type", "issued_token")
+    ] == [("error", f"/AuthenticationResult/{trouble}")]
+    assert found == full(changed)
+
+
+def _length(headers: Any, body: bytes) -> Any:
+    return tuple((k, str(len(body)) if k.lower() == "content-length" else v) for k, v in headers)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import assume, given
+from conftest import DEEP
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import cognito_spec as cs
@@ -28,6 +29,8 @@ from cognito_spec.errors import CognitoSpecError
 orjson = pytest.importorskip("orjson")
 
 CLASSES = [STRUCTURES[n] for n in sorted(STRUCTURES)]
+#: Examples of the costlier body properties (whole instances of any of the 465 classes).
+BODY_EXAMPLES = 5000 if DEEP else 50
 
 
 def _plain(value: Any) -> Any:
@@ -168,6 +171,7 @@ def perturbed_bodies(draw: st.DrawFn) -> tuple[bytes | str, type]:
 
 
 @given(perturbed_bodies())
+@settings(max_examples=BODY_EXAMPLES)
 def test_every_verb_answers_the_same_on_perturbed_bodies(case: tuple[bytes | str, type]) -> None:
     data, cls = case
     assert_same_everywhere(data, cls)
@@ -184,6 +188,7 @@ def test_every_verb_answers_the_same_on_raw_text(cls: type, data: str) -> None:
 
 
 @given(st.sampled_from(CLASSES), st.data())
+@settings(max_examples=BODY_EXAMPLES)
 def test_valid_bodies_take_the_fast_path_and_agree(cls: type, data: st.DataObject) -> None:
     obj = data.draw(strategies.from_class(cls, adversarial=True))
     body = cs.dumps(obj)
@@ -194,6 +199,7 @@ def test_valid_bodies_take_the_fast_path_and_agree(cls: type, data: st.DataObjec
 
 
 @given(st.sampled_from(CLASSES), st.data())
+@settings(max_examples=BODY_EXAMPLES)
 def test_valid_bodies_with_a_repeated_member_agree(cls: type, data: st.DataObject) -> None:
     # The duplicate-key proof is what stands between the fast path and a wrong "valid": a body
     # that is valid but for one repeated member, at the top or inside a nested object.
@@ -221,6 +227,7 @@ def test_dumps_writes_the_same_bytes_with_and_without_orjson(cls: type, data: st
 
 
 @given(st.sampled_from(CLASSES), st.data())
+@settings(max_examples=BODY_EXAMPLES)
 def test_from_wire_answers_the_same(cls: type, data: st.DataObject) -> None:
     wire = data.draw(strategies.wire(cls, adversarial=True))
     fast, slow = both(lambda: cs.from_wire(wire, cls))

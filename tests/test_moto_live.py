@@ -8,6 +8,7 @@ give the same table, so the README's first command shows what this test pins.
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -33,6 +34,19 @@ NO_MESSAGE_HEADER = "warning", "error_message_header", "envelope"
 # Token" (wire-truth.md section 5).  GetUserAuthFactors repeats moto's GetUser answer, so it too.
 TOKEN_MESSAGE = "warning", "token_message", "response"
 EXPECTED = {
+    # The set-up calls, checked like the rest now that the model has every operation.
+    (0, "CreateUserPool", *MOTO_IDS),
+    # DescribeUserPool/CreateUserPool list the standard attribute phone_number_verified (21
+    # characters) in SchemaAttributes, above CustomAttributeNameType's max 20: so does the service
+    # (the model's constraint is for custom attribute names).  A false finding, to be lifted by the
+    # overlay's table of responses that break the model's own constraints; delete this line then.
+    (0, "CreateUserPool", "error", "length_max", "response"),
+    (1, "CreateUserPoolClient", *MOTO_IDS),
+    (2, "AdminCreateUser", *MOTO_IDS),
+    (3, "AdminSetUserPassword", *MOTO_IDS),
+    (4, "AdminInitiateAuth", *MOTO_IDS),
+    # moto's refresh token is a UUID; the service's is an encrypted JWT (five segments, RSA-OAEP)
+    (4, "AdminInitiateAuth", "error", "issued_token", "response"),
     (5, "AdminGetUser", *MOTO_IDS),
     # unknown user: UserNotFoundException, right status and code
     (6, "AdminGetUser", *MOTO_IDS),
@@ -81,30 +95,40 @@ CLIENT = {
 }
 EXPECTED_SUMMARY = {
     "entries": 17,
-    "exchanges": 10,
-    "operations": {"AdminGetUser": 4, "GetUser": 3, "GetUserAuthFactors": 3},
-    "valid": 8,
-    "invalid": 2,
-    "skipped": {"not_cognito": 1, "preflight": 1, "uncovered_operation": 5},
-    "uncovered_operations": {
+    "exchanges": 15,
+    "operations": {
         "AdminCreateUser": 1,
+        "AdminGetUser": 4,
         "AdminInitiateAuth": 1,
         "AdminSetUserPassword": 1,
         "CreateUserPool": 1,
         "CreateUserPoolClient": 1,
+        "GetUser": 3,
+        "GetUserAuthFactors": 3,
     },
+    "valid": 11,
+    "invalid": 4,
+    # the preflight, and boto3's STS GetCallerIdentity on moto's port (form-encoded, signed for sts:
+    # another service on the same endpoint, rightly not checked)
+    "skipped": {"not_cognito": 1, "preflight": 1},
 }
 
 
-def sides(path: Path) -> tuple[set[str], dict[tuple[int, str], bool]]:
-    """The sides of the server's findings, and ``expected`` of the client's, from the JSON report."""
-    proc = subprocess.run(
+@functools.cache
+def _report(path: Path) -> subprocess.CompletedProcess[str]:
+    """``cognito-spec validate --format json PATH``, run once per path."""
+    return subprocess.run(
         [sys.executable, "-m", "cognito_spec", "validate", "--format", "json", str(path)],
         capture_output=True,
         text=True,
         check=False,
         cwd=ROOT,
     )
+
+
+def sides(path: Path) -> tuple[set[str], dict[tuple[int, str], bool]]:
+    """The sides of the server's findings, and ``expected`` of the client's, from the JSON report."""
+    proc = _report(path)
     *findings, _ = (json.loads(line) for line in proc.stdout.splitlines())
     server = {f["side"] for f in findings if (f["index"], f["kind"]) not in CLIENT}
     client = {(f["index"], f["kind"]): f["expected"] for f in findings if f["side"] == "client"}
@@ -112,13 +136,7 @@ def sides(path: Path) -> tuple[set[str], dict[tuple[int, str], bool]]:
 
 
 def validate(path: Path) -> tuple[int, set[tuple[Any, ...]], dict[str, Any]]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "cognito_spec", "validate", "--format", "json", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
+    proc = _report(path)
     assert proc.stderr == ""
     *findings, summary = (json.loads(line) for line in proc.stdout.splitlines())
     table = {(f["index"], f["operation"], f["severity"], f["kind"], f["location"]) for f in findings}

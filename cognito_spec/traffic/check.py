@@ -91,6 +91,7 @@ __all__ = [
     "Severity",
     "Side",
     "examine",
+    "operation_name",
     "validate_exchange",
 ]
 
@@ -165,19 +166,12 @@ class _Checker:
                 request=True,
             )
         target = h.get("x-amz-target")
-        op = operation_for_target(target) if target is not None else None
+        op = operation_for_target(target) if target else None
         if op is None:
-            self.add(
-                "error",
-                "unknown_operation",
-                "request",
-                "no X-Amz-Target header"
-                if target is None
-                else "X-Amz-Target names no operation of the service",
-                "X-Amz-Target",
-                detail="" if target is None else _short(target),
-                request=True,
-            )
+            # The service's front end routes on X-Amz-Target alone and answers anything it cannot
+            # route with UnknownOperationException, before it reads the body (protocol.server).
+            kind, message, detail = _routing_finding(target)
+            self.add("error", kind, "request", message, "X-Amz-Target", detail=detail, request=True)
             self.expected = _make(UnknownOperationException)
             return None
         ct = h.get("content-type")
@@ -298,7 +292,7 @@ class _Checker:
         self.add_violations(
             validate(body, op.output, mode="tolerant", reveal=self.reveal), "response", request=False
         )
-        if issues_tokens(op.output):  # none in the pinned model yet: InitiateAuth and friends
+        if issues_tokens(op.output):  # InitiateAuth, RespondToAuthChallenge and friends
             with suppress(DecodeError):  # a body that cannot be read is reported above
                 self.findings += authentication_result_findings(result_of(decode_body(body)))
 
@@ -481,12 +475,37 @@ class _Checker:
                 message = data.get("message") if type(data) is dict else None
                 verdict = read_verdict(self.token, capture_time(ex.started))
                 self.findings += token_findings(verdict, status, code, message, reveal=self.reveal)
-        if op is not None:
-            name: str | None = op.name
-        else:
-            target = rh.get("x-amz-target") or ""
-            name = target[len(_COGNITO_PREFIX) :][:64] if target.startswith(_COGNITO_PREFIX) else None
+        name = op.name if op is not None else operation_name(rh.get("x-amz-target"))
         return ExchangeReport(name, tuple(self.findings))
+
+
+def operation_name(target: str | None) -> str | None:
+    """The operation an ``X-Amz-Target`` of the service's prefix names (at most 64 characters), or
+    None for a missing target or another service's: how a report names an unknown operation."""
+    if target is None or not target.startswith(_COGNITO_PREFIX):
+        return None
+    return target[len(_COGNITO_PREFIX) :][:64] or None
+
+
+def _routing_finding(target: str | None) -> tuple[str, str, str]:
+    """(kind, message, detail) of a request the service cannot route by its ``X-Amz-Target``."""
+    if not target:
+        return "missing_target", "no X-Amz-Target header; the service routes every request by it", ""
+    name = operation_name(target)
+    if name is not None:
+        # An operation name is no secret; a newer model than the pinned one may know it.
+        return (
+            "unknown_operation",
+            "X-Amz-Target names no operation of the service's model; the service answers "
+            "UnknownOperationException",
+            _short(name),
+        )
+    return (
+        "foreign_target",
+        "X-Amz-Target names another service's operation; this Cognito user pools endpoint "
+        "answers UnknownOperationException",
+        _short(target),
+    )
 
 
 def _kept(body: bytes, h: Mapping[str, str]) -> bool:
@@ -541,20 +560,8 @@ def examine(ex: Exchange, *, reveal: bool = False) -> ExchangeReport:
         if name is not None:
             return ExchangeReport(name, ())
     rh = map_of_pairs(ex.request_headers)
-    target = rh.get("x-amz-target")
-    if target is not None:
-        target = rh["x-amz-target"] = target.strip()
-    if target is not None and operation_for_target(target) is None and target.startswith(_COGNITO_PREFIX):
-        name = target[len(_COGNITO_PREFIX) :][:64]
-        f = Finding(
-            "warning",
-            "uncovered_operation",
-            "request",
-            "a Cognito operation this model does not cover (not checked)",
-            header="X-Amz-Target",
-            detail=name,
-        )
-        return ExchangeReport(name, (f,))
+    if "x-amz-target" in rh:
+        rh["x-amz-target"] = rh["x-amz-target"].strip()
     return _Checker(ex, reveal).run(rh)
 
 

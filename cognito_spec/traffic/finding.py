@@ -19,9 +19,14 @@ unknown_member             warning   client,  a member the pinned model does not
                                      server   typo); the service ignores it in a request
 duplicate_key              warning   client,  a repeated key in an object (readers keep the last)
                                      server
-unknown_operation          error     client   X-Amz-Target missing or not an operation of the
-                                              service
-uncovered_operation        warning   client   a Cognito operation outside this model (not checked)
+unknown_operation          error     client   X-Amz-Target of the service's prefix naming an
+                                              operation the model lacks: the service answers
+                                              UnknownOperationException (400), and the response
+                                              is checked against that envelope
+missing_target             error     client   no X-Amz-Target on a request the exchange shows is
+                                              for Cognito (traffic/scope.py): the same answer
+foreign_target             error     client   another service's X-Amz-Target sent to an endpoint
+                                              that serves Cognito user pools alone: the same answer
 method                     error     client   the request is not a POST
 content_type               error     client,  Content-Type is not ``application/x-amz-json-1.1``:
                                      server   a request the service cannot route (client), or a
@@ -66,7 +71,9 @@ token_time_unknown         warning   capture  a success for a good-looking acces
                                               exchange without ``started``: expiry not judged
 issued_token, expires_in,  error     server   an AuthenticationResult whose tokens the service
 token_type, token_issuer                      would not issue (see traffic/tokens.py; runs for
-                                              operations with that output: none in the model yet)
+                                              every operation with that output: InitiateAuth,
+                                              RespondToAuthChallenge, GetTokensFromRefreshToken
+                                              and the Admin forms)
 body_missing               warning   capture  the capture did not keep a body (no text, or an empty
                                               one where Content-Length announces one)
 no_response                warning   capture  the capture holds no response (HAR status 0 too)

@@ -195,7 +195,7 @@ def token_findings(
 
 
 def issues_tokens(output: type | None) -> bool:
-    """Whether an operation's output carries an ``AuthenticationResult`` (none in the pinned model)."""
+    """Whether an operation's output carries an ``AuthenticationResult`` (the sign-in operations)."""
     from cognito_spec.model import members_of
 
     return output is not None and any(m.wire == AUTH_RESULT_MEMBER for _, m in members_of(output))
@@ -244,7 +244,13 @@ def authentication_result_findings(result: object, pointer: str = "/" + AUTH_RES
         if isinstance(parsed.claims, AccessTokenClaims):
             access = parsed.claims
     expires_in = result.get("ExpiresIn")
-    if access is not None and type(expires_in) is int and access.exp - access.iat != expires_in:
+    if access is not None and expires_in is None:
+        # The service sends the access token's lifetime with it (cognito-local#252: clients that
+        # schedule their refresh by it broke on an emulator that left it out; whole-api.md section 5).
+        add(
+            "expires_in", "ExpiresIn", "no ExpiresIn next to the access token; the service sends its lifetime"
+        )
+    elif access is not None and type(expires_in) is int and access.exp - access.iat != expires_in:
         add("expires_in", "ExpiresIn", "ExpiresIn is not the access token's lifetime (exp - iat)")
     if "TokenType" in result and result["TokenType"] != "Bearer":
         add("token_type", "TokenType", "TokenType is not 'Bearer', which the service sends")
