@@ -36,10 +36,11 @@ TOKEN_MESSAGE = "warning", "token_message", "response"
 EXPECTED = {
     # The set-up calls, checked like the rest now that the model has every operation.
     (0, "CreateUserPool", *MOTO_IDS),
-    # DescribeUserPool/CreateUserPool list the standard attribute phone_number_verified (21
-    # characters) in SchemaAttributes, above CustomAttributeNameType's max 20: so does the service
-    # (the model's constraint is for custom attribute names).  A false finding, to be lifted by the
-    # overlay's table of responses that break the model's own constraints; delete this line then.
+    # moto lists the standard attribute phone_number_verified (21 characters) in SchemaAttributes,
+    # above CustomAttributeNameType's max 20.  [I] The service likely does the same (the attribute
+    # is standard; the model's limit is written for custom names), which would make this a false
+    # finding; no capture of a real CreateUserPool/DescribeUserPool response is at hand to settle
+    # it, so the model's constraint stands and the open question is in the README.
     (0, "CreateUserPool", "error", "length_max", "response"),
     (1, "CreateUserPoolClient", *MOTO_IDS),
     (2, "AdminCreateUser", *MOTO_IDS),
