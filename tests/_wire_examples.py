@@ -92,6 +92,8 @@ def value_example(shape: Shape, *, full: bool = True, seed: str = "") -> Any:
     if t == "map":
         assert shape.key is not None and shape.value is not None
         return {string_example(shape.key): value_example(shape.value, full=full, seed=seed)}
+    if t == "document":
+        return {"setting": "v", "nested": [1, {"flag": True}]}
     assert t == "structure"
     return example(STRUCTURES[shape.target or shape.name], full=full, seed=seed)
 
@@ -143,6 +145,7 @@ def positions(
     """``(path, shape, sensitive, required)`` of every member of ``cls`` at any depth.
 
     Paths go through the first item of lists and the first key of maps, as in :func:`example`.
+    Document members (any JSON value) have no constraint to break and are left out.
     """
     for _, m in members_of(cls):
         yield from _positions(m.shape, (*prefix, m.wire), m.sensitive, m.required)
@@ -152,6 +155,8 @@ def _positions(
     shape: Shape, path: tuple[str | int, ...], sensitive: bool, required: bool
 ) -> Iterator[tuple[tuple[str | int, ...], Shape, bool, bool]]:
     sensitive = sensitive or shape.sensitive
+    if shape.type == "document":
+        return  # any JSON value: no constraint to place a breaking value against
     yield path, shape, sensitive, required
     if shape.type == "list" and shape.member is not None:
         yield from _positions(shape.member, (*path, 0), sensitive, False)

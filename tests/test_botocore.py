@@ -37,6 +37,9 @@ def python_value(value: Any, shape: Shape) -> Any:
     if shape.type == "list":
         assert shape.member is not None
         return [python_value(v, shape.member) for v in value]
+    if shape.type == "map":
+        assert shape.key is not None and shape.value is not None
+        return {python_value(k, shape.key): python_value(v, shape.value) for k, v in value.items()}
     if shape.type == "string":
         return str.__str__(value)
     return value

@@ -392,3 +392,21 @@ def test_a_peer_capture_of_an_emulator_accepting_bad_tokens(tmp_path: Path) -> N
         (i, "error", kind, "server") for i, kind in enumerate(wrong.values())
     ]
     assert (summary["valid"], summary["invalid"]) == (2, 3)
+
+
+def test_a_refresh_tokens_stand_in_is_read_as_a_refresh_token_and_keeps_nothing_else() -> None:
+    """A redacted refresh token (a JWE) keeps the judge's verdict: the header and the segment
+    lengths stay, every other byte is zero (redacting an issued result added a finding before)."""
+    from cognito_spec.tokens.decode import looks_like_refresh_token
+    from cognito_spec.tokens.standin import standin
+    from cognito_spec.tokens.wire import b64url_encode, json_segment
+
+    header = json_segment({"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"})
+    secret = [b64url_encode(bytes(i % 251 + 1 for i in range(n))) for n in (256, 12, 700, 16)]
+    token = ".".join([header, *secret])
+    assert looks_like_refresh_token(token)
+    stand = standin(token)
+    assert stand is not None and looks_like_refresh_token(stand)
+    assert stand.split(".")[0] == header
+    assert [len(p) for p in stand.split(".")] == [len(p) for p in token.split(".")]
+    assert not any(p in stand for p in secret)

@@ -46,7 +46,7 @@ from cognito_spec.codec.body import (
 )
 from cognito_spec.codec.body import fast_value as _fast_value
 from cognito_spec.codec.compile import function_for
-from cognito_spec.codec.reach import reaches_float
+from cognito_spec.codec.reach import reaches_document, reaches_float
 from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, DecodeError, EncodeError, WireTypeError
 from cognito_spec.model import is_shape_class, members_of
@@ -220,7 +220,7 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
     # The fast path (orjson, when on) answers only when it is sure: no violation, no builder error,
     # uniqueness of keys proven.  Everything else is decided below, on the stdlib's parse, so the
     # result (value or exception) is the same with or without orjson.  See codec.body.
-    data = _fast_value(body)
+    data = MISS if reaches_document(cls) else _fast_value(body)
     if data is not MISS:
         if strict:
             out: list[Violation] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from cognito_spec.model import Shape, members_of
 
-__all__ = ["holds_secret", "reaches_float", "target"]
+__all__ = ["holds_secret", "reaches_document", "reaches_float", "target"]
 
 
 def target(shape: Shape) -> type:
@@ -52,23 +52,35 @@ def _reaches_secret(start: Shape) -> bool:
 
 
 _FLOAT_CACHE: dict[type, bool] = {}
+_DOCUMENT_CACHE: dict[type, bool] = {}
 
 
 def reaches_float(cls: type) -> bool:
-    """True when a structure class reaches a ``float`` or ``double`` member anywhere below (its wire
-    value may then hold floats of any magnitude, not only the codec's millisecond timestamps)."""
+    """True when a structure class reaches a ``float`` or ``double`` member, or a document, anywhere
+    below (its wire value may then hold floats of any magnitude, not only the codec's millisecond
+    timestamps)."""
     found = _FLOAT_CACHE.get(cls)
     if found is None:
-        found = _FLOAT_CACHE[cls] = _reaches_float(cls)
+        found = _FLOAT_CACHE[cls] = _reaches(cls, ("float", "double", "document"))
     return found
 
 
-def _reaches_float(cls: type) -> bool:
+def reaches_document(cls: type) -> bool:
+    """True when a structure class reaches a document member (any JSON value) anywhere below: no
+    check then stands between the parser's numbers and the value (orjson reads an integer beyond
+    64 bits as a float, the stdlib as an int), so the fast path is not taken."""
+    found = _DOCUMENT_CACHE.get(cls)
+    if found is None:
+        found = _DOCUMENT_CACHE[cls] = _reaches(cls, ("document",))
+    return found
+
+
+def _reaches(cls: type, types: tuple[str, ...]) -> bool:
     stack: list[Shape] = [m.shape for _, m in members_of(cls)]
     seen: set[str] = set()
     while stack:
         shape = stack.pop()
-        if shape.type in ("float", "double"):
+        if shape.type in types:
             return True
         if shape.type == "structure":
             if shape.name in seen:

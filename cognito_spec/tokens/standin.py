@@ -13,7 +13,8 @@ reads alike and that identifies no one:
 * the signature: as many zero bytes as the original had (no key, no signature: the stand-in proves
   nothing, as a capture's token proves nothing to a reader without the pool's keys).
 
-What is not a readable token gets no stand-in (None): the caller masks it whole, and the judge
+A refresh token (a JWE, five segments) keeps its header and the length of each other segment, with
+zero bytes in them.  What is not a readable token gets no stand-in (None): the caller masks it whole, and the judge
 reads a masked value as "not judged" too.
 """
 
@@ -22,8 +23,8 @@ from __future__ import annotations
 from typing import Any, Final
 
 from cognito_spec.errors import TokenFormatError
-from cognito_spec.tokens.decode import parse_token
-from cognito_spec.tokens.wire import b64url_encode, json_segment
+from cognito_spec.tokens.decode import looks_like_refresh_token, parse_token
+from cognito_spec.tokens.wire import b64url_decode, b64url_encode, json_segment
 
 __all__ = ["standin"]
 
@@ -49,6 +50,14 @@ def _mask(value: Any) -> Any:
 
 def standin(token: str) -> str | None:
     """The stand-in of a readable token (see the module documentation), or None."""
+    if looks_like_refresh_token(token):
+        # A refresh token (a JWE: nothing in it can be read without the service's key) keeps its
+        # header (the algorithms, which name no one) and the length of every other segment; their
+        # bytes become zeros.  A judge reads the stand-in as a refresh token, as it read the original.
+        head, *rest = token.split(".")
+        return ".".join(
+            [head, *(b64url_encode(bytes(len(b64url_decode(part, part="segment")))) for part in rest)]
+        )
     try:
         parsed = parse_token(token)
     except TokenFormatError:
