@@ -212,6 +212,17 @@ def _build(data: Any, cls: type[T]) -> T:
     return result
 
 
+#: Classes whose bodies the fast path may parse (no document below: see codec.reach).
+_FAST_OK: dict[type, bool] = {}
+
+
+def _fast_ok(cls: Any) -> bool:
+    if not is_shape_class(cls):
+        return False  # the stdlib path below raises the library's error for it
+    ok = _FAST_OK[cls] = not reaches_document(cls)
+    return ok
+
+
 def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
     """Parse a JSON body and decode it into ``cls`` (see :func:`from_wire`).
 
@@ -220,7 +231,11 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
     # The fast path (orjson, when on) answers only when it is sure: no violation, no builder error,
     # uniqueness of keys proven.  Everything else is decided below, on the stdlib's parse, so the
     # result (value or exception) is the same with or without orjson.  See codec.body.
-    data = MISS if reaches_document(cls) else _fast_value(body)
+    try:
+        fast_ok = _FAST_OK[cls]
+    except (KeyError, TypeError):  # the first call for cls, or cls is not even hashable
+        fast_ok = _fast_ok(cls)
+    data = _fast_value(body) if fast_ok else MISS
     if data is not MISS:
         if strict:
             out: list[Violation] = []
