@@ -25,6 +25,7 @@ from cognito_spec import OPERATIONS
 from cognito_spec.cli import main
 from cognito_spec.fixtures import Generator, Options, RandomSource
 from cognito_spec.traffic.record import Exchange
+from cognito_spec.traffic.source import open_capture
 from cognito_spec.validation.redact import REDACTED
 
 GET_USER, ADMIN = OPERATIONS["GetUser"], OPERATIONS["AdminGetUser"]
@@ -196,6 +197,43 @@ def test_redaction_keeps_the_verdict_of_a_capture_file(
         dst = Path(tmp) / f"out{suffix}"
         assert run(["redact", str(src), str(dst)], capsys)[0] == 0
         assert findings(src, capsys) == findings(dst, capsys)
+
+
+# A DescribeUserPool result with nothing to mask whose text, read as a URL, has a fragment (after
+# `{####}`) with a `name=value` part whose name holds a credential word ("password") and whose
+# value is the body's closing `"}}}}`: the field rule for strings outside the exchange once took the
+# body string for such a URL and cut the body after `ab=`.
+URL_LIKE_BODY = (
+    b'{"UserPool":{"Id":"us-east-1_AbCdEf123",'
+    b'"EmailVerificationMessage":"Use {####} to verify your temporary password",'
+    b'"DcrConfiguration":{"AllowedScopes":["https://api.example.com/write"]},'
+    b'"AcrConfiguration":{"Level2":{"AcrValue":"ab="}}}}'
+)
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".har"])
+def test_a_body_that_reads_like_a_url_with_a_credential_parameter_is_copied_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    ex = Exchange(
+        request_headers=(
+            ("X-Amz-Target", "AWSCognitoIdentityProviderService.DescribeUserPool"),
+            ("Content-Type", "application/x-amz-json-1.1"),
+        ),
+        request_body=b'{"UserPoolId":"us-east-1_AbCdEf123"}',
+        status=200,
+        response_headers=(("Content-Type", "application/x-amz-json-1.1"),),
+        response_body=URL_LIKE_BODY,
+        url="https://cognito-idp.us-east-1.amazonaws.com/",
+    )
+    src = write_capture(tmp_path / f"in{suffix}", [ex])
+    dst = tmp_path / f"out{suffix}"
+    assert run(["redact", str(src), str(dst)], capsys)[0] == 0
+    with open_capture(str(dst)) as capture:
+        (copy,) = list(capture.exchanges())
+    assert copy.response_body == URL_LIKE_BODY
+    assert json.loads(copy.response_body)["UserPool"]["AcrConfiguration"] == {"Level2": {"AcrValue": "ab="}}
+    assert findings(src, capsys) == findings(dst, capsys)
 
 
 # --------------------------------------------------------------------------------------------------

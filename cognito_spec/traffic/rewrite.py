@@ -194,6 +194,22 @@ def _body_edits(e: _Edits, part: Path, old: bytes | None, new: bytes | None, *, 
                 e.edits[a] = (a, b, str(len(new)))
 
 
+#: Where an entry keeps what its exchange carries (URL, headers, bodies), by format.  The transform
+#: alone judges those strings; the field rule is for the rest.  Applied to a body's text, the rule
+#: took a JSON body holding ``://`` for a URL and masked "form parameters" of its fragment, the body's
+#: closing brackets among them: the copy was no longer JSON.
+_EXCHANGE_PARTS: Final = {
+    False: (("url",), ("request", "headers"), ("request", "body"), ("request", "body_base64"),
+            ("response", "headers"), ("response", "body"), ("response", "body_base64")),
+    True: (("request", "url"), ("request", "headers"), ("request", "postData", "text"),
+           ("response", "headers"), ("response", "content", "text")),
+}  # fmt: skip
+
+
+def _of_exchange(path: Path, har: bool) -> bool:
+    return any(path[: len(part)] == part for part in _EXCHANGE_PARTS[har])
+
+
 def _edit_entry(text: str, entry: Any, before: Exchange, after: Exchange, fields: FieldRule | None,
                 *, har: bool) -> str:  # fmt: skip
     tokens, error = scan(text)
@@ -219,7 +235,7 @@ def _edit_entry(text: str, entry: Any, before: Exchange, after: Exchange, fields
                     after.response_body, har=har, mime=header(after.response_headers, "content-type") or "")  # fmt: skip
     if fields is not None:
         for kind, a, b, path in tokens:
-            if kind != "s" or a in e.edits or e.covered(a):
+            if kind != "s" or a in e.edits or e.covered(a) or _of_exchange(path, har):
                 continue
             raw = text[a:b]
             value = decode_string(raw) if "\\" in raw else raw[1:-1]
