@@ -53,21 +53,8 @@ def string_example(shape: Shape, seed: str = "") -> str:
     rng = random.Random(shape.name)
     for n in range(max(lo, 1) if hi is None or hi > 0 else 0, (hi if hi is not None else lo + 64) + 1):
         if plan.can(n):
-            return plan.make(_Seeded(rng), n, adversarial=False)
+            return plan.make(synth.RandomSource(rng), n, adversarial=False)
     raise AssertionError(f"no example string for {shape.name}")  # pragma: no cover
-
-
-class _Seeded:
-    """A deterministic choice source for the string synthesis (random.Random behind it)."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-
-    def integer(self, lo: int, hi: int) -> int:
-        return self.rng.randint(lo, hi)
-
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
 
 
 def value_example(shape: Shape, *, full: bool = True, seed: str = "") -> Any:

@@ -238,7 +238,7 @@ def test_pattern_plans_build_every_achievable_length(source: str) -> None:
     compiled = patterns.compile(source)
     alphabet = sorted({chr(lo) for r in synth.charsets(compiled.ast) for lo, _ in r})
     plan = synth.plan(source, 8)
-    draws = _RandomDraws(random.Random(0))
+    draws = synth.RandomSource(random.Random(0))
     for n in range(9):
         possible = any(compiled.fullmatch("".join(t)) for t in itertools.product("".join(alphabet), repeat=n))
         assert plan.can(n) == possible, n
@@ -264,7 +264,7 @@ def test_every_model_pattern_synthesises_strings_it_matches(
     source: str, seed: int, adversarial: bool
 ) -> None:
     plan = synth.plan(source, 64)
-    draws = _RandomDraws(random.Random(seed))
+    draws = synth.RandomSource(random.Random(seed))
     lengths = [n for n in range(65) if plan.can(n)]
     assert lengths, "every model pattern matches some short string"
     n = lengths[draws.integer(0, len(lengths) - 1)]
@@ -274,7 +274,7 @@ def test_every_model_pattern_synthesises_strings_it_matches(
 
 
 def test_zero_width_assertions_are_checked_on_every_made_string() -> None:
-    draws = _RandomDraws(random.Random(7))
+    draws = synth.RandomSource(random.Random(7))
     starts_with_a = synth.plan("(?=a)[ab]+", 8)
     assert all(starts_with_a.make(draws, n, adversarial=True).startswith("a") for n in range(1, 9))
     # The model's lookbehind (S3BucketType): never a trailing dot.
@@ -284,17 +284,4 @@ def test_zero_width_assertions_are_checked_on_every_made_string() -> None:
 
 def test_an_assertion_no_string_passes_is_a_generation_error_not_a_hang() -> None:
     with pytest.raises(GenerationError):
-        synth.plan("(?!a)a", 8).make(_RandomDraws(random.Random(0)), 1, adversarial=False)
-
-
-class _RandomDraws:
-    """A :class:`cognito_spec.patterns.synth.Source` over ``random.Random``."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-
-    def integer(self, lo: int, hi: int) -> int:
-        return self.rng.randint(lo, hi)
-
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
+        synth.plan("(?!a)a", 8).make(synth.RandomSource(random.Random(0)), 1, adversarial=False)

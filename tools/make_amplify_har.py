@@ -54,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 import cognito_spec as cs  # noqa: E402
 from cognito_spec.protocol.server import render_response  # noqa: E402
 from cognito_spec.tokens import SigningKey, TokenIssuer  # noqa: E402
+from cognito_spec.tokens.issue import refresh_token_of  # noqa: E402
 from cognito_spec.traffic.record import Exchange, write_har  # noqa: E402
 
 OUT = ROOT / "examples" / "amplify-sign-in.har"
@@ -174,9 +175,7 @@ class _Capture:
 
     def refresh_token(self) -> str:
         """A refresh token shaped as the service's (an RSA-OAEP/A256GCM JWE; see tokens.issue)."""
-        header = base64.urlsafe_b64encode(b'{"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}').rstrip(b"=")
-        parts = [self.r.b64url(n) for n in (256, 12, 1200, 16)]
-        return ".".join([header.decode(), *parts])
+        return refresh_token_of([self.r.bytes(n) for n in (256, 12, 1200, 16)])
 
     def preflight(self, target: str) -> None:
         del target

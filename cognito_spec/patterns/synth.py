@@ -17,6 +17,7 @@ Every choice is asked of a :class:`Source` of integers: a seeded ``random.Random
 from __future__ import annotations
 
 import functools
+import random
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
@@ -30,7 +31,7 @@ from cognito_spec.patterns._unicode_tables import CATEGORIES
 from cognito_spec.patterns.ranges import EVERYTHING, Ranges, complement, contains, intersect, merge, subtract
 from cognito_spec.patterns.syntax import Alt, Anchor, Boundary, CharSet, Group, Look, Node, Repeat, Seq
 
-__all__ = ["TILE", "Bucket", "CharPool", "Plan", "Source", "charsets", "plan", "pool"]
+__all__ = ["TILE", "Bucket", "CharPool", "Plan", "RandomSource", "Source", "charsets", "plan", "pool"]
 
 T = TypeVar("T")
 
@@ -50,6 +51,24 @@ class Source(Protocol):
     def chance(self, p: float) -> bool:
         """True with probability ``p``."""
         ...
+
+
+class RandomSource:
+    """A :class:`Source` over ``random.Random``: the same seed gives the same choices in every process.
+
+    String seeds are hashed with SHA-512 by ``random`` (never with Python's randomised ``hash``).
+    """
+
+    __slots__ = ("rng",)
+
+    def __init__(self, seed: int | str | random.Random = 0) -> None:
+        self.rng = seed if isinstance(seed, random.Random) else random.Random(seed)
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self.rng.randint(lo, hi)
+
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
 
 
 def _choice(source: Source, seq: Sequence[T]) -> T:

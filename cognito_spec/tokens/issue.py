@@ -19,7 +19,7 @@ import math
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -37,6 +37,7 @@ __all__ = [
     "REFRESH_LIFETIME",
     "IssuedTokens",
     "TokenIssuer",
+    "refresh_token_of",
     "refresh_token_shape",
 ]
 
@@ -70,8 +71,13 @@ def _new_id() -> str:
 
 def refresh_token_shape(key_bits: int = 2048, content_bytes: int = 1200) -> str:
     """A string shaped like the service's refresh tokens, from random bytes (see the module docstring)."""
-    parts = (key_bits // 8, 12, content_bytes, 16)
-    return ".".join([_REFRESH_HEADER, *(b64url_encode(secrets.token_bytes(n)) for n in parts)])
+    return refresh_token_of([secrets.token_bytes(n) for n in (key_bits // 8, 12, content_bytes, 16)])
+
+
+def refresh_token_of(segments: Sequence[bytes]) -> str:
+    """The service's refresh-token shape around four segments' bytes (encrypted key, IV, content,
+    tag): the JWE header, then each segment in base64url."""
+    return ".".join([_REFRESH_HEADER, *(b64url_encode(part) for part in segments)])
 
 
 def _token_repr(value: str) -> str:

@@ -10,7 +10,6 @@ constraints the original broke: a redacted copy validates as the original did.
 from __future__ import annotations
 
 import functools
-import random
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any, Final
@@ -221,7 +220,7 @@ def _made(shape: Shape, plan: synth.Plan | None, broken: bool, mask: str, n: int
         if plan is not None:
             for i in range(_MADE_TRIES):
                 try:
-                    yield plan.make(_Seeded(f"{shape.name}/{n}/{i}"), n, adversarial=False)
+                    yield plan.make(synth.RandomSource(f"{shape.name}/{n}/{i}"), n, adversarial=False)
                 except GenerationError:
                     continue
         return
@@ -234,19 +233,6 @@ def _made(shape: Shape, plan: synth.Plan | None, broken: bool, mask: str, n: int
     bad = " " if contains(outside, 0x20) else chr(outside[0][0])
     yield bad + fill[1:]
     yield fill[:-1] + bad
-
-
-class _Seeded:
-    """A seeded choice source for the synthesis: the same seed gives the same string."""
-
-    def __init__(self, seed: str) -> None:
-        self._rng = random.Random(seed)
-
-    def integer(self, lo: int, hi: int) -> int:
-        return self._rng.randint(lo, hi)
-
-    def chance(self, p: float) -> bool:
-        return self._rng.random() < p
 
 
 # --------------------------------------------------------------------------------------------------
