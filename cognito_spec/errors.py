@@ -19,6 +19,8 @@ would be a bug.  Each library error also derives from the built-in exception it 
     ├── TokenKeyError (ValueError)         a signing key or a JWKS document cannot be used
     ├── TokensExtraMissingError (ImportError)  signing or verifying needs ``cognito-spec[tokens]``
     ├── DaskExtraMissingError (ImportError)    validating on Dask needs ``cognito-spec[dask]``
+    ├── ProbeError (ValueError)            the probe cannot run: the endpoint does not answer at all
+    │   └── ProbeRefusedError              the endpoint is not one the probe may talk to (safety rule)
     ├── UsageError                         the command line was misused: exit 2, one line
     └── ServiceError                       what the service answers on the wire
         ├── <the generated errors>         cognito_spec.shapes.errors: code, HTTP status, fault
@@ -49,6 +51,8 @@ __all__ = [
     "GenerationError",
     "MessageFormatError",
     "PatternError",
+    "ProbeError",
+    "ProbeRefusedError",
     "ServiceError",
     "TokenFormatError",
     "TokenKeyError",
@@ -188,6 +192,18 @@ class TokensExtraMissingError(CognitoSpecError, ImportError):
 
 class DaskExtraMissingError(CognitoSpecError, ImportError):
     """Validating on Dask (:mod:`cognito_spec.traffic.dask`) needs ``pip install 'cognito-spec[dask]'``."""
+
+
+class ProbeError(CognitoSpecError, ValueError):
+    """``cognito-spec probe`` cannot run: the endpoint does not answer HTTP at all.
+
+    A wrong answer is never this error: it is a finding of the report.
+    """
+
+
+class ProbeRefusedError(ProbeError):
+    """The probe refuses the endpoint: not a loopback address nor a host the user allowed, an AWS
+    endpoint, or not an ``http(s)://`` URL.  Nothing was sent."""
 
 
 class ServiceError(CognitoSpecError):

@@ -19,7 +19,12 @@ from cognito_spec.errors import UsageError
 __all__ = ["SUBCOMMAND_MODULES", "build_parser", "run"]
 
 #: Modules contributing subcommands, in the order ``--help`` lists them.
-SUBCOMMAND_MODULES = ("cognito_spec.cli.validate", "cognito_spec.cli.redact", "cognito_spec.cli.fixtures")
+SUBCOMMAND_MODULES = (
+    "cognito_spec.cli.validate",
+    "cognito_spec.cli.redact",
+    "cognito_spec.cli.fixtures",
+    "cognito_spec.cli.probe",
+)
 
 
 class _Parser(argparse.ArgumentParser):

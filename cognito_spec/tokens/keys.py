@@ -116,6 +116,15 @@ class SigningKey:
             raise ArgumentTypeError(f"a PEM key is bytes or str, not {type(pem).__name__}")
         return cls(_import(pem.encode() if isinstance(pem, str) else pem, password), kid)
 
+    @classmethod
+    def from_jwk(cls, jwk: Mapping[str, Any], *, kid: str | None = None) -> SigningKey:
+        """A key from a private RSA JWK (a JSON object with ``d``), as some emulators ship theirs;
+        ``kid`` defaults to the JWK's own ``kid``."""
+        if not isinstance(jwk, Mapping):
+            raise ArgumentTypeError(f"a JWK is a mapping, not {type(jwk).__name__}")
+        own = jwk.get("kid")
+        return cls(_import(dict(jwk)), kid if kid is not None else own if isinstance(own, str) else None)
+
     def private_pem(self) -> bytes:
         """The private key as PKCS#8 PEM, unencrypted: keep it where secrets are kept."""
         return self._key.as_pem(private=True)
