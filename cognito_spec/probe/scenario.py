@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from cognito_spec.errors import ProbeError
 from cognito_spec.operations import TARGET_PREFIX, operation
 from cognito_spec.probe.expect import (
     Area,
@@ -124,8 +125,10 @@ class Scenario:
         self.left_behind: list[str] = []
         tag = secrets.token_hex(4)
         self.pool_name = f"cognito-spec-probe-{tag}"
-        self.username = f"probe-{tag}"
-        self.email = f"probe-{tag}@example.com"
+        # The user's name is drawn apart from the pool's: a redacted HAR shows the pool name.
+        user_tag = secrets.token_hex(4)
+        self.username = f"probe-{user_tag}"
+        self.email = f"probe-{user_tag}@example.com"
         # Meets the default password policy: 8+ characters, upper, lower, digit, symbol.
         self.password = f"Pr0be!{secrets.token_urlsafe(12)}"
         self.temporary = f"T3mp!{secrets.token_urlsafe(12)}"
@@ -229,6 +232,9 @@ class Scenario:
 
     def set_up(self) -> bool:
         ex = self.send("CreateUserPool", _body({"PoolName": self.pool_name}))
+        if ex.status is None:  # no HTTP at all: nothing to measure, and every probe would wait as long
+            failure = self.rec.failures.get(ex.index, "no response")
+            raise ProbeError(f"{self.rec.endpoint.url} does not answer: {failure}")
         pool = _json(ex).get("UserPool", {})
         pool_id = pool.get("Id") if isinstance(pool, dict) else None
 
