@@ -173,6 +173,17 @@ def test_an_endless_body_is_cut_and_reported() -> None:
     assert all(ex.response_body is None or len(ex.response_body) <= 1 << 20 for ex in report.exchanges)
 
 
+@pytest.mark.parametrize("status", [200, 400])
+def test_a_body_nested_too_deeply_is_a_finding_not_a_crash(status: int) -> None:
+    deep = b'{"UserPool":' * 50_000 + b"1" + b"}" * 50_000  # json.loads would raise RecursionError
+
+    with server(lambda h, b: answer(h, status, deep)) as url:
+        report = run_probe(url, limits=Limits(max_requests=30))
+    first = report.results[0]
+    assert first.outcome == "fail"
+    assert {f.kind for f in first.findings} >= {"malformed_json"}
+
+
 def test_the_request_budget_stops_the_scenario_and_keeps_a_reserve_for_clean_up() -> None:
     def pool_then_nothing(h: BaseHTTPRequestHandler, body: bytes) -> None:
         target = h.headers.get("X-Amz-Target", "")

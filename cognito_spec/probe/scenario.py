@@ -29,7 +29,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from cognito_spec.errors import ProbeError
+from cognito_spec.codec.body import decode_body
+from cognito_spec.errors import DecodeError, ProbeError
 from cognito_spec.operations import TARGET_PREFIX, operation
 from cognito_spec.probe.expect import (
     Area,
@@ -94,23 +95,27 @@ def _body(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode("utf-8")
 
 
+def _object(raw: bytes) -> dict[str, Any]:
+    """``raw`` read as a JSON object, or {} (the codec's reader: bounded nesting, typed errors)."""
+    try:
+        data = decode_body(raw)
+    except DecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _json(ex: Exchange) -> dict[str, Any]:
     """A success's body as an object ({} when it is not one: the capture checks report that)."""
     if ex.status is None or not 200 <= ex.status < 300 or not ex.response_body:
         return {}
-    try:
-        data = json.loads(ex.response_body)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return _object(ex.response_body)
 
 
 def _claims(token: str) -> dict[str, Any]:
     try:
-        data = json.loads(_unb64(token.split(".")[1]))
-    except (ValueError, IndexError):
+        return _object(_unb64(token.split(".")[1]))
+    except (ValueError, IndexError):  # not base64url, or no second segment
         return {}
-    return data if isinstance(data, dict) else {}
 
 
 class Scenario:
