@@ -65,6 +65,7 @@ MOTO_5_2_1: dict[str, tuple[str, set[str]]] = {
     "envelope/foreign-target": ("fail", {"envelope/answer", ENVELOPE}),
     "envelope/no-target": ("fail", {"envelope/answer", ENVELOPE}),
     "envelope/unsigned": ("fail", {"envelope/answer"}),  # moto checks no signature
+    "envelope/incomplete-signature": ("fail", {"envelope/answer"}),
     # "Invalid token" for every bad token, where the service says which of four things is wrong.
     "tokens/garbage": ("fail", {"tokens/answer"}),
     "tokens/bad-signature": ("fail", {"tokens/answer"}),

@@ -154,8 +154,10 @@ class Recorder:
         *,
         sign: bool,
         content_type: str | None = CONTENT_TYPE,
+        authorization: str | None = None,
     ) -> Exchange:
-        """POST ``body`` with ``X-Amz-Target: target`` (none when None) and record the exchange.
+        """POST ``body`` with ``X-Amz-Target: target`` (none when None) and record the exchange;
+        ``authorization`` replaces the signature's ``Authorization`` value (a broken signature).
 
         Raises :class:`BudgetSpent` before sending when the run's budget is spent; a transport
         failure is recorded (``failures``), not raised."""
@@ -167,7 +169,10 @@ class Recorder:
             headers.append(("X-Amz-Target", target))
         now = datetime.now(UTC)
         if sign:
-            headers += sigv4_headers(self.endpoint, headers, body, region=self.region, now=now)
+            signed = sigv4_headers(self.endpoint, headers, body, region=self.region, now=now)
+            if authorization is not None:
+                signed = [(k, authorization if k == "Authorization" else v) for k, v in signed]
+            headers += signed
         headers += [("User-Agent", _USER_AGENT), ("Content-Length", str(len(body)))]
         started = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         index = len(self.exchanges)
