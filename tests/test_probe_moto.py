@@ -8,6 +8,7 @@ tools/record_moto_probe.py) are updated together.
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ pytest.importorskip("joserfc")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from record_moto_probe import moto_key_path, probe_moto  # noqa: E402
+from record_moto_probe import moto_key_path, moto_server, probe_moto  # noqa: E402
 
 from cognito_spec.probe import ProbeReport  # noqa: E402
 
@@ -130,3 +131,18 @@ def test_the_shipped_har_is_redacted_and_validates_as_the_report_says() -> None:
     shipped = json.loads((ROOT / "examples" / "moto-probe.json").read_text(encoding="utf-8"))
     assert "Pr0be!" not in har and "T3mp!" not in har  # the probe's passwords are masked
     assert len(json.loads(har)["log"]["entries"]) == shipped["exchanges"]
+
+
+def test_the_command_against_moto_prints_the_report_with_its_scores() -> None:
+    with moto_server() as url:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cognito_spec", "probe", url, "--emulator-key", str(moto_key_path())],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert proc.returncode == 1, proc.stderr  # moto fails probes
+    assert proc.stdout.startswith(f"cognito-spec probe {url}/\n")
+    assert "FAIL  tokens/garbage" in proc.stdout and "Scores (checks passed per area):" in proc.stdout
+    assert proc.stderr == ""
