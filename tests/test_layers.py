@@ -23,6 +23,7 @@ LAYERS = (
     ("tokens",),
     ("traffic",),
     ("fixtures",),
+    ("probe",),
     ("strategies", "cli", "__main__"),
 )
 

@@ -6,6 +6,7 @@ malformed request is the library's own (:func:`~cognito_spec.probe.expect.expect
 
 from __future__ import annotations
 
+from cognito_spec.fixtures.messages import MESSAGES
 from cognito_spec.operations import TARGET_PREFIX
 from cognito_spec.probe.base import (
     SRC_AUTH,
@@ -63,7 +64,7 @@ class RequestCases(ScenarioBase):
             "AdminGetUser of a user the pool lacks",
             expect_error(
                 "UserNotFoundException",
-                "User does not exist.",
+                MESSAGES["UserNotFoundException"][0],
                 SRC_MESSAGES.format(code="UserNotFoundException", where="amazon-cognito-identity-js#192"),
             ),
             ex,
@@ -76,7 +77,7 @@ class RequestCases(ScenarioBase):
             "AdminGetUser in a pool that does not exist",
             expect_error(
                 "ResourceNotFoundException",
-                f"User pool {absent_pool} does not exist.",
+                MESSAGES["ResourceNotFoundException"][0].replace("{pool}", absent_pool),
                 SRC_MESSAGES.format(code="ResourceNotFoundException", where="getmoto/moto#4434"),
             ),
             ex,
@@ -97,7 +98,7 @@ class RequestCases(ScenarioBase):
             "InitiateAuth with a wrong password",
             expect_error(
                 "NotAuthorizedException",
-                "Incorrect username or password.",
+                MESSAGES["NotAuthorizedException"][0],
                 SRC_MESSAGES.format(code="NotAuthorizedException", where="amazon-cognito-identity-js#506"),
             ),
             ex,
