@@ -271,10 +271,10 @@ class Emulator:
     def initiate_auth(self, op: Operation, r: cs.InitiateAuthRequest) -> cs.InitiateAuthResponse:
         pool, client = self.client(r.client_id)
         flow = "REFRESH_TOKEN_AUTH" if r.auth_flow == "REFRESH_TOKEN" else str(r.auth_flow)
-        if flow not in ENABLED_BY:  # the ADMIN_* flows belong to AdminInitiateAuth
-            raise cs.InvalidParameterException(
-                "Initiate Auth method not supported."
-            )  # [I] mirror of whole-api 3.3
+        if flow not in ENABLED_BY:
+            # The ADMIN_* flows belong to AdminInitiateAuth; [I] the text the service gives for the
+            # mirror case (USER_PASSWORD_AUTH sent to AdminInitiateAuth, whole-api 3.3).
+            raise cs.InvalidParameterException("Initiate Auth method not supported.")
         if not ENABLED_BY[flow] & client.flows:
             # The text of real refusals (a public Lambda log of aws-sdk v2: "USER_PASSWORD_AUTH flow not
             # enabled for this client"); [I] the same words for the other flows.
@@ -326,14 +326,12 @@ class Emulator:
         if flow == "REFRESH_TOKEN_AUTH":
             token = parameter("REFRESH_TOKEN")
             found = pool.sessions.get(pool.refresh_tokens.get(token, ""))
-            if found is None or found.client_id != r.client_id:  # [I] another client's: not its token
-                raise cs.NotAuthorizedException(
-                    "Invalid Refresh Token."
-                )  # aws/aws-sdk-cpp#1789 (botocore log)
+            # The texts of aws/aws-sdk-cpp#1789 (a botocore log) and aws-amplify/amplify-swift#3344
+            # (the service's headers); [I] another client's token is as unknown as a made-up one.
+            if found is None or found.client_id != r.client_id:
+                raise cs.NotAuthorizedException("Invalid Refresh Token.")
             if found.revoked:
-                raise cs.NotAuthorizedException(
-                    "Refresh Token has been revoked"
-                )  # aws-amplify/amplify-swift#3344
+                raise cs.NotAuthorizedException("Refresh Token has been revoked")
             if time.time() >= found.refresh_expires:
                 raise cs.NotAuthorizedException("Refresh Token has expired")  # [I]
             user = pool.user(found.username)
@@ -389,9 +387,8 @@ class Emulator:
         if method == "GET" and path.endswith("/.well-known/jwks.json"):
             with self.lock:
                 pool = self.pools.get(path.split("/")[1])
-            out = json.dumps(
-                pool.issuer.jwks() if pool else {"message": "User pool not found"}
-            ).encode()  # [I] 404
+            # [I] an unknown pool's document: 404 (its text is not recorded)
+            out = json.dumps(pool.issuer.jwks() if pool else {"message": "User pool not found"}).encode()
             content = [("Content-Type", "application/json"), ("Content-Length", str(len(out)))]
             return Rendered(200 if pool else 404, content, out)
         try:

@@ -392,6 +392,25 @@ def test_the_set_up_errors_are_the_services(idp: Any, scenario: Scenario) -> Non
         "Code": "InvalidParameterException",
         "Message": "USER_PASSWORD_AUTH flow not enabled for this client",
     }
+    admin_flow = error_of(
+        idp.initiate_auth, ClientId=client, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters=params
+    )
+    assert admin_flow == {
+        "Code": "InvalidParameterException",
+        "Message": "Initiate Auth method not supported.",
+    }
+    no_password = error_of(
+        idp.initiate_auth,
+        ClientId=client,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice"},
+    )
+    assert no_password == {
+        "Code": "InvalidParameterException",
+        "Message": "Missing required parameter PASSWORD",
+    }
+    resend = error_of(idp.admin_create_user, UserPoolId=pool, Username="bob", MessageAction="RESEND")
+    assert resend == missing
     # botocore checks no patterns: the emulator's parse_request does, as the service does.
     assert error_of(idp.admin_get_user, UserPoolId="not a pool id!", Username="alice") == {
         "Code": "InvalidParameterException",
@@ -510,6 +529,9 @@ def test_revoke_token_ends_that_session_and_its_access_tokens(idp: Any, scenario
         error_of(idp.revoke_token, Token=other["RefreshToken"], ClientId="nosuchclient")["Code"]
         == "UnauthorizedException"
     )
+    not_refresh = error_of(idp.revoke_token, Token=other["AccessToken"], ClientId=scenario.client)
+    assert not_refresh["Code"] == "UnsupportedTokenTypeException"
+    idp.revoke_token(Token=other["RefreshToken"][:-4] + "AAAA", ClientId=scenario.client)  # unknown: no error
 
 
 def test_what_is_not_emulated_says_so(idp: Any, scenario: Scenario) -> None:
