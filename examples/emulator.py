@@ -8,10 +8,12 @@
     idp.admin_create_user(UserPoolId=pool, Username="alice", MessageAction="SUPPRESS")
     idp.admin_get_user(UserPoolId=pool, Username="alice")
 
-In Python: ``emu = Emulator()``; ``emu.app`` is the WSGI application, ``emu.signing_key`` the key that
-signs every pool's tokens, and ``server, url = emu.serve("127.0.0.1", 0)`` serves it from a daemon
-thread (``server.shutdown()`` stops it).  ``--key-out`` writes that key's private PEM (mode 0600), for
-tools that forge tokens on purpose (an expired one, one without the admin scope).
+In Python (``from examples.emulator import Emulator`` at the repository's root, or load the file
+by its path): ``emu = Emulator(signing_key=None, region="eu-west-1")``; ``emu.app`` is the WSGI
+application, ``emu.signing_key`` the key that signs every pool's tokens, and
+``server, url = emu.serve("127.0.0.1", 0)`` serves it from a daemon thread, one thread per request
+(``server.shutdown()`` stops it).  ``--key-out`` writes that key's private PEM (mode 0600), for tools
+that forge tokens on purpose (an expired one, one without the admin scope).
 
 Every request goes through cognito-spec: parse_request() routes, checks that a SigV4 operation is
 signed (presence and form; the emulator takes any well-formed signature) and validates the input in
@@ -26,12 +28,13 @@ e-mail, no SMS), no trigger runs, passwords are not checked against the pool's p
 
 Anything else is answered honestly as not emulated: every other operation, and the settings whose
 effect is not emulated (client secrets, sign-in aliases, triggers, MFA).  A client sees
-``InternalErrorException`` (HTTP 500) with the message ``<Operation> is not emulated`` (or
-``... <Setting> is not emulated``); the three client-secret operations, which do not declare that
-error, get the ``InternalServerException`` they declare.  An error the operation declares is the only
-kind an SDK maps to a typed exception, and a 500 says "the server could not", which is the truth;
-UnknownOperationException would claim the operation does not exist and carries no message.  SDKs
-retry 500s: give boto3 ``Config(retries={"max_attempts": 1})`` to see the answer at once.
+``InternalErrorException`` (HTTP 500) with a message such as ``ListUsers is not emulated`` or
+``CreateUserPool with UsernameAttributes is not emulated``; the three client-secret operations, which
+do not declare that error, get the ``InternalServerException`` (500) they declare.  An error the
+operation declares is the only kind an SDK maps to a typed exception, and a 500 says "the server
+could not", which is the truth; UnknownOperationException would claim the operation does not exist,
+and it carries no message.  SDKs retry 500s: give boto3 ``Config(retries={"max_attempts": 1})`` to
+see the answer at once.
 
 Facts about the service come from the research notes of cognito-spec (wire-truth.md, whole-api.md)
 or public captures named next to them; [I] marks what is inferred, not observed.
