@@ -24,7 +24,8 @@ What is emulated, in memory and for many pools: CreateUserPool, DescribeUserPool
 CreateUserPoolClient, DescribeUserPoolClient, DeleteUserPoolClient, AdminCreateUser,
 AdminSetUserPassword, AdminDeleteUser, AdminGetUser, GetUser, GetUserAuthFactors, InitiateAuth
 (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH), GlobalSignOut and RevokeToken.  No message is ever sent (no
-e-mail, no SMS), no trigger runs, passwords are not checked against the pool's policy.
+e-mail, no SMS) and no trigger runs; passwords are held to the pool's policy (length and kinds of
+characters, not history).
 
 Anything else is answered honestly as not emulated: every other operation, and the settings whose
 effect is not emulated (client secrets, sign-in aliases, triggers, MFA).  A client sees
@@ -228,10 +229,14 @@ class Emulator:
                 if name in pool.users:
                     # localstack/localstack#4465 quotes the real CLI's text.
                     raise cs.UsernameExistsException("User account already exists")
+                if request.temporary_password is not None:  # [I] held to the same policy
+                    pool.check_password(request.temporary_password)
                 pool.users[name] = User.create(request)
                 return cs.AdminCreateUserResponse(user=pool.users[name].as_user_type())
             case cs.AdminSetUserPasswordRequest(user_pool_id=pool_id, username=name, password=password):
-                user = self.pool(pool_id).user(name)
+                pool = self.pool(pool_id)
+                user = pool.user(name)
+                pool.check_password(password)
                 user.password, user.modified = password, now_utc()
                 user.status = "CONFIRMED" if request.permanent else "FORCE_CHANGE_PASSWORD"
                 return cs.AdminSetUserPasswordResponse()

@@ -38,6 +38,10 @@ DEFAULT_POLICIES: Final = cs.UserPoolPolicyType(
 )
 
 
+# The special characters a policy's RequireSymbols counts (the developer guide's list, with the space).
+SYMBOLS: Final = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
+
+
 def now_utc() -> datetime:
     """The time, to the millisecond as the service's dates are (1.421516513393E9, wire-truth 4.1)."""
     return datetime.fromtimestamp(round(time.time(), 3), UTC)
@@ -215,6 +219,28 @@ class Pool:
 
     def description(self) -> cs.UserPoolType:
         return cs.UserPoolType(**self.settings, estimated_number_of_users=len(self.users))
+
+    def check_password(self, password: str) -> None:
+        """InvalidPasswordException when ``password`` breaks the pool's policy (length, character kinds).
+
+        The texts are the service's for AdminSetUserPassword (public code comments quote "Password does
+        not conform to policy: Password must have uppercase characters"; SignUp says "Password did not
+        conform with policy: ..."); [I] the order of the checks, and ASCII letters and digits.
+        """
+        policy = self.settings["policies"].password_policy
+        if policy is None:
+            return
+        broken = [
+            (len(password) < (policy.minimum_length or 8), "Password not long enough"),
+            (bool(policy.require_lowercase) and not any("a" <= c <= "z" for c in password), "lowercase"),
+            (bool(policy.require_uppercase) and not any("A" <= c <= "Z" for c in password), "uppercase"),
+            (bool(policy.require_numbers) and not any("0" <= c <= "9" for c in password), "numeric"),
+            (bool(policy.require_symbols) and not any(c in SYMBOLS for c in password), "symbol"),
+        ]
+        for failed, what in broken:
+            if failed:
+                rule = what if what.startswith("Password") else f"Password must have {what} characters"
+                raise cs.InvalidPasswordException(f"Password does not conform to policy: {rule}")
 
     def user(self, username: str) -> User:
         user = self.users.get(username)  # [I] usernames match exactly (the API's case-sensitive pools)

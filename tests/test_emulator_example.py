@@ -411,6 +411,17 @@ def test_the_set_up_errors_are_the_services(idp: Any, scenario: Scenario) -> Non
     }
     resend = error_of(idp.admin_create_user, UserPoolId=pool, Username="bob", MessageAction="RESEND")
     assert resend == missing
+    for weak, rule in (
+        ("Sh0rt!", "Password not long enough"),
+        ("all-lower-1", "Password must have uppercase characters"),
+    ):
+        refused = error_of(
+            idp.admin_set_user_password, UserPoolId=pool, Username="alice", Password=weak, Permanent=True
+        )
+        assert refused == {
+            "Code": "InvalidPasswordException",
+            "Message": f"Password does not conform to policy: {rule}",
+        }
     # botocore checks no patterns: the emulator's parse_request does, as the service does.
     assert error_of(idp.admin_get_user, UserPoolId="not a pool id!", Username="alice") == {
         "Code": "InvalidParameterException",
