@@ -178,7 +178,8 @@ class Client:
         flows = frozenset(str(f) for f in given) if given else DEFAULT_FLOWS
         if not any(f.startswith("ALLOW_") for f in flows):  # [I] legacy lists never gated SRP or refresh
             flows |= {"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
-        # [I] The API's default is LEGACY: a missing user is reported as missing.
+        # The API's default is LEGACY (developer guide, "Managing user existence error responses"):
+        # a missing user is then reported as missing; ENABLED answers "Incorrect username or password."
         hide = request.prevent_user_existence_errors == "ENABLED"
         return cls(cs.UserPoolClientType(**settings), flows, issuer, hide, revocation)
 
