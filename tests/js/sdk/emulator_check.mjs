@@ -1,24 +1,21 @@
 // Drives the example emulator (examples/emulator.py) with the AWS SDK for JavaScript v3, as an app
-// would: sign in through the emulator's own helper (plain fetch), then Cognito calls through the SDK.
-// Usage: node emulator_check.mjs <endpoint> <expired access token>; prints one JSON object.
+// would: sign in with InitiateAuth, read the user, refresh, sign out; admin calls signed with dummies.
+// Usage: node emulator_check.mjs <endpoint> <pool id> <client id> <expired access token>; prints one JSON object.
 import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
   GetUserCommand,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 
-const [endpoint, expired] = process.argv.slice(2);
+const [endpoint, poolId, clientId, expired] = process.argv.slice(2);
 const client = new CognitoIdentityProviderClient({
   endpoint,
   region: "eu-west-1",
-  credentials: { accessKeyId: "test", secretAccessKey: "test" }, // dummies: only AdminGetUser is signed
+  credentials: { accessKeyId: "test", secretAccessKey: "test" }, // dummies: the emulator checks the form only
   maxAttempts: 1,
 });
-
-async function post(path, body) {
-  const response = await fetch(endpoint + path, { method: "POST", body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
-}
 
 async function outcome(command) {
   try {
@@ -30,15 +27,30 @@ async function outcome(command) {
   }
 }
 
-const signIn = await post("/_emulator/sign-in", { Username: "alice", Password: "Correct-Horse-1" });
-const token = signIn.body.AuthenticationResult.AccessToken;
+const password = (PASSWORD) =>
+  new InitiateAuthCommand({
+    ClientId: clientId,
+    AuthFlow: "USER_PASSWORD_AUTH",
+    AuthParameters: { USERNAME: "alice", PASSWORD },
+  });
+const signIn = await outcome(password("Correct-Horse-1"));
+const tokens = signIn.ok.AuthenticationResult;
+const refreshed = await outcome(
+  new InitiateAuthCommand({
+    ClientId: clientId,
+    AuthFlow: "REFRESH_TOKEN_AUTH",
+    AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken },
+  }),
+);
 const result = {
-  signIn: { status: signIn.status, expiresIn: signIn.body.AuthenticationResult.ExpiresIn },
-  getUser: await outcome(new GetUserCommand({ AccessToken: token })),
+  signIn: { expiresIn: tokens.ExpiresIn, tokenType: tokens.TokenType, hasRefreshToken: "RefreshToken" in tokens },
+  wrongPassword: await outcome(password("wrong")),
+  refreshed: { expiresIn: refreshed.ok.AuthenticationResult.ExpiresIn },
+  getUser: await outcome(new GetUserCommand({ AccessToken: tokens.AccessToken })),
   expired: await outcome(new GetUserCommand({ AccessToken: expired })),
   invalid: await outcome(new GetUserCommand({ AccessToken: "not.a.token" })),
-  adminGetUser: await outcome(new AdminGetUserCommand({ UserPoolId: "eu-west-1_Example01", Username: "alice" })),
+  adminGetUser: await outcome(new AdminGetUserCommand({ UserPoolId: poolId, Username: "alice" })),
+  signOut: await outcome(new GlobalSignOutCommand({ AccessToken: tokens.AccessToken })),
 };
-result.signOut = (await post("/_emulator/sign-out", { AccessToken: token })).status;
-result.revoked = await outcome(new GetUserCommand({ AccessToken: token }));
+result.revoked = await outcome(new GetUserCommand({ AccessToken: refreshed.ok.AuthenticationResult.AccessToken }));
 process.stdout.write(JSON.stringify(result) + "\n");
