@@ -969,3 +969,27 @@ def test_a_capture_of_one_operation_compiles_only_that_operations_checkers() -> 
     assert GET_USER.output is not None
     wanted = {GET_USER.input.__name__, GET_USER.output.__name__} | {cls.__name__ for cls in GET_USER.errors}
     assert set(checked) == wanted
+
+
+def test_an_unsigned_invalid_call_refused_for_its_signature_is_faithful() -> None:
+    """The service refuses an unsigned call to a SigV4 operation before it reads the body, so an
+    unsigned AdminGetUser with an invalid body is answered MissingAuthenticationTokenException:
+    that answer is the service's, not a missed InvalidParameterException."""
+    from cognito_spec.protocol.auth import MISSING_AUTHENTICATION_TOKEN
+    from cognito_spec.protocol.server import parse_request
+
+    headers = [("Content-Type", CONTENT_TYPE), ("X-Amz-Target", ADMIN.target)]
+    body = b'{"UserPoolId":"no pool id","Username":""}'
+    with pytest.raises(cs.ServiceError) as refused:
+        parse_request(headers, body)
+    assert refused.value.code == MISSING_AUTHENTICATION_TOKEN[0]
+    status, out_headers, out = render_error(refused.value)
+    findings = validate_exchange(
+        request_headers=headers,
+        request_body=body,
+        status=status,
+        response_headers=out_headers,
+        response_body=out,
+    )
+    assert [f for f in findings if f.side == "server"] == []
+    assert all(f.expected for f in findings if f.severity == "warning" and f.kind != "authorization")

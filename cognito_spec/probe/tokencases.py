@@ -54,6 +54,17 @@ class TokenCases(ScenarioBase):
         signature = self.key.sign(f"{header}.{body}".encode("ascii"))
         return f"{header}.{body}.{b64(signature)}"
 
+    def _signs(self, token: str) -> bool:
+        """Whether the emulator's key made ``token``'s signature (RS256 is deterministic: the same
+        key over the same bytes gives the same signature)."""
+        if self.key is None:
+            return False
+        header, payload, signature = token.split(".")
+        try:
+            return self.key.sign(f"{header}.{payload}".encode("ascii")) == unb64(signature)
+        except ValueError:  # not base64url: no key made it
+            return False
+
     def token_cases(self) -> None:
         names = (
             "tokens/garbage",
@@ -95,8 +106,8 @@ class TokenCases(ScenarioBase):
         key_reason = ""
         if self.key is None:
             key_reason = "no emulator key given (--emulator-key): a token cannot be re-signed"
-        elif self._resign(access, lambda c: None) != access:
-            key_reason = "the given key does not sign this emulator's tokens (re-signing the access token unchanged gave another token)"
+        elif not self._signs(access):
+            key_reason = "the given key does not sign this emulator's tokens (its signature of the access token differs)"
         if key_reason:
             self.skip(
                 "tokens/no-admin-scope", "tokens", "GetUser with a token without the admin scope", key_reason
