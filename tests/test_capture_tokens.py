@@ -24,9 +24,13 @@ from hypothesis import strategies as st
 import cognito_spec as cs
 from cognito_spec import OPERATIONS, tokens
 from cognito_spec import fixtures as fx
+from cognito_spec.tokens.claims import _FIELDS as _CLAIM_FIELDS
 from cognito_spec.traffic.check import Finding, _Checker, examine
 from cognito_spec.traffic.record import Exchange, write_jsonl
 from cognito_spec.traffic.tokens import (
+    TokenRead,
+    _full_read,
+    _quick_read,
     authentication_result_findings,
     capture_time,
     issues_tokens,
@@ -410,3 +414,131 @@ def test_a_refresh_tokens_stand_in_is_read_as_a_refresh_token_and_keeps_nothing_
     assert stand.split(".")[0] == header
     assert [len(p) for p in stand.split(".")] == [len(p) for p in token.split(".")]
     assert not any(p in stand for p in secret)
+
+
+# --------------------------------------------------------------------------------------------------
+# The quick reading of a token (traffic.tokens._quick_read) says what the full reading says, or
+# nothing: tokens in the service's form, then every way of leaving it.
+
+_CLAIM_NAMES = sorted(
+    {"token_use", "extra", "custom:tenant", *(c.name for cls in _CLAIM_FIELDS.values() for _, c in cls)}
+)
+_VALUES = st.one_of(
+    st.text(max_size=8),
+    st.integers(-5, 2**70),
+    st.sampled_from([0, 1, 253402300799, 253402300800, -1, 2**63, 2**64 + 1]),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.lists(st.text(max_size=4), max_size=3),
+    st.lists(st.integers(0, 3), min_size=1, max_size=2),
+    st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2),
+    st.sampled_from(["access", "id", "aws.cognito.signin.user.admin", "openid email", "\ud800", "é/"]),
+)
+
+
+def _good_payload(kind: str) -> dict[str, Any]:
+    claims = {
+        "sub": "s", "iss": "https://cognito-idp.eu-west-1.amazonaws.com/" + POOL, "client_id": "c",
+        "token_use": kind, "scope": "aws.cognito.signin.user.admin", "auth_time": 1700000000,
+        "exp": 1700003600, "iat": 1700000000, "jti": "j", "username": "u", "cognito:groups": ["g"],
+    }  # fmt: skip
+    if kind == "id":
+        claims.update({"aud": "c", "cognito:username": "u", "email_verified": True})
+    return claims
+
+
+@st.composite
+def _tokens(draw: st.DrawFn) -> str:
+    from cognito_spec.tokens.wire import b64url_encode, write_json
+
+    header = draw(
+        st.sampled_from(
+            [
+                b'{"kid":"k1","alg":"RS256"}',
+                b'{"kid":"k1","alg":"HS256"}',
+                b'{"alg":"RS256"}',
+                b'{"kid":"k1","alg":"RS256","alg":"RS256"}',
+                b'{"kid":"k\\/1","alg":"RS256","typ":"JWT"}',
+                b"not json",
+            ]
+        )
+    )
+    payload = _good_payload(draw(st.sampled_from(["access", "id"])))
+    if not draw(st.integers(0, 3)):  # a time at or beyond the bounds of what a datetime holds
+        payload[draw(st.sampled_from(["exp", "iat", "auth_time"]))] = draw(
+            st.sampled_from([-1, 0, 253402300799, 253402300800, 2**63, True, "1700000000"])
+        )
+    for name in draw(st.lists(st.sampled_from(_CLAIM_NAMES), max_size=draw(st.sampled_from([0, 0, 3])))):
+        if draw(st.booleans()):
+            payload.pop(name, None)
+        else:
+            payload[name] = draw(_VALUES)
+    try:
+        text = write_json(payload)
+    except cs.CognitoSpecError:
+        text = json.dumps(payload).encode("utf-8", "surrogatepass")
+    edit = draw(
+        st.sampled_from(
+            ["none"] * 6 + ["spaces", "ascii", "duplicate", "duplicate", "escaped key", "pad", "trail"]
+        )
+    )
+    if edit == "spaces":
+        text = json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    elif edit == "ascii":
+        text = json.dumps(payload).encode()
+    elif edit == "duplicate":
+        again = draw(st.sampled_from(sorted(payload) or ["sub"]))  # a repeated member, its value a string
+        text = text[:-1] + b',"' + again.encode() + b'":"x"}'
+    elif edit == "escaped key":
+        text = text.replace(b'"exp"', b'"\\u0065xp"', 1)
+    elif edit == "pad":
+        text = b" " + text
+    elif edit == "trail":
+        text = text + draw(st.sampled_from([b" ", b"\n", b"x", b"{}"]))
+    segments = [b64url_encode(header), b64url_encode(text), b64url_encode(draw(st.binary(max_size=9)))]
+    i = draw(st.integers(0, 2))
+    damage = draw(
+        st.sampled_from(["none", "last char", "last char", "padding", "extra char", "odd char", "dots"])
+    )
+    if damage == "last char" and segments[i]:
+        c = draw(st.sampled_from("AQgwBRhxEIcs048-_"))
+        segments[i] = segments[i][:-1] + c
+    elif damage == "padding":
+        segments[i] += "="
+    elif damage == "extra char":
+        segments[i] += draw(st.sampled_from("Ab_-"))
+    elif damage == "odd char":
+        segments[i] = segments[i][:1] + draw(st.sampled_from("+/ é.")) + segments[i][1:]
+    elif damage == "dots":
+        segments.append(segments[i])
+    return ".".join(segments)
+
+
+@settings(max_examples=max(200, settings().max_examples * 2))
+@given(token=_tokens())
+def test_the_quick_token_reading_says_what_the_full_reading_says_or_nothing(token: str) -> None:
+    from cognito_spec.codec.body import use_orjson
+
+    full = _full_read(token)
+    for orjson in (True, False):
+        previous = use_orjson(orjson)
+        try:
+            quick = _quick_read(token)
+        finally:
+            use_orjson(previous)
+        assert quick is None or quick == full
+
+
+def test_tokens_in_the_service_form_are_read_quickly() -> None:
+    from cognito_spec.tokens.wire import b64url_encode, json_segment
+
+    made = issuer().issue(sub="s", username="u", client_id="c", now=1700000000)
+    for token in (made.access_token, made.id_token):
+        assert _quick_read(token) is not None
+        assert _quick_read(token) == _full_read(token)
+    scopeless = {**_good_payload("access"), "scope": "openid"}
+    token = ".".join(
+        [json_segment({"kid": "k", "alg": "RS256"}), json_segment(scopeless), b64url_encode(b"s")]
+    )
+    assert _quick_read(token) == _full_read(token) == TokenRead(None, 1700003600, scoped=False)

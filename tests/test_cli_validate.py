@@ -19,6 +19,7 @@ import pytest
 from cognito_spec import BOTOCORE_VERSION, MODEL_VERSION, OPERATIONS
 from cognito_spec.cli import main
 from cognito_spec.cli import validate as _cli_validate
+from cognito_spec.errors import CaptureError
 from cognito_spec.fixtures import generate
 from cognito_spec.traffic.batch import LocatedFinding, Reported, Summary, examine_into
 from cognito_spec.traffic.record import Exchange, exchange_to_json, write_har, write_jsonl
@@ -767,3 +768,22 @@ def test_unexpected_exceptions_are_one_line(exc: str, code: int, words: list[str
     assert proc.returncode == code
     _one_line(proc.stderr, *words)
     assert "secret-user-name" not in proc.stderr
+
+
+# --------------------------------------------------------------------------------------------------
+# The fast path reads a line as the reader does
+
+
+@pytest.mark.parametrize("tail", [b"\x0b", b"\x0c", b"\x1c", b"\x1f", "\u00a0".encode(), "\u2028".encode()])
+def test_a_clean_line_followed_by_what_json_refuses_is_unreadable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tail: bytes
+) -> None:
+    """Only JSON white space may follow a record: ``str.isspace`` also takes U+001C, U+00A0 and
+    more, which ``json.loads`` (the reader of the full path) refuses as extra data."""
+    path = write_capture(tmp_path / "c.jsonl", clean_exchanges(2))
+    lines = path.read_bytes().split(b"\n")
+    path.write_bytes(b"\n".join([lines[0] + tail, *lines[1:]]))
+    with pytest.raises(CaptureError, match="line 1"):
+        list(open_capture(path).exchanges())
+    code, _, err = run(["validate", str(path)], capsys)
+    assert code == 2 and "line 1" in err

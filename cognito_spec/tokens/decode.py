@@ -24,7 +24,7 @@ from cognito_spec.tokens.claims import (
 )
 from cognito_spec.tokens.wire import MAX_TOKEN_CHARS, b64url_decode, read_json_object
 
-__all__ = ["ParsedToken", "decode_unverified", "looks_like_refresh_token", "parse_token"]
+__all__ = ["ParsedToken", "decode_unverified", "looks_like_refresh_token", "parse_token", "read_header"]
 
 
 def _bytes_repr(value: bytes) -> str:
@@ -68,10 +68,15 @@ def _header(raw: dict[str, Any]) -> TokenHeader:
     return TokenHeader(kid=kid, alg=alg, extra={k: v for k, v in raw.items() if k not in ("alg", "kid")})
 
 
+def read_header(segment: str) -> TokenHeader:
+    """The header of a signed token from its first segment (base64url of a JSON object)."""
+    return _header(read_json_object(b64url_decode(segment, part="header"), part="header"))
+
+
 def parse_token(token: str) -> ParsedToken:
     """``token`` taken apart: header, typed claims, and the exact bytes a verifier needs."""
     head, body, sig = _segments(token)
-    header = _header(read_json_object(b64url_decode(head, part="header"), part="header"))
+    header = read_header(head)
     payload = b64url_decode(body, part="payload")
     claims = claims_from_payload(read_json_object(payload, part="payload"))
     signature = b64url_decode(sig, part="signature")

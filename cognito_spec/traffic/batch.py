@@ -22,6 +22,7 @@ from typing import Any, Final
 
 import attrs
 
+from cognito_spec.codec.body import MISS, fast_value
 from cognito_spec.errors import ArgumentTypeError, CaptureError
 from cognito_spec.traffic.check import Finding, examine
 from cognito_spec.traffic.fast import quick_valid, record_quick_parts
@@ -41,6 +42,9 @@ __all__ = [
 
 #: The C scanner of a default decoder: what json.loads runs, without its wrappers.
 _RECORD_SCAN: Final[Any] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+#: The white space JSON allows around a value.
+_JSON_SPACE: Final = " \t\n\r"
 
 #: The sides a summary counts warnings of, in the order the summary record lists them.
 _SIDES: Final = ("capture", "client", "server")
@@ -230,22 +234,28 @@ def validate_lines(
     summary = Summary()
     reported: Reported = []
     read, operations, quick = summary.read, summary.operations, quick_valid
-    scan, parts_of = _RECORD_SCAN, record_quick_parts
+    scan, parts_of, fast = _RECORD_SCAN, record_quick_parts, fast_value
     lineno = first_line - 1
     for lineno, raw in enumerate(lines, first_line):
         line = raw if type(raw) is bytes else _as_bytes(raw)
         if not line or line.isspace():
             continue
         # json.loads of the line, minus its Python-level wrappers (encoding detection, decode and
-        # raw_decode): the C scanner on the UTF-8 text.  Anything unusual (white space before the
-        # record, bad JSON, not UTF-8) falls to the full path, which reads or refuses it exactly.
-        try:
-            text = line.decode()
-            record, end = scan(text, 0)
-            if end != len(text) and not text[end:].isspace():
+        # raw_decode): orjson when codec.body's fast path is on (fast_value bounds the nesting
+        # first; orjson reads a line to the value json.loads gives or refuses it, and every refusal
+        # falls through), else the C scanner on the UTF-8 text.  Anything unusual (white space
+        # before the record, bad JSON, not UTF-8) falls to the full path, which reads or refuses it
+        # exactly.  Only JSON white space may follow the record: str.isspace also takes U+001C,
+        # U+00A0 and more, which json.loads refuses.
+        record = fast(line)
+        if record is MISS:
+            try:
+                text = line.decode()
+                record, end = scan(text, 0)
+                if end != len(text) and text[end:].strip(_JSON_SPACE):
+                    record = None
+            except (StopIteration, ValueError, RecursionError):
                 record = None
-        except (StopIteration, ValueError, RecursionError):
-            record = None
         lparts = parts_of(record) if record is not None else None
         name = quick(*lparts) if lparts is not None else None
         if name is not None:

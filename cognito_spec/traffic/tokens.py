@@ -30,6 +30,7 @@ Findings never quote the token or a claim; a captured message is quoted only wit
 
 from __future__ import annotations
 
+import binascii
 import functools
 from collections.abc import Mapping
 from datetime import datetime
@@ -37,6 +38,7 @@ from typing import Any, Final
 
 import attrs
 
+from cognito_spec.codec.body import DECODER, MISS, fast_value, keys_unique
 from cognito_spec.errors import TokenFormatError
 from cognito_spec.protocol.envelope import (
     ACCESS_TOKEN_EXPIRED,
@@ -45,8 +47,10 @@ from cognito_spec.protocol.envelope import (
     INVALID_ACCESS_TOKEN,
     TOKEN_MESSAGES,
 )
-from cognito_spec.tokens.claims import ADMIN_SCOPE, AccessTokenClaims, IdTokenClaims
-from cognito_spec.tokens.decode import looks_like_refresh_token, parse_token
+from cognito_spec.tokens.claims import _FIELDS as _CLAIM_FIELDS
+from cognito_spec.tokens.claims import ADMIN_SCOPE, MAX_EPOCH_SECOND, AccessTokenClaims, IdTokenClaims
+from cognito_spec.tokens.decode import looks_like_refresh_token, parse_token, read_header
+from cognito_spec.tokens.wire import MAX_TOKEN_CHARS
 from cognito_spec.traffic.finding import Finding
 
 __all__ = [
@@ -56,6 +60,7 @@ __all__ = [
     "authentication_result_findings",
     "capture_time",
     "issues_tokens",
+    "read_token",
     "read_verdict",
     "token_findings",
 ]
@@ -68,6 +73,7 @@ AUTH_RESULT_MEMBER: Final = "AuthenticationResult"
 
 _NOT_AUTHORIZED: Final = "NotAuthorizedException"
 _KNOWN: Final = frozenset(TOKEN_MESSAGES)
+_SCAN: Final[Any] = DECODER.scan_once  # type: ignore[attr-defined]
 
 
 def capture_time(started: object) -> float | None:
@@ -87,7 +93,7 @@ def capture_time(started: object) -> float | None:
 
 
 @attrs.frozen
-class _Read:
+class TokenRead:
     """What a capture can know of a token without a key (cached per token: captures repeat them)."""
 
     #: ``invalid`` (unreadable or not RS256), ``id`` (an ID token) or None (a readable access token).
@@ -97,18 +103,189 @@ class _Read:
 
 
 @functools.lru_cache(maxsize=4096)
-def _read(token: str) -> _Read:
+def read_token(token: str) -> TokenRead:
+    """What a capture can know of ``token`` without a key (cached: captures repeat tokens)."""
+    quick = _quick_read(token)
+    return quick if quick is not None else _full_read(token)
+
+
+def _full_read(token: str) -> TokenRead:
     try:
         parsed = parse_token(token)
     except TokenFormatError:
-        return _Read("invalid")
+        return TokenRead("invalid")
     if parsed.header.alg != "RS256":
-        return _Read("invalid")
+        return TokenRead("invalid")
     claims = parsed.claims
     if isinstance(claims, IdTokenClaims):
-        return _Read("id")
+        return TokenRead("id")
     assert isinstance(claims, AccessTokenClaims)
-    return _Read(None, claims.exp, ADMIN_SCOPE in claims.scopes)
+    return TokenRead(None, claims.exp, ADMIN_SCOPE in claims.scopes)
+
+
+# The quick reading.  Every exchange of a capture may carry a token of its own (a session's token
+# is cached above, but a capture of many users has as many tokens), and parse_token builds what a
+# verifier needs: the signature's bytes, the signing input, typed claims.  A verdict needs three
+# facts (readable, the kind, exp and the scope), so _quick_read reads just those for a token in
+# the service's form and answers None for anything else, which _full_read then decides: it is
+# never the only judge.  tests/test_capture_tokens.py checks the two agree over random tokens.
+#
+# Each rule of parse_token, and how it is kept here:
+# * at most MAX_TOKEN_CHARS, three segments, each base64url without padding in its canonical form:
+#   the alphabet is checked in one C pass over the token, a segment's length must not leave one
+#   character over (len % 4 != 1), and the bits the last character leaves unused must be zero,
+#   which is exactly "re-encoding gives the segment back" (the table below).  Empty segments go
+#   to the full reading (an empty signature is refused there).
+# * the header: read by decode.read_header itself, once per distinct first segment (the tokens of
+#   a pool share one).
+# * the payload: one JSON object, UTF-8, no NaN, no repeated member.  It is parsed by orjson when
+#   the fast path is on (codec.body.fast_value: every refusal is a miss) or the stdlib's C scanner
+#   (DECODER: constants refused); only a flat object whose values are strings, integers, booleans
+#   or lists of strings is read quickly (an orjson float for a large integer, a nested object: the
+#   full reading), and codec.body.keys_unique proves that no member was repeated from the counts
+#   of the parse.
+# * the claims: claims_from_payload's rules for the known claims of the class its token_use names
+#   (each one's kind; the required ones present); any departure goes to the full reading, which
+#   refuses or accepts it.
+
+_ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_TOKEN_BYTES: Final = _ALPHABET + b"."
+_TO_STANDARD: Final = bytes.maketrans(b"-_", b"+/")
+#: The last characters of a canonical segment, by ``len % 4``: 2 leaves 4 bits unused, 3 leaves 2.
+_CANONICAL_LAST: Final = {
+    0: frozenset(chr(c) for c in _ALPHABET),
+    2: frozenset(chr(c) for i, c in enumerate(_ALPHABET) if i % 16 == 0),
+    3: frozenset(chr(c) for i, c in enumerate(_ALPHABET) if i % 4 == 0),
+}
+#: Per class: claim name -> kind, and the required names (from the claims' own field list).
+_KINDS: Final = {
+    cls: (
+        {c.name: c.kind for _, c in _CLAIM_FIELDS[cls]},
+        frozenset(c.name for _, c in _CLAIM_FIELDS[cls] if c.required),
+    )
+    for cls in (AccessTokenClaims, IdTokenClaims)
+}
+_ClaimsClass = type[AccessTokenClaims] | type[IdTokenClaims]
+_USES: Final[dict[object, _ClaimsClass]] = {"access": AccessTokenClaims, "id": IdTokenClaims}
+#: First segment -> whether it is an RS256 header (False: unreadable or another alg); bounded.
+_HEADERS: dict[str, bool] = {}
+_HEADERS_MAX: Final = 256
+
+
+def _header_ok(segment: str) -> bool:
+    try:
+        return _HEADERS[segment]
+    except KeyError:
+        pass
+    try:
+        ok = read_header(segment).alg == "RS256"
+    except TokenFormatError:
+        ok = False
+    if len(_HEADERS) >= _HEADERS_MAX:
+        _HEADERS.clear()
+    _HEADERS[segment] = ok
+    return ok
+
+
+#: (class, claim names, their value types) -> what is left to check of a payload of that form
+#: (see _plan); bounded.  The tokens of one pool share a handful of forms.
+_Plan = tuple[tuple[str, ...], tuple[str, ...], int]
+_PLANS: dict[tuple[_ClaimsClass, tuple[str, ...], tuple[type, ...]], _Plan | None] = {}
+_PLANS_MAX: Final = 256
+
+
+def _plan(cls: _ClaimsClass, names: tuple[str, ...], types: tuple[type, ...]) -> _Plan | None:
+    """For a payload of class ``cls`` with these claims and value types: the time claims whose
+    range is left to check, the lists whose items must be strings, and the count of string values
+    outside the lists; None when claims_from_payload would refuse it or the form is not read
+    quickly (any value but a string, an integer, a boolean or a list)."""
+    kinds, required = _KINDS[cls]
+    if not required <= set(names):
+        return None
+    times: list[str] = []
+    lists: list[str] = []
+    strings = 0
+    for name, t in zip(names, types, strict=True):
+        kind = kinds.get(name)
+        if t is str:
+            strings += 1
+            ok = kind is None or kind == "str"
+        elif t is int:
+            ok = kind is None or kind in ("int", "time")
+            if kind == "time":
+                times.append(name)
+        elif t is bool:
+            ok = kind is None or kind == "bool"
+        elif t is list:
+            ok = kind is None or kind == "str_list"
+            lists.append(name)
+        else:
+            ok = False
+        if not ok:
+            return None
+    return tuple(times), tuple(lists), strings
+
+
+def _quick_read(token: str) -> TokenRead | None:
+    """:func:`_full_read`'s answer for a token in the service's form, or None (see above)."""
+    if len(token) > MAX_TOKEN_CHARS or not token.isascii():
+        return None
+    raw = token.encode("ascii")
+    if raw.translate(None, _TOKEN_BYTES):
+        return None  # a character outside base64url and the dots
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    head, body, _ = parts
+    last = _CANONICAL_LAST
+    for segment in parts:
+        ends = last.get(len(segment) % 4)
+        if ends is None or not segment or segment[-1] not in ends:
+            return None
+    if not _header_ok(head):
+        return TokenRead("invalid")  # read_header refused it, or not RS256: the full reading agrees
+    data = binascii.a2b_base64(body.encode("ascii").translate(_TO_STANDARD) + b"=" * (-len(body) % 4))
+    payload = fast_value(data)
+    if payload is MISS:
+        try:
+            text = data.decode("utf-8")
+            payload, end = _SCAN(text, 0)
+        except (UnicodeDecodeError, StopIteration, ValueError, RecursionError):
+            return None
+        if end != len(text):
+            return None
+    if type(payload) is not dict:
+        return None
+    use = payload.get("token_use")
+    cls = _USES.get(use) if type(use) is str else None
+    if cls is None:
+        return None
+    key = (cls, tuple(payload), tuple(map(type, payload.values())))
+    try:
+        plan = _PLANS[key]
+    except KeyError:
+        if len(_PLANS) >= _PLANS_MAX:
+            _PLANS.clear()
+        plan = _PLANS[key] = _plan(*key)
+    if plan is None:
+        return None
+    times, lists, strings = plan
+    for name in times:
+        if not 0 <= payload[name] <= MAX_EPOCH_SECOND:
+            return None
+    for name in lists:
+        items = payload[name]
+        if items and set(map(type, items)) != _STR_ONLY:
+            return None
+        strings += len(items)
+    if not keys_unique(data, len(payload), strings):
+        return None
+    if cls is IdTokenClaims:
+        return TokenRead("id")
+    return TokenRead(None, payload["exp"], ADMIN_SCOPE in payload["scope"].split())
+
+
+_STR_ONLY: Final = {str}
 
 
 @attrs.frozen
@@ -134,7 +311,7 @@ def read_verdict(token: object, at: float | None) -> TokenVerdict:
     """The service's verdict on ``token`` at epoch second ``at`` (None: the time is unknown)."""
     if not isinstance(token, str):  # the model's check refuses it first
         return TokenVerdict(None, None, _KNOWN)
-    read = _read(token)
+    read = read_token(token)
     if read.problem == "invalid":
         return TokenVerdict("token_invalid_accepted", INVALID_ACCESS_TOKEN, _INVALID)
     if read.problem == "id":
