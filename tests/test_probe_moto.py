@@ -85,6 +85,30 @@ MOTO_5_2_1: dict[str, tuple[str, set[str]]] = {
     "cleanup/DeleteUserPool": ("pass", set()),
 }
 
+# The server's findings over the whole run, by severity and kind, with how many (same moto).
+MOTO_5_2_1_FINDINGS: dict[tuple[str, str], int] = {
+    ("error", "content_type"): 10,  # the ten HTML 500 pages: text/html,
+    ("error", "error_code"): 10,  # no error code,
+    ("error", "malformed_json"): 10,  # not JSON,
+    ("error", "request_id"): 10,  # no request id
+    ("error", "issued_token"): 2,  # two sign-ins, two UUID refresh tokens
+    ("error", "length_max"): 1,  # phone_number_verified in SchemaAttributes
+    ("error", "rejection_expected"): 18,  # a broken request answered as if it were not broken
+    ("warning", "error_message_header"): 19,  # no x-amzn-ErrorMessage on the JSON errors
+    ("warning", "error_type_format"): 19,  # x-amzn-ErrorType without its trailing colon
+    ("warning", "json_content_type"): 19,  # errors labelled application/json
+    ("warning", "request_id_format"): 37,  # request ids of 52 letters, not UUIDs
+    ("warning", "token_message"): 6,  # "Invalid token"
+}
+
+
+def finding_counts(probes: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for p in probes:
+        for f in p["findings"]:
+            counts[(f["severity"], f["kind"])] = counts.get((f["severity"], f["kind"]), 0) + 1
+    return counts
+
 
 def outcomes(probes: list[dict[str, Any]]) -> dict[str, tuple[str, set[str]]]:
     return {
@@ -98,8 +122,10 @@ def report() -> ProbeReport:
     return probe_moto()
 
 
-def test_moto_gives_exactly_the_pinned_outcomes(report: ProbeReport) -> None:
-    assert outcomes(report.to_json()["probes"]) == MOTO_5_2_1
+def test_moto_gives_exactly_the_pinned_outcomes_and_findings(report: ProbeReport) -> None:
+    probes = report.to_json()["probes"]
+    assert outcomes(probes) == MOTO_5_2_1
+    assert finding_counts(probes) == MOTO_5_2_1_FINDINGS
 
 
 def test_moto_is_probed_in_well_under_a_minute_and_cleaned_up(report: ProbeReport) -> None:
@@ -122,6 +148,7 @@ def test_moto_key_lets_the_probe_re_sign_tokens(report: ProbeReport) -> None:
 def test_the_shipped_example_report_has_the_pinned_outcomes() -> None:
     shipped = json.loads((ROOT / "examples" / "moto-probe.json").read_text(encoding="utf-8"))
     assert outcomes(shipped["probes"]) == MOTO_5_2_1
+    assert finding_counts(shipped["probes"]) == MOTO_5_2_1_FINDINGS
     text = (ROOT / "examples" / "moto-probe.txt").read_text(encoding="utf-8")
     assert text.startswith("cognito-spec probe http://127.0.0.1:")
 
