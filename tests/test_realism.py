@@ -141,6 +141,19 @@ def _timestamps(structure: str) -> set[str]:
     return {m.wire for _, m in members_of(STRUCTURES[structure]) if m.shape.type == "timestamp"}
 
 
+def test_every_answer_with_a_preferred_mfa_method_draws_it_from_the_users_methods() -> None:
+    """A preferred MFA method is one of the user's methods, in every structure that has both
+    (AdminGetUserAuthFactors came with the 1.44 model and had been missed)."""
+    both = {
+        name
+        for name, cls in STRUCTURES.items()
+        if {"PreferredMfaSetting", "UserMFASettingList"} <= {m.wire for _, m in members_of(cls)}
+    }
+    assert both == set(realism.MFA_USERS)
+    for name in both:
+        assert realism.DEPENDS_ON[(name, "PreferredMfaSetting")] == "UserMFASettingList"
+
+
 def test_relations_name_timestamp_members_and_cover_every_created_modified_pair() -> None:
     declared = set()
     for structure, before, after in realism.RELATIONS:
