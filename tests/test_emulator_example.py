@@ -9,7 +9,6 @@ test: the emulator must never give an answer the service could not give (no serv
 from __future__ import annotations
 
 import http.client
-import importlib.util
 import io
 import json
 import os
@@ -27,6 +26,7 @@ from typing import Any
 
 import attrs
 import pytest
+from _example import EXAMPLE, load_example
 
 from cognito_spec import OPERATIONS
 from cognito_spec.protocol.server import CONTENT_TYPE
@@ -47,19 +47,10 @@ from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "emulator.py"
 STATE = ROOT / "examples" / "emulator_state.py"
 TEMPORARY, PASSWORD = "Temporary-Pass-1", "Correct-Horse-1"
 ORIGIN = "http://localhost:5173"
 EXPOSED = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date"
-
-
-def load_example() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("emulator_example", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class Recorder:

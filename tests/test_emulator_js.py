@@ -13,16 +13,15 @@ skipped.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import time
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import attrs
 import pytest
+from _example import load_example
 from _node import node_with, pinned
 
 from cognito_spec.tokens import AccessTokenClaims, TokenIssuer, parse_token
@@ -31,18 +30,9 @@ boto3 = pytest.importorskip("boto3")
 
 ROOT = Path(__file__).resolve().parent.parent
 SDK = ROOT / "tests" / "js" / "sdk"
-EXAMPLE = ROOT / "examples" / "emulator.py"
 PACKAGE = "@aws-sdk/client-cognito-identity-provider"
 PINNED = pinned(SDK, PACKAGE)
 PASSWORD = "Correct-Horse-1"
-
-
-def load_example() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("emulator_example_js", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +72,7 @@ def set_up(url: str) -> tuple[str, str, str]:
 @pytest.fixture(scope="module")
 def sdk_saw(node: str) -> dict[str, Any]:
     """What the JS SDK made of each call, from one node run against the emulator on a free port."""
-    emu = load_example().Emulator()
+    emu = load_example("emulator_example_js").Emulator()
     server, url = emu.serve("127.0.0.1", 0)
     try:
         pool, client, token = set_up(url)

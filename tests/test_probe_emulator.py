@@ -7,14 +7,13 @@ operation is reported for it, with the emulator's own words, and nothing else ch
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from _example import load_example
 
 pytest.importorskip("joserfc")
 
@@ -25,18 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 KEY_PROBES = {"tokens/no-admin-scope", "tokens/expired"}
 
 
-def load_example() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "examples"))  # emulator.py imports emulator_state beside it
-    spec = importlib.util.spec_from_file_location("probe_emulator_example", ROOT / "examples" / "emulator.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def example() -> ModuleType:
-    return load_example()
+    return load_example("probe_emulator_example")
 
 
 @pytest.fixture(scope="module")
