@@ -356,25 +356,25 @@ class SourceWriter(BuildWriter):
                 for env in ERROR_ENVELOPE_MEMBERS:
                     self.emit(indent, f"if type({var}.get({env!r}, '')) is not _str:")
                     self.emit(indent + 1, "ns -= 1")
-        # Every member is read first.  When as many of them hold a value as the object has keys,
-        # none of its keys is unknown (the keys read are distinct); otherwise (a null, an envelope
-        # member, an unknown key) the set test decides.  The count costs a few comparisons where the
-        # set test is a method call per object.
+        # Every member is read first.  Each one holding a value takes one off the object's key
+        # count; when none is left, none of its keys is unknown (the keys read are distinct),
+        # otherwise (a null, an envelope member, an unknown key) the set test decides, after the
+        # members.  The unknown members' violations are then put where the members' own begin
+        # (``first``), so the list reads as if they had been looked for first.  A decrement per
+        # member costs less than one sum of comparisons per object (0.1 x json.loads on the strict
+        # AdminGetUser decode), and the set test is a method call per object.
         got = [(name, m, self.var("m")) for name, m in members]
         for _, m, v in got:
             self.emit(indent, f"{v} = {var}.get({m.wire!r})")
-        unknown = f"not {known}.issuperset({var})"
-        if got:
-            found = " + ".join(f"({v} is not None)" for _, _, v in got)
-            unknown = f"{n} != {found} and {unknown}"
-        self.emit(indent, f"if {unknown}:")
-        self.emit(indent + 1, f"_unknown({var}, {known}, {path}, out, strict, {info.name!r})")
+        first = self.var("first")
+        self.emit(indent, f"{first} = _len(out)")
         if build:
             self.emit(indent, f"{obj} = {self.new_expr(cls)}")
         for name, m, v in got:
             mpath = _extend(path, repr(m.wire))
             msens = m.sensitive or sens
             self.emit(indent, f"if {v} is not None:")
+            self.emit(indent + 1, f"{n} -= 1")
             out = self.check_value(indent + 1, v, mpath, m.shape, msens, depth + 1, all_strings)
             if build and out != v:
                 self.emit(indent + 1, f"{v} = {out}")
@@ -388,6 +388,8 @@ class SourceWriter(BuildWriter):
             if build:
                 setter = self.name("_S", cls.__dict__[name].__set__)
                 self.emit(indent, f"{setter}({obj}, {v})")
+        self.emit(indent, f"if {n} and not {known}.issuperset({var}):")
+        self.emit(indent + 1, f"_unknown({var}, {known}, {path}, out, strict, {info.name!r}, {first})")
         return obj
 
 
@@ -407,6 +409,17 @@ def _fast_string_regex(shape: Shape) -> tuple[re.Pattern[str], Ranges, int, int 
         return None
     cls = patterns.python_class(ranges)
     return re.compile(f"{cls}{{{lo},{'' if hi is None else hi}}}", re.DOTALL), ranges, lo, hi
+
+
+_IDENTIFIER = re.compile(r"\b_\w+")
+#: Names every mode's hot path may call (see write_source).
+_HOT = frozenset(
+    {
+        "_len", "_str", "_fts", "_UTC", "_object_new", "_dict", "_list", "_tuple", "_enumerate",
+        "_int", "_float", "_Decimal", "_isinstance", "_ts", "_ts_ok", "_ets", "_b64", "_blob",
+        "_b64ok", "_float_of", "_unknown",
+    }
+)  # fmt: skip
 
 
 def _extend(path: str, item: str) -> str:
@@ -454,11 +467,15 @@ def write_source(cls: type, mode: Mode) -> Source:
         w.emit(0, "def unbuild(data):")
         result = w.unbuild_structure(1, "data", cls, 0)
         w.emit(1, f"return {result}")
-    # Hot names become keyword defaults, so the body reads them as fast locals.
+    # Hot names become keyword defaults, so the body reads them as fast locals (a global read costs
+    # a dictionary-version check more; measured 0.1 x json.loads on the strict AdminGetUser decode,
+    # 0.2 x on its build).  Names of the slow paths (violations, errors) stay globals.
+    body = "\n".join(w.lines[1:])
+    used = set(_IDENTIFIER.findall(body))
     hot = sorted(
         n
-        for n in w.globals
-        if n.startswith(("_S", "_P", "_F", "_K", "_C", "_E", "_AB", "_len", "_str", "_fts", "_UTC"))
+        for n in (*w.globals, *w.lazy)
+        if n in used and (n in _HOT or n.startswith(("_S", "_P", "_F", "_K", "_C", "_E", "_AB", "_OK", "_L")))
     )
     w.lines[0] = w.lines[0][:-2] + "".join(f", {n}={n}" for n in hot) + "):"
     return Source("\n".join(w.lines) + "\n", w.globals, w.lazy)
