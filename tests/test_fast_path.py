@@ -376,3 +376,22 @@ def test_nesting_beyond_the_bound_is_refused_wherever_it_hides(orjson_on: bool, 
             assert [(v.kind, v.detail) for v in found] == [("malformed_json", "nesting too deep")]
     finally:
         codec_body.use_orjson(previous)
+
+
+@given(
+    st.recursive(
+        st.one_of(st.none(), st.integers(), st.text(st.sampled_from('a"\\:\t\n\r é'), max_size=4)),
+        lambda inner: st.dictionaries(st.text(st.sampled_from('k"\\: é'), max_size=3), inner, max_size=3),
+        max_leaves=8,
+    ),
+    st.sampled_from([None, 0, 2, "\t", "\r\n"]),
+    st.sampled_from([(",", ":"), (", ", ": "), (",", " :"), (",\n", "\t:"), (",", "\r\n:"), (",", "\n :")]),
+    st.integers(0, 12),
+    st.integers(0, 12),
+)
+def test_the_duplicate_key_proof_reads_bytes_as_it_reads_their_text(
+    value: Any, indent: int | str | None, separators: tuple[str, str], keys: int, strings: int
+) -> None:
+    text = json.dumps(value, indent=indent, separators=separators, ensure_ascii=False)
+    data = text.encode()
+    assert codec_body.keys_unique(data, keys, strings) == codec_body.keys_unique(text, keys, strings)

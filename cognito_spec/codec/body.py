@@ -444,15 +444,16 @@ def keys_unique(text: str | bytes, keys: int, strings: int) -> bool:
 
 def _bytes_keys_unique(data: bytes, keys: int, strings: int) -> bool:
     # keys_unique, byte for byte: every character it counts is ASCII, and in UTF-8 an ASCII byte is
-    # that character and nothing else (bytes of multi-byte sequences are all 0x80 or above).
-    if b"\\" not in data:
+    # that character and nothing else (bytes of multi-byte sequences are all 0x80 or above).  An
+    # int is looked for with memchr; a one-byte bytes needle took seven times longer (3.11).
+    if 0x5C not in data:  # no backslash
         return data.count(b'"') == 2 * (keys + strings)
     if data.count(b":") == keys:
         return True
     bound = data.count(b'":') + data.count(b" :")
-    for ws in (b"\t", b"\n", b"\r"):
+    for ws in (0x09, 0x0A, 0x0D):
         if ws in data:
-            bound += data.count(ws + b":")
+            bound += data.count(bytes((ws, 0x3A)))
     return bound == keys
 
 
