@@ -45,9 +45,9 @@ def validate(data: Any, cls: type, *, mode: Mode = "strict", reveal: bool = Fals
     of a sensitive member is replaced by an empty value of the same JSON type (``""``, ``0``, ``[]``,
     ``{}``), so describing it stays truthful about the type and silent about the content.
     """
-    if mode not in ("strict", "tolerant"):
-        raise ArgumentValueError(f"mode is 'strict' or 'tolerant', not {mode!r}")
     strict = mode == "strict"
+    if not strict and mode != "tolerant":
+        raise ArgumentValueError(f"mode is 'strict' or 'tolerant', not {mode!r}")
     try:
         check, bounded = _PLAN[cls]
     except (KeyError, TypeError):
@@ -59,7 +59,7 @@ def validate(data: Any, cls: type, *, mode: Mode = "strict", reveal: bool = Fals
             depth is not None and depth <= body.MAX_DEPTH,
         )
     text: str | None = None
-    if isinstance(data, _BYTES):
+    if type(data) is bytes or isinstance(data, _BYTES):
         # The fast path (orjson, when on) answers only "valid": no violation, keys proven unique.
         # Anything else is decided below on the stdlib's parse, so the answer is the same without it.
         # bounded: a value the checker passes without a violation (a warning included) nests at most
