@@ -405,3 +405,24 @@ def test_the_duplicate_key_proof_reads_bytes_as_it_reads_their_text(
     text = json.dumps(value, indent=indent, separators=separators, ensure_ascii=False)
     data = text.encode()
     assert codec_body.keys_unique(data, keys, strings) == codec_body.keys_unique(text, keys, strings)
+
+
+@pytest.mark.parametrize("orjson_on", [True, False])
+def test_nesting_in_a_repeated_key_the_parse_dropped_is_still_refused(orjson_on: bool) -> None:
+    # The parse keeps the last of a repeated key, so a value passing every check says nothing about
+    # the depth of the text it dropped (a builder-side proof once missed it; found by the property).
+    cls = cs.DescribeUserPoolDomainRequest
+    body = ('{"Domain":' + "[" * 300 + "]" * 300 + ',"Domain":"a"}').encode()
+    previous = codec_body.use_orjson(orjson_on)
+    try:
+        for verb in (lambda: cs.loads(body, cls, strict=True), lambda: cs.loads(body, cls)):
+            with pytest.raises(DecodeError) as info:
+                verb()
+            assert [(v.kind, v.detail) for v in info.value.violations] == [
+                ("malformed_json", "nesting too deep")
+            ]
+        for mode in ("strict", "tolerant"):
+            found = cs.validate(body, cls, mode=mode)  # type: ignore[arg-type]
+            assert [(v.kind, v.detail) for v in found] == [("malformed_json", "nesting too deep")]
+    finally:
+        codec_body.use_orjson(previous)

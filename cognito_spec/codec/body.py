@@ -82,7 +82,6 @@ __all__ = [
     "fast_value_unguarded",
     "find_duplicates",
     "keys_unique",
-    "maybe_too_deep",
     "nesting_depth",
     "orjson_enabled",
     "parse_json",
@@ -316,23 +315,25 @@ def fast_value(body: Body) -> Any:
     :func:`decode_body` gives, except that an integer beyond 64 bits is a float: the caller must
     treat every violation or builder error as a miss (see the module docstring).
     """
-    if _ORJSON.loads is None or maybe_too_deep(body):
+    loads = _ORJSON.loads
+    if loads is None:
         return MISS
-    return fast_value_unguarded(body)
-
-
-def maybe_too_deep(body: Body) -> bool:
-    """The nesting guard of :func:`fast_value`: False when a ``bytes`` or ``str`` body certainly
-    nests at most :data:`MAX_DEPTH` deep (True for other types)."""
     t = type(body)
     if t is bytes:
         # _too_deep's two counts, on the bytes: a UTF-8 byte below 0x80 is that ASCII character,
         # and the byte length bounds the character length from above.
         raw = cast(bytes, body)
-        return len(raw) > 2 * MAX_DEPTH and raw.count(b"[") + raw.count(b"{") > MAX_DEPTH
-    if t is str:
-        return _too_deep(cast(str, body))
-    return True
+        if len(raw) > 2 * MAX_DEPTH and raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:
+            return MISS
+    elif t is str:
+        if _too_deep(body):  # type: ignore[arg-type]
+            return MISS
+    else:
+        return MISS
+    try:
+        return loads(body)
+    except _ORJSON.error:
+        return MISS
 
 
 def fast_value_unguarded(body: Body) -> Any:

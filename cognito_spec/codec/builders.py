@@ -82,7 +82,6 @@ class BuildWriter:
             "_bad_out": runtime.bad_out,
             "_doc": runtime.document,
             "_MK": MapEntry,
-            "_NOCOUNT": [0],
             "_KK": MapKey,
             "_evolve": attrs.evolve,
         }
@@ -176,7 +175,7 @@ class BuildWriter:
             cls = _target(shape)
             if depth >= self.MAX_INLINE_DEPTH:
                 fn = self.lazy_call(cls)
-                self.emit(indent, f"{var} = {fn}({var}, cnt)")
+                self.emit(indent, f"{var} = {fn}({var})")
                 return var
             return self.build_structure(indent, var, cls, depth)
         raise AssertionError(t)  # pragma: no cover
@@ -186,17 +185,12 @@ class BuildWriter:
         self.emit(indent, f"if type({var}) is not _dict:")
         self.emit(indent + 1, f"_wrong({var}, 'object', {cls.__name__!r})")
         self.emit(indent, f"{obj} = {self.new_expr(cls)}")
-        # ``u`` counts the keys no member was read from (unknown ones, nulls): while it stays 0,
-        # the value holds only known members and nests at most the class's wire depth, which
-        # spares the tolerant decoder the parser's bracket count (see converter.loads).
-        self.emit(indent, f"u += _len({var})")
         fields = attrs.fields_dict(cls)
         for name, m in members_of(cls):
             v = self.var("m")
             setter = self.name("_S", cls.__dict__[name].__set__)
             self.emit(indent, f"{v} = {var}.get({m.wire!r})")
             self.emit(indent, f"if {v} is not None:")
-            self.emit(indent + 1, "u -= 1")
             out = self.build_value(indent + 1, v, m.wire, m.shape, depth + 1)
             if out != v:
                 self.emit(indent + 1, f"{v} = {out}")

@@ -14,8 +14,6 @@ mode) and caches the function.  The modes:
 ``build``
     ``build(data)`` turns a parsed wire value into objects.  It checks JSON types (no coercion) and
     nothing else; on a wrong type it raises, and the caller re-runs the checker for a precise report.
-    ``build(data, cnt)`` also adds to ``cnt[0]`` the number of object keys it read no member from
-    (unknown members, nulls): zero proves the value nests no deeper than the class.
 ``unbuild``
     ``unbuild(obj)`` turns an object into its wire dict (exact names, ``None`` omitted).
 

@@ -43,10 +43,8 @@ from cognito_spec.codec.body import (
     encode_built,
     find_duplicates,
     keys_unique,
-    maybe_too_deep,
     quick_value,
     quick_value_unguarded,
-    too_deep,
 )
 from cognito_spec.codec.body import fast_value as _fast_value
 from cognito_spec.codec.body import fast_value_unguarded as _fast_value_unguarded
@@ -217,10 +215,10 @@ def _build(data: Any, cls: type[T]) -> T:
     return result
 
 
-#: Per class, what ``loads`` needs: its strict or build function, whether the fast path may parse
-#: its bodies, and whether its wire depth is bounded by MAX_DEPTH.
+#: Per class, what ``loads`` needs: (strict function, the fast path may parse its bodies, its wire
+#: depth is bounded by MAX_DEPTH) and (build function, the fast path may parse its bodies).
 _STRICT_PLAN: dict[Any, tuple[Callable[..., Any], bool, bool]] = {}
-_BUILD_PLAN: dict[Any, tuple[Callable[..., Any], bool, bool]] = {}
+_BUILD_PLAN: dict[Any, tuple[Callable[..., Any], bool]] = {}
 
 
 def _strict_plan(cls: Any) -> tuple[Callable[..., Any], bool, bool] | None:
@@ -235,15 +233,10 @@ def _strict_plan(cls: Any) -> tuple[Callable[..., Any], bool, bool] | None:
     return plan
 
 
-def _build_plan(cls: Any) -> tuple[Callable[..., Any], bool, bool] | None:
+def _build_plan(cls: Any) -> tuple[Callable[..., Any], bool] | None:
     if not is_shape_class(cls):
         return None
-    depth = wire_depth(cls)
-    plan = _BUILD_PLAN[cls] = (
-        _function(cls, "build"),
-        not reaches_document(cls),
-        depth is not None and depth <= MAX_DEPTH,
-    )
+    plan = _BUILD_PLAN[cls] = (_function(cls, "build"), not reaches_document(cls))
     return plan
 
 
@@ -265,47 +258,12 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
             plan = first
         return _loads_strict(body, cls, *plan)
     try:
-        build, fast, bounded = _BUILD_PLAN[cls]
+        build, fast = _BUILD_PLAN[cls]
     except (KeyError, TypeError):
         tplan = _build_plan(cls)
         if tplan is None:
             return _loads_not_a_class(body, cls, "build")  # type: ignore[no-any-return]
-        build, fast, bounded = tplan
-    if not bounded:
-        return _loads_tolerant(body, cls, build, fast)
-    # bounded: the builder counts the keys it read no member from (cnt[0]); while none is left
-    # over, the value nests at most the class's wire depth (codec.reach.wire_depth) and the
-    # parser's bracket count is not needed.  Otherwise it is asked after the fact, and a body
-    # nested too deep gets the policy's answer, as when the count guarded the parser.
-    cnt = [0]
-    if fast:
-        data = _fast_value_unguarded(body)
-        if data is not MISS:
-            try:
-                built: T = build(data, cnt)
-            except _BUILD_ERRORS:
-                pass
-            else:
-                if not cnt[0] or not maybe_too_deep(body):
-                    return built
-    text = body_text(body)
-    data = quick_value_unguarded(text)
-    if data is MISS:
-        data = decode_text(text)  # raises the policy's DecodeError
-    cnt[0] = 0
-    try:
-        result: T = build(data, cnt)
-    except _BUILD_ERRORS as exc:
-        if too_deep(text):
-            decode_text(text)  # raises the policy's DecodeError
-        raise _diagnose(data, cls, exc) from None
-    if cnt[0] and too_deep(text):
-        decode_text(text)  # raises the policy's DecodeError
-    return result
-
-
-def _loads_tolerant(body: Body, cls: type[T], build: Callable[..., Any], fast: bool) -> T:
-    # Tolerant loads for a class of unbounded depth: the bracket count guards the parser.
+        build, fast = tplan
     if fast:
         data = _fast_value(body)
         if data is not MISS:

@@ -460,11 +460,8 @@ def write_source(cls: type, mode: Mode) -> Source:
         if mode == "strict":
             w.emit(1, f"return {result}")
     elif mode == "build":
-        # cnt[0] gains the number of keys no member was read from (codec.builders.build_structure).
-        w.emit(0, "def build(data, cnt=_NOCOUNT):")
-        w.emit(1, "u = 0")
+        w.emit(0, "def build(data):")
         result = w.build_structure(1, "data", cls, 0)
-        w.emit(1, "cnt[0] += u")
         w.emit(1, f"return {result}")
     else:
         w.emit(0, "def unbuild(data):")
