@@ -101,6 +101,11 @@ def _batch_size(fn: Callable[[], Any], target: float) -> int:
         n *= 2
 
 
+#: Calls per sample of each case in the last :func:`interleaved` run (scripts print the smallest:
+#: a batch of one call would time perf_counter and a cold cache as much as the case).
+BATCHES: dict[str, int] = {}
+
+
 def interleaved(
     cases: Mapping[str, Callable[[], Any]],
     *,
@@ -123,6 +128,8 @@ def interleaved(
         for _ in range(3):
             fn()
         sizes[name] = _batch_size(fn, target)
+    BATCHES.clear()
+    BATCHES.update(sizes)
     samples: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(rounds):
         for name, fn in cases.items():

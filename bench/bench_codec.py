@@ -129,7 +129,8 @@ def run(rounds: int) -> int:
     if not fast_available:
         print("orjson not installed: the [fast] targets were not measured")
     print("targets met (AdminGetUser response):", "; ".join(met) or "none")
-    print("targets MISSED:", "; ".join(failures) or "none")
+    # "MISSED" is printed only with exit status 1, so a log that says it always failed.
+    print("targets MISSED: " + "; ".join(failures) if failures else "all targets met")
     return 1 if failures else 0
 
 

@@ -48,7 +48,10 @@ def run(rounds: int) -> int:
             setups[f"{what} {path}"] = switch[path]
     samples = _common.interleaved(cases, rounds=rounds, setups=setups)
     codec_body.use_orjson(fast_available)
-    print(f"AdminGetUser response: {len(body)} bytes")
+    fewest = min(_common.BATCHES, key=_common.BATCHES.__getitem__)
+    print(
+        f"AdminGetUser response: {len(body)} bytes; fewest calls per sample {_common.BATCHES[fewest]} ({fewest})"
+    )
     for name, values in samples.items():
         rel = (
             ""

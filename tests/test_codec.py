@@ -284,6 +284,32 @@ def test_strict_decoding_lists_every_violation_with_its_path() -> None:
     assert "al ice" not in message  # the username is sensitive
 
 
+def test_violations_are_listed_as_the_checker_meets_them() -> None:
+    # A structure's unknown members first, then its members in model order, depth first (the
+    # checker looks for unknown members after the known ones and puts them back in front).
+    body = (
+        b'{"Username":"al ice","UserAttributes":[{"Name":"","Value":"x"},{"Name":"a","Extra":1,"Value":5}],'
+        b'"UserStatus":"NOPE","Unknown":true,"MFAOptions":[{"X":1,"AttributeName":""}]}'
+    )
+    with pytest.raises(cs.DecodeError) as info:
+        cs.loads(body, cs.AdminGetUserResponse, strict=True)
+    assert [(v.pointer, v.kind) for v in info.value.violations] == [
+        ("/Unknown", "unknown_member"),
+        ("/Username", "pattern"),
+        ("/UserAttributes/0/Name", "length_min"),
+        ("/UserAttributes/0/Name", "pattern"),
+        ("/UserAttributes/1/Extra", "unknown_member"),
+        ("/UserAttributes/1/Value", "type"),
+        ("/UserStatus", "enum"),
+        ("/MFAOptions/0/X", "unknown_member"),
+        ("/MFAOptions/0/AttributeName", "length_min"),
+        ("/MFAOptions/0/AttributeName", "pattern"),
+    ]
+    assert [(v.pointer, v.kind) for v in cs.validate(body, cs.AdminGetUserResponse)] == [
+        (v.pointer, v.kind) for v in info.value.violations
+    ]
+
+
 def test_decode_errors_never_show_sensitive_values() -> None:
     token = "eyJraWQiOiJzZWNyZXQifQ.e30.c2ln ="
     with pytest.raises(cs.DecodeError) as info:

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 import cognito_spec as cs
 from cognito_spec import STRUCTURES, strategies
 from cognito_spec.codec import body as codec_body
-from cognito_spec.errors import CognitoSpecError
+from cognito_spec.codec.compile import function_for
+from cognito_spec.errors import CognitoSpecError, DecodeError
 
 orjson = pytest.importorskip("orjson")
 
@@ -80,6 +81,45 @@ def assert_same_everywhere(data: bytes | str, cls: type) -> None:
     for verb in verbs:
         fast, slow = both(verb)
         assert fast == slow
+    # And both equal the body policy applied step by step, without the shortcuts (the parser's
+    # bracket count left out for classes of bounded depth, the duplicate-key proof by counting).
+    assert both(verbs[0])[1] == outcome(lambda: reference_strict_loads(data, cls))
+    assert both(verbs[1])[1] == outcome(lambda: reference_tolerant_loads(data, cls))
+    for mode in ("strict", "tolerant"):
+        revealed = both(lambda: cs.validate(data, cls, mode=mode, reveal=True))  # noqa: B023
+        assert revealed[0] == revealed[1] == outcome(lambda: reference_validate(data, cls, mode == "strict"))  # noqa: B023
+
+
+def reference_strict_loads(data: bytes | str, cls: type) -> Any:
+    """Strict ``loads`` as codec.converter's docstring defines it, step by step: the whole body
+    policy, every constraint, then the exact duplicate-key scan."""
+    text = codec_body.body_text(data)
+    value = codec_body.decode_text(text)
+    out: list[Any] = []
+    result = function_for(cls, "strict")(value, (), out, True, [0, 0])
+    out.extend(codec_body.find_duplicates(codec_body.decode_text(text, pairs=True)))
+    if out:
+        raise DecodeError(cls.__name__, out)
+    return result
+
+
+def reference_tolerant_loads(data: bytes | str, cls: type) -> Any:
+    return cs.from_wire(codec_body.decode_text(codec_body.body_text(data)), cls)
+
+
+def reference_validate(data: bytes | str, cls: type, strict: bool) -> Any:
+    """``validate(..., reveal=True)`` step by step: body problems are the one answer, else every
+    violation of the checker, then the repeated keys."""
+    try:
+        text = codec_body.body_text(data)
+        value = codec_body.decode_text(text)
+        dups = codec_body.find_duplicates(codec_body.decode_text(text, pairs=True))
+    except DecodeError as exc:
+        return list(exc.violations)
+    out: list[Any] = []
+    function_for(cls, "check")(value, (), out, strict, [0, 0])
+    out.extend(dups if strict else [attrs.evolve(v, severity="warning") for v in dups])
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -162,9 +202,15 @@ def perturbed_bodies(draw: st.DrawFn) -> tuple[bytes | str, type]:
         return ("\ufeff" + text).encode("utf-8", "surrogatepass"), cls
     if shape == "space":
         return (" \n" + text + "\t\r ").encode("utf-8", "surrogatepass"), cls
-    if shape == "deep":
+    if shape == "deep":  # nesting around the bound, in an unknown member or in place of a known one
         depth = draw(st.sampled_from([255, 256, 257, 300, 1100]))
-        return text[:-1] + ',"Deep":' + "[" * depth + "]" * depth + "}" if text.endswith("}") else text, cls
+        if not text.endswith("}"):
+            return text, cls
+        deep = "[" * depth + "]" * depth
+        if keys and draw(st.booleans()):
+            value = {k: v for k, v in wire.items() if k != keys[0]}
+            return _write(value, {**raw, keys[0]: deep}, dup, True), cls
+        return text[:-1] + ',"Deep":' + deep + "}", cls
     if shape == "str":
         return text, cls
     return text.encode("utf-8", "surrogatepass"), cls
@@ -305,3 +351,78 @@ def test_no_shape_carries_a_float_range_beyond_64_bit_integers() -> None:
         shapes.extend(s for s in (shape.member, shape.key, shape.value) if s is not None)
         for bound in (shape.range_min, shape.range_max):
             assert bound is None or abs(bound) < 2**63
+
+
+@pytest.mark.parametrize("orjson_on", [True, False])
+@pytest.mark.parametrize(
+    ("cls", "where"),
+    [
+        (cs.AdminGetUserResponse, "UserStatus"),
+        (cs.AdminGetUserResponse, "Unknown"),
+        (cs.AdminGetUserResponse, "UserAttributes"),
+        # An error's envelope member is a known key the checker does not look into (found by the
+        # property above: the bracket count was left out for error classes too).
+        (cs.error_class("AccessDeniedException"), "__type"),
+    ],
+)
+def test_nesting_beyond_the_bound_is_refused_wherever_it_hides(
+    orjson_on: bool, cls: type, where: str
+) -> None:
+    # Strict decoding and validation leave the bracket count out for classes of bounded depth; a
+    # body nested deeper than the bound still gets the policy's one answer, in a known member or not.
+    deep = "[" * 300 + "]" * 300
+    others = '"Username":"alice","UserAttributes":[],' if cls is cs.AdminGetUserResponse else ""
+    body = ("{" + others + '"' + where + '":' + deep + "}").encode()
+    previous = codec_body.use_orjson(orjson_on)
+    try:
+        for verb in (lambda: cs.loads(body, cls, strict=True), lambda: cs.loads(body, cls)):
+            with pytest.raises(DecodeError) as info:
+                verb()
+            assert [(v.kind, v.detail) for v in info.value.violations] == [
+                ("malformed_json", "nesting too deep")
+            ]
+        for mode in ("strict", "tolerant"):
+            found = cs.validate(body, cls, mode=mode)  # type: ignore[arg-type]
+            assert [(v.kind, v.detail) for v in found] == [("malformed_json", "nesting too deep")]
+    finally:
+        codec_body.use_orjson(previous)
+
+
+@given(
+    st.recursive(
+        st.one_of(st.none(), st.integers(), st.text(st.sampled_from('a"\\:\t\n\r é'), max_size=4)),
+        lambda inner: st.dictionaries(st.text(st.sampled_from('k"\\: é'), max_size=3), inner, max_size=3),
+        max_leaves=8,
+    ),
+    st.sampled_from([None, 0, 2, "\t", "\r\n"]),
+    st.sampled_from([(",", ":"), (", ", ": "), (",", " :"), (",\n", "\t:"), (",", "\r\n:"), (",", "\n :")]),
+    st.integers(0, 12),
+    st.integers(0, 12),
+)
+def test_the_duplicate_key_proof_reads_bytes_as_it_reads_their_text(
+    value: Any, indent: int | str | None, separators: tuple[str, str], keys: int, strings: int
+) -> None:
+    text = json.dumps(value, indent=indent, separators=separators, ensure_ascii=False)
+    data = text.encode()
+    assert codec_body.keys_unique(data, keys, strings) == codec_body.keys_unique(text, keys, strings)
+
+
+@pytest.mark.parametrize("orjson_on", [True, False])
+def test_nesting_in_a_repeated_key_the_parse_dropped_is_still_refused(orjson_on: bool) -> None:
+    # The parse keeps the last of a repeated key, so a value passing every check says nothing about
+    # the depth of the text it dropped (a builder-side proof once missed it; found by the property).
+    cls = cs.DescribeUserPoolDomainRequest
+    body = ('{"Domain":' + "[" * 300 + "]" * 300 + ',"Domain":"a"}').encode()
+    previous = codec_body.use_orjson(orjson_on)
+    try:
+        for verb in (lambda: cs.loads(body, cls, strict=True), lambda: cs.loads(body, cls)):
+            with pytest.raises(DecodeError) as info:
+                verb()
+            assert [(v.kind, v.detail) for v in info.value.violations] == [
+                ("malformed_json", "nesting too deep")
+            ]
+        for mode in ("strict", "tolerant"):
+            found = cs.validate(body, cls, mode=mode)  # type: ignore[arg-type]
+            assert [(v.kind, v.detail) for v in found] == [("malformed_json", "nesting too deep")]
+    finally:
+        codec_body.use_orjson(previous)

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from cognito_spec import patterns
 from cognito_spec.errors import GenerationError
+from cognito_spec.model import Shape
 from cognito_spec.patterns import PatternError, synth
 
 RAW = (
@@ -285,3 +286,83 @@ def test_zero_width_assertions_are_checked_on_every_made_string() -> None:
 def test_an_assertion_no_string_passes_is_a_generation_error_not_a_hang() -> None:
     with pytest.raises(GenerationError):
         synth.plan("(?!a)a", 8).make(synth.RandomSource(random.Random(0)), 1, adversarial=False)
+
+
+# --------------------------------------------------------------------------------------------------
+# The codec's fast class test (C string methods on ASCII text) against the pattern, which is its oracle.
+
+
+def test_ascii_bytes_are_the_ascii_characters_of_a_class() -> None:
+    for source in ALL_MODEL_PATTERNS:
+        single = patterns.compile(source).single_class
+        if single is None:
+            continue
+        ranges = single[0]
+        expected = bytes(
+            cp for cp in range(0x80) if patterns.compile(source).regex.fullmatch(chr(cp) * max(1, single[1]))
+        )
+        assert patterns.ascii_bytes(ranges) == expected, source
+
+
+def _string_shapes() -> list[Shape]:
+    from cognito_spec import STRUCTURES
+    from cognito_spec.model import members_of
+
+    found: dict[str, Shape] = {}
+    stack = [m.shape for cls in STRUCTURES.values() for _, m in members_of(cls)]
+    while stack:
+        shape = stack.pop()
+        if shape.type == "string" and shape.pattern is not None and shape.enum is None:
+            found.setdefault(shape.name, shape)
+        stack.extend(s for s in (shape.member, shape.key, shape.value) if s is not None)
+    return [found[n] for n in sorted(found) if patterns.compile(found[n].pattern or "").single_class]
+
+
+STRING_SHAPES = _string_shapes()
+
+
+class _Str(str):
+    """A str subclass whose methods lie: the fast test must not trust them."""
+
+    def isascii(self) -> bool:
+        return True
+
+    def encode(self, *args: object, **kwargs: object) -> bytes:
+        return b""
+
+
+@st.composite
+def shape_and_value(draw: st.DrawFn) -> tuple[Shape, str]:
+    shape = draw(st.sampled_from(STRING_SHAPES))
+    single = patterns.compile(shape.pattern or "").single_class
+    assert single is not None
+    ranges = single[0]
+    inside = [chr(cp) for lo, hi in ranges[:40] for cp in range(lo, min(hi, lo + 3) + 1)]
+    alphabet = st.one_of(st.sampled_from(inside), st.sampled_from(list("aZ09_-.=+/ \t\n\x00\x7f\x80é名😀")))
+    bounds = [b for b in (shape.length_min, shape.length_max, single[1], single[2]) if b is not None]
+    size = draw(
+        st.sampled_from([0, 1, 2, 5, 40, *(b + d for b in bounds for d in (-1, 0, 1) if 0 <= b + d <= 300)])
+    )
+    value = draw(st.text(alphabet, min_size=size, max_size=size))
+    if draw(st.booleans()):  # mostly inside the class, so long valid values are common
+        value = "".join(draw(st.sampled_from(inside)) for _ in range(size))
+    return shape, value
+
+
+@given(shape_and_value(), st.booleans())
+def test_the_codecs_fast_string_test_is_the_pattern_and_the_lengths(
+    case: tuple[Shape, str], subclass: bool
+) -> None:
+    from cognito_spec.codec.source import SourceWriter
+
+    shape, value = case
+    writer = SourceWriter("check")
+    expr = writer.fast_string_test("v", shape)
+    assert expr is not None
+    test = eval(f"lambda v: {expr}", dict(writer.globals))  # our own generated source
+    expected = (
+        patterns.compile(shape.pattern or "").fullmatch(value)
+        and len(value) >= (shape.length_min or 0)
+        and (shape.length_max is None or len(value) <= shape.length_max)
+    )
+    assert bool(test(_Str(value) if subclass else value)) == bool(expected)

@@ -34,6 +34,7 @@ import cattrs
 
 from cognito_spec.codec import timestamps as _ts
 from cognito_spec.codec.body import (
+    MAX_DEPTH,
     MISS,
     Body,
     body_text,
@@ -43,10 +44,12 @@ from cognito_spec.codec.body import (
     find_duplicates,
     keys_unique,
     quick_value,
+    quick_value_unguarded,
 )
 from cognito_spec.codec.body import fast_value as _fast_value
+from cognito_spec.codec.body import fast_value_unguarded as _fast_value_unguarded
 from cognito_spec.codec.compile import function_for
-from cognito_spec.codec.reach import reaches_document, reaches_float
+from cognito_spec.codec.reach import reaches_document, reaches_float, wire_depth
 from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, DecodeError, EncodeError, WireTypeError
 from cognito_spec.model import is_shape_class, members_of
@@ -212,15 +215,29 @@ def _build(data: Any, cls: type[T]) -> T:
     return result
 
 
-#: Classes whose bodies the fast path may parse (no document below: see codec.reach).
-_FAST_OK: dict[type, bool] = {}
+#: Per class, what ``loads`` needs: (strict function, the fast path may parse its bodies, its wire
+#: depth is bounded by MAX_DEPTH) and (build function, the fast path may parse its bodies).
+_STRICT_PLAN: dict[Any, tuple[Callable[..., Any], bool, bool]] = {}
+_BUILD_PLAN: dict[Any, tuple[Callable[..., Any], bool]] = {}
 
 
-def _fast_ok(cls: Any) -> bool:
+def _strict_plan(cls: Any) -> tuple[Callable[..., Any], bool, bool] | None:
     if not is_shape_class(cls):
-        return False  # the stdlib path below raises the library's error for it
-    ok = _FAST_OK[cls] = not reaches_document(cls)
-    return ok
+        return None
+    depth = wire_depth(cls)
+    plan = _STRICT_PLAN[cls] = (
+        _function(cls, "strict"),
+        not reaches_document(cls),  # fast path: see codec.reach
+        depth is not None and depth <= MAX_DEPTH,
+    )
+    return plan
+
+
+def _build_plan(cls: Any) -> tuple[Callable[..., Any], bool] | None:
+    if not is_shape_class(cls):
+        return None
+    plan = _BUILD_PLAN[cls] = (_function(cls, "build"), not reaches_document(cls))
+    return plan
 
 
 def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
@@ -229,31 +246,29 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
     Strict decoding also reports malformed JSON, invalid UTF-8 and duplicate keys as violations.
     """
     # The fast path (orjson, when on) answers only when it is sure: no violation, no builder error,
-    # uniqueness of keys proven.  Everything else is decided below, on the stdlib's parse, so the
-    # result (value or exception) is the same with or without orjson.  See codec.body.
+    # uniqueness of keys proven.  Everything else is decided on the stdlib's parse, so the result
+    # (value or exception) is the same with or without orjson.  See codec.body.
+    if strict:
+        try:
+            plan = _STRICT_PLAN[cls]
+        except (KeyError, TypeError):  # the first call for cls, or cls is not even hashable
+            first = _strict_plan(cls)
+            if first is None:
+                return _loads_not_a_class(body, cls, "strict")  # type: ignore[no-any-return]
+            plan = first
+        return _loads_strict(body, cls, *plan)
     try:
-        fast_ok = _FAST_OK[cls]
-    except (KeyError, TypeError):  # the first call for cls, or cls is not even hashable
-        fast_ok = _fast_ok(cls)
-    data = _fast_value(body) if fast_ok else MISS
-    if data is not MISS:
-        if strict:
-            out: list[Violation] = []
-            cnt = [0, 0]
+        build, fast = _BUILD_PLAN[cls]
+    except (KeyError, TypeError):
+        tplan = _build_plan(cls)
+        if tplan is None:
+            return _loads_not_a_class(body, cls, "build")  # type: ignore[no-any-return]
+        build, fast = tplan
+    if fast:
+        data = _fast_value(body)
+        if data is not MISS:
             try:
-                fn = _STRICT[cls]
-            except (KeyError, TypeError):
-                fn = _function(cls, "strict")
-            result: T = fn(data, (), out, True, cnt)
-            if not out and keys_unique(body, cnt[0], cnt[1]):  # type: ignore[arg-type]
-                return result
-        else:
-            try:
-                fn = _BUILD[cls]
-            except (KeyError, TypeError):
-                fn = _function(cls, "build")
-            try:
-                built: T = fn(data)
+                built: T = build(data)
                 return built
             except _BUILD_ERRORS:
                 pass
@@ -261,20 +276,47 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
     data = quick_value(text)
     if data is MISS:
         data = decode_text(text)  # raises the policy's DecodeError
-    if not strict:
-        return _build(data, cls)
-    out = []
-    cnt = [0, 0]
     try:
-        fn = _STRICT[cls]
-    except (KeyError, TypeError):
-        fn = _function(cls, "strict")
+        result: T = build(data)
+    except _BUILD_ERRORS as exc:
+        raise _diagnose(data, cls, exc) from None
+    return result
+
+
+def _loads_strict(body: Body, cls: type[T], fn: Callable[..., Any], fast: bool, bounded: bool) -> T:
+    # bounded: a value the strict function passes without a violation nests at most MAX_DEPTH deep
+    # (codec.reach.wire_depth), so the bracket count guarding the parser is left out and asked only
+    # once a violation is found (decode_text asks it before the duplicate scan, and raises).
+    out: list[Violation] = []
+    cnt = [0, 0]
+    if fast:
+        data = _fast_value_unguarded(body) if bounded else _fast_value(body)
+        if data is not MISS:
+            result: T = fn(data, (), out, True, cnt)
+            if not out and keys_unique(body, cnt[0], cnt[1]):  # type: ignore[arg-type]
+                return result
+            out = []
+            cnt = [0, 0]
+    text = body_text(body)
+    data = quick_value_unguarded(text) if bounded else quick_value(text)
+    if data is MISS:
+        data = decode_text(text)  # raises the policy's DecodeError
     result = fn(data, (), out, True, cnt)
     if out or not keys_unique(text, cnt[0], cnt[1]):
-        out.extend(find_duplicates(decode_text(text, pairs=True)))
+        out.extend(find_duplicates(decode_text(text, pairs=True)))  # too deep: raises, as above
     if out:
         raise DecodeError(cls.__name__, out)
     return result
+
+
+def _loads_not_a_class(body: Body, cls: Any, mode: Literal["strict", "build"]) -> Any:
+    """``loads`` for a ``cls`` that is no shape class: the body's own error first, as for a class,
+    then function_for's ArgumentTypeError."""
+    text = body_text(body)
+    if quick_value(text) is MISS:
+        decode_text(text)
+    _function(cls, mode)
+    raise ArgumentTypeError(f"{cls!r} is not a cognito_spec shape class")  # pragma: no cover
 
 
 #: The strict and build functions by class: one dict lookup on the hot path (function_for's cache

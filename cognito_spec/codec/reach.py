@@ -7,9 +7,9 @@ use because the registry imports the generated classes, which import the codec.
 
 from __future__ import annotations
 
-from cognito_spec.model import Shape, members_of
+from cognito_spec.model import Shape, members_of, struct_info
 
-__all__ = ["holds_secret", "reaches_document", "reaches_float", "target"]
+__all__ = ["holds_secret", "reaches_document", "reaches_float", "target", "wire_depth"]
 
 
 def target(shape: Shape) -> type:
@@ -90,3 +90,51 @@ def _reaches(cls: type, types: tuple[str, ...]) -> bool:
         else:
             stack.extend(s for s in (shape.member, shape.key, shape.value) if s is not None)
     return False
+
+
+_DEPTH_CACHE: dict[type, int | None] = {}
+
+
+def wire_depth(cls: type) -> int | None:
+    """The deepest nesting of arrays and objects a wire value of ``cls`` can have when every member is
+    of its shape (``{}`` is depth 1, as for :data:`cognito_spec.codec.body.MAX_DEPTH`), or ``None``
+    when it has no bound: a document member (any JSON value) or a structure reaching itself.
+
+    Why the decoders ask: a value the compiled checker passes without a violation holds only known
+    members of their shapes, so its text nests at most this deep, and the bracket count that guards
+    the parser (``body._too_deep``) proves nothing more for it.
+    """
+    if cls not in _DEPTH_CACHE:
+        _DEPTH_CACHE[cls] = _depth_of_structure(cls, ())
+    return _DEPTH_CACHE[cls]
+
+
+def _depth_of_structure(cls: type, within: tuple[type, ...]) -> int | None:
+    if cls in within:
+        return None  # recursive: values may nest without bound
+    info = struct_info(cls)
+    if info is None or info.role == "error":
+        # An error body's envelope members (``__type``) are known keys the checker does not look
+        # into: any JSON value passes there, so nothing bounds the depth (hypothesis found it).
+        return None
+    deepest = 0
+    for _, m in members_of(cls):
+        d = _depth_of(m.shape, (*within, cls))
+        if d is None:
+            return None
+        deepest = max(deepest, d)
+    return 1 + deepest
+
+
+def _depth_of(shape: Shape, within: tuple[type, ...]) -> int | None:
+    if shape.type == "document":
+        return None
+    if shape.type == "structure":
+        return _depth_of_structure(target(shape), within)
+    inner = [s for s in (shape.member, shape.value) if s is not None]  # map keys are strings
+    if shape.type in ("list", "map"):
+        depths = [_depth_of(s, within) for s in inner]
+        if None in depths:
+            return None
+        return 1 + max((d for d in depths if d is not None), default=0)
+    return 0

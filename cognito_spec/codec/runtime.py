@@ -91,11 +91,17 @@ def unknown_members(
     out: list[Violation],
     strict: bool,
     shape: str,
+    at: int,
 ) -> None:
-    for key in data:
-        if key not in known:
-            severity: Severity = "error" if strict else "warning"
-            out.append(Violation((*path, key), "unknown_member", None, severity, None, False, shape))
+    """The unknown members of ``data``, one violation each in key order, put into ``out`` at index
+    ``at``: a checker looks for them after the known members, whose violations began there."""
+    severity: Severity = "error" if strict else "warning"
+    found = [
+        Violation((*path, key), "unknown_member", None, severity, None, False, shape)
+        for key in data
+        if key not in known
+    ]
+    out[at:at] = found
 
 
 def b64_ok(value: str) -> bool:

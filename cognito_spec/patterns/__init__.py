@@ -36,13 +36,14 @@ from cognito_spec.errors import PatternError
 from cognito_spec.patterns import emit
 from cognito_spec.patterns._unicode_tables import UNICODE_VERSION
 from cognito_spec.patterns.emit import python_class
-from cognito_spec.patterns.ranges import Ranges
+from cognito_spec.patterns.ranges import Ranges, ascii_bytes
 from cognito_spec.patterns.syntax import CharSet, Dialect, Node, Repeat, parse
 
 __all__ = [
     "UNICODE_VERSION",
     "Pattern",
     "PatternError",
+    "ascii_bytes",
     "compile",
     "compile_ecma",
     "python_class",

@@ -15,6 +15,7 @@ __all__ = [
     "EVERYTHING",
     "MAX_CODE_POINT",
     "Ranges",
+    "ascii_bytes",
     "chars",
     "complement",
     "contains",
@@ -84,3 +85,14 @@ def contains(ranges: Ranges, cp: int) -> bool:
 def chars(text: str) -> Ranges:
     """The code points of the characters of ``text``."""
     return merge((ord(c), ord(c)) for c in text)
+
+
+def ascii_bytes(ranges: Ranges) -> bytes:
+    """The ASCII code points of ``ranges``, as the bytes of those characters (sorted).
+
+    A fast exact class test uses them: a ``str`` whose characters are all ASCII encodes to the bytes
+    of its code points, so ``not value.encode().translate(None, ascii_bytes(r))`` is true exactly when
+    every character lies in ``r`` (``bytes.translate`` runs in C, several times faster on a 1 KB
+    token than the ``re`` engine's loop over a character class).
+    """
+    return bytes(cp for lo, hi in ranges if lo < 0x80 for cp in range(lo, min(hi, 0x7F) + 1))

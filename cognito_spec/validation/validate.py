@@ -15,7 +15,8 @@ from typing import Any, Literal
 import attrs
 
 from cognito_spec.codec import body
-from cognito_spec.codec.compile import function_for
+from cognito_spec.codec.compile import Checker, function_for
+from cognito_spec.codec.reach import wire_depth
 from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, ArgumentValueError, DecodeError
 from cognito_spec.model import is_shape_class
@@ -25,6 +26,9 @@ __all__ = ["Mode", "validate"]
 Mode = Literal["strict", "tolerant"]
 
 _BYTES = (bytes, bytearray, memoryview, str)
+
+#: Per shape class: its compiled checker, and whether its wire depth is bounded by body.MAX_DEPTH.
+_PLAN: dict[type, tuple[Checker, bool]] = {}
 
 
 def validate(data: Any, cls: type, *, mode: Mode = "strict", reveal: bool = False) -> list[Violation]:
@@ -41,17 +45,27 @@ def validate(data: Any, cls: type, *, mode: Mode = "strict", reveal: bool = Fals
     of a sensitive member is replaced by an empty value of the same JSON type (``""``, ``0``, ``[]``,
     ``{}``), so describing it stays truthful about the type and silent about the content.
     """
-    if mode not in ("strict", "tolerant"):
-        raise ArgumentValueError(f"mode is 'strict' or 'tolerant', not {mode!r}")
-    if not is_shape_class(cls):
-        raise ArgumentTypeError(f"validate() takes a cognito_spec shape class, not {cls!r}")
     strict = mode == "strict"
-    check = function_for(cls, "check")
+    if not strict and mode != "tolerant":
+        raise ArgumentValueError(f"mode is 'strict' or 'tolerant', not {mode!r}")
+    try:
+        check, bounded = _PLAN[cls]
+    except (KeyError, TypeError):
+        if not is_shape_class(cls):
+            raise ArgumentTypeError(f"validate() takes a cognito_spec shape class, not {cls!r}") from None
+        depth = wire_depth(cls)
+        check, bounded = _PLAN[cls] = (
+            function_for(cls, "check"),
+            depth is not None and depth <= body.MAX_DEPTH,
+        )
     text: str | None = None
-    if isinstance(data, _BYTES):
+    if type(data) is bytes or isinstance(data, _BYTES):
         # The fast path (orjson, when on) answers only "valid": no violation, keys proven unique.
         # Anything else is decided below on the stdlib's parse, so the answer is the same without it.
-        fast = body.fast_value(data)
+        # bounded: a value the checker passes without a violation (a warning included) nests at most
+        # MAX_DEPTH deep (codec.reach.wire_depth), so the parser's bracket count is left out, and
+        # asked once a violation is found (decode_text asks it before the duplicate scan).
+        fast = body.fast_value_unguarded(data) if bounded else body.fast_value(data)
         if fast is not body.MISS:
             out: list[Violation] = []
             cnt = [0, 0]
@@ -64,7 +78,7 @@ def validate(data: Any, cls: type, *, mode: Mode = "strict", reveal: bool = Fals
                 # Senders must not add a byte-order mark (RFC 8259 section 8.1); no SDK does.
                 detail = "byte-order mark before the JSON text"
                 return [Violation((), "malformed_json", None, detail=detail)]
-            data = body.quick_value(text)
+            data = body.quick_value_unguarded(text) if bounded else body.quick_value(text)
             if data is body.MISS:
                 data = body.decode_text(text)
         except DecodeError as exc:
@@ -75,8 +89,8 @@ def validate(data: Any, cls: type, *, mode: Mode = "strict", reveal: bool = Fals
     if text is not None and (out or not body.keys_unique(text, cnt[0], cnt[1])):
         try:
             dups = body.find_duplicates(body.decode_text(text, pairs=True))
-        except DecodeError as exc:  # pragma: no cover - the text parsed once already
-            dups = list(exc.violations)
+        except DecodeError as exc:  # nesting too deep (the bounded parse above did not ask)
+            return list(exc.violations)
         out.extend(dups if strict else [attrs.evolve(v, severity="warning") for v in dups])
     if not reveal:
         out = [_conceal(v) if v.sensitive or v.holds_secret else v for v in out]
