@@ -303,6 +303,11 @@ def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -
         for batch in batches:
             yield _work(batch)
         return
+    # The first batch in process: it compiles the checkers of the operations the capture uses,
+    # which the forked workers then share instead of each compiling them again.
+    for batch in batches:
+        yield _work(batch)
+        break
     pool = _pool(workers)
     try:
         in_flight: deque[Any] = deque()
