@@ -905,9 +905,15 @@ def test_quick_har_reader_needs_no_second_pass_over_a_plain_har(tmp_path: Path) 
     def refuse() -> Any:
         raise AssertionError("read again")
 
+    # Entries of many lengths, so that the reads end at every kind of place in an entry.
+    entries = []
+    for i in range(600):
+        e = entry(status=200 + i % 3)
+        e["comment"] = "c" * (i * 7 % 997)
+        entries.append(e)
     for data in (
-        har_doc([entry(), entry(status=400)] * 40),
-        json.dumps({"log": {"entries": [entry()] * 300}}).replace("}, {", "},\n{").encode(),
+        har_doc(entries),
+        json.dumps({"log": {"entries": entries}}).replace("}, {", "},\n{").encode(),
     ):
         path = write(tmp_path, "plain.har", data)
         with open_capture(path) as src:

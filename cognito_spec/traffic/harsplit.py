@@ -161,16 +161,20 @@ def _value(src: _Text, pos: int, given: int) -> tuple[Any, int]:
     while True:
         try:
             value, end = _SCAN(src.text, pos)
-        except json.JSONDecodeError as exc:
-            # A text cut short fails at its end ("Expecting value" there, a literal or a number
-            # begun within a few characters of it) or in a string that runs to it; an error
-            # before that is bad JSON, which more text cannot mend.
-            near_end = exc.pos >= len(src.text) - _NEAR_END or exc.msg.startswith("Unterminated string")
+        except (json.JSONDecodeError, StopIteration) as exc:
+            # A text cut short fails at its end ("Expecting value" there, or StopIteration where a
+            # member's value should start; a literal or a number begun within a few characters of
+            # it) or in a string that runs to it; an error before that is bad JSON, which more
+            # text cannot mend.
+            if isinstance(exc, StopIteration):
+                near_end = exc.value >= len(src.text) - _NEAR_END
+            else:
+                near_end = exc.pos >= len(src.text) - _NEAR_END or exc.msg.startswith("Unterminated string")
             if not near_end or (pos := src.more(pos)) < 0:
                 raise Unusual(given) from None
             continue
-        except (StopIteration, ValueError, RecursionError):
-            raise Unusual(given) from None  # not a value, a number or constant refused, too deep
+        except (ValueError, RecursionError):
+            raise Unusual(given) from None  # a number or constant refused, nested too deep
         if end < len(src.text) or src.eof or type(value) not in (int, float):
             return value, end
         # A number that ends where the text does may go on: read on and scan again.
