@@ -785,3 +785,146 @@ def test_a_long_string_is_read_in_growing_chunks(monkeypatch: pytest.MonkeyPatch
     (got,) = har.iter_har(io.BytesIO(har_doc([entry(post={"text": body})])))
     assert got.request_body == body.encode()
     assert len(sizes) < 20 and max(sizes) > 4 << 20  # 64 KiB reads would be 257
+
+
+# --------------------------------------------------------------------------------------------------
+# The quick HAR entry reader (traffic.harsplit) against ijson: the same entries, the same error.
+
+_KEYS = st.sampled_from(
+    ["a", "name", "value", "{", "}", "[", "]", '"', "\\", "é", "\ud800", "entries", "log"]
+)
+_TEXT = st.text(st.sampled_from(list('ab{}[]",:\\/ \t\n\x00\x1féあ😀\ud800\udfff\uffff')), max_size=12)
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from([-0.0, 1e300, 5e-324, 2**63 - 1, 2**63, 2**64, -(2**63), -(2**63) + 1, "@@raw@@"])
+    | _TEXT
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS | _TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+_ENTRIES = st.lists(
+    st.dictionaries(_KEYS, _VALUES, max_size=5) | _VALUES.filter(lambda v: type(v) is not dict),
+    max_size=6,
+).filter(lambda es: all(type(e) is dict for e in es[:-1]) or len(es) < 2)
+
+
+def _nested(depth: int) -> Any:
+    value: Any = 0
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@st.composite
+def _har_texts(draw: st.DrawFn) -> bytes:
+    """HAR documents as writers write them and as they break: one entry a line or pretty-printed,
+    odd white space, escapes or raw UTF-8, lone surrogates, long strings across reads, deep nesting,
+    a byte-order mark, keys around entries, and cut or spoilt bytes."""
+    entries = draw(_ENTRIES)
+    if entries and draw(st.booleans()):
+        i = draw(st.integers(0, len(entries) - 1))
+        if type(entries[i]) is dict:
+            if draw(st.booleans()):
+                entries[i]["long"] = 'x\\"{' * draw(st.integers(1, 30_000))
+            if draw(st.integers(0, 4)) == 0:
+                entries[i]["deep"] = _nested(draw(st.integers(240, 270)))
+    ascii_only = draw(st.booleans())
+    ws = st.text(st.sampled_from(" \t\n\r"), max_size=3)
+
+    def dump(v: Any) -> str:
+        return json.dumps(v, ensure_ascii=ascii_only, separators=(draw(ws) + "," + draw(ws), ":" + draw(ws)))
+
+    before = draw(
+        st.sampled_from(
+            ['"version": "1.2", "creator": {"name": "x}\\"{"}, ', "", '"pages": [{"id": "[["}], ']
+        )
+    )
+    after = draw(st.sampled_from(["", ', "comment": "]}"', ', "entries": [{"a": 1}]']))
+    if draw(st.booleans()):
+        items = (",\n").join(dump(e) for e in entries)
+    else:
+        items = json.dumps(entries, ensure_ascii=ascii_only, indent=draw(st.sampled_from([1, 2, "\t"])))[1:-1]
+    text = "{" + draw(ws) + '"log"' + draw(ws) + ":" + draw(ws) + "{" + before + '"entries": [' + items
+    text += "]" + draw(ws) + after + draw(ws) + "}" + draw(ws) + "}" + draw(ws)
+    # Numbers json.dumps never writes, in place of a marker string.
+    while '"@@raw@@"' in text:
+        raw = draw(
+            st.sampled_from(["1e400", "-1E+309", "1e-400", "1.5E3", "-0", "0.0e0", "12345678901234567890"])
+        )
+        text = text.replace('"@@raw@@"', raw, 1)
+    data = text.encode("utf-8", "surrogatepass")
+    if draw(st.integers(0, 9)) == 0:
+        data = b"\xef\xbb\xbf" + data
+    spoil = draw(st.integers(0, 5))
+    if spoil == 1:
+        data = data[: draw(st.integers(0, len(data)))]
+    elif spoil == 2:
+        at = draw(st.integers(0, len(data)))
+        data = (
+            data[:at]
+            + draw(st.sampled_from([b",", b"]", b"}", b"x", b"\xff", b'"', b"\x0c", b"NaN"]))
+            + data[at:]
+        )
+    return data
+
+
+def _outcome(entries: Iterator[Any]) -> tuple[list[str], str | None]:
+    got: list[str] = []
+    try:
+        for e in entries:
+            got.append(repr(e))  # repr tells 1 from 1.0 from True, -0.0 from 0.0, and keeps order
+    except CaptureError as exc:
+        return got, f"{type(exc).__name__}: {exc}"
+    return got, None
+
+
+@given(_har_texts())
+def test_quick_har_reader_gives_the_entries_and_errors_ijson_gives(
+    tmp_path_factory: Any, data: bytes
+) -> None:
+    from cognito_spec.traffic.har import iter_har_entries
+
+    path = tmp_path_factory.mktemp("har") / "x.har"
+    path.write_bytes(data)
+    with open_capture(path, format="har") as src:
+        want = _outcome(iter_har_entries(src.stream, source=src.name))
+    with open_capture(path, format="har") as src:
+        reopen = src.reopen if src.path is not None else None  # as the CLI passes it
+        got = _outcome(iter_har_entries(src.stream, source=src.name, reopen=reopen))
+    assert got == want
+
+
+def test_quick_har_reader_needs_no_second_pass_over_a_plain_har(tmp_path: Path) -> None:
+    from cognito_spec.traffic import har
+
+    def refuse() -> Any:
+        raise AssertionError("read again")
+
+    # Entries of many lengths, so that the reads end at every kind of place in an entry.
+    entries = []
+    for i in range(600):
+        e = entry(status=200 + i % 3)
+        e["comment"] = "c" * (i * 7 % 997)
+        entries.append(e)
+    for data in (
+        har_doc(entries),
+        json.dumps({"log": {"entries": entries}}).replace("}, {", "},\n{").encode(),
+    ):
+        path = write(tmp_path, "plain.har", data)
+        with open_capture(path) as src:
+            got = list(har.iter_har_entries(src.stream, source=src.name, reopen=refuse))
+        assert got == json.loads(data)["log"]["entries"]
+
+
+def test_an_empty_har_that_yajl_reads_and_json_refuses_is_a_capture_error(tmp_path: Path) -> None:
+    # yajl takes a form feed for white space, json does not: the check of an empty HAR (json) must
+    # refuse such a document with a CaptureError, not let JSONDecodeError out.
+    for data in (b'\x0c{"log": {"entries": []}}', b'{\x0c"log": {"entries": []}}'):
+        path = write(tmp_path, "ff.har", data)
+        with pytest.raises(CaptureError, match="invalid JSON"):
+            list(read_capture(path, format="har"))

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import cognito_spec as cs
 from cognito_spec import OPERATIONS, tokens
 from cognito_spec import fixtures as fx
-from cognito_spec.tokens.claims import _FIELDS as _CLAIM_FIELDS
+from cognito_spec.tokens.claims import CLAIM_FIELDS
 from cognito_spec.traffic.check import Finding, _Checker, examine
 from cognito_spec.traffic.record import Exchange, write_jsonl
 from cognito_spec.traffic.tokens import (
@@ -421,7 +421,7 @@ def test_a_refresh_tokens_stand_in_is_read_as_a_refresh_token_and_keeps_nothing_
 # nothing: tokens in the service's form, then every way of leaving it.
 
 _CLAIM_NAMES = sorted(
-    {"token_use", "extra", "custom:tenant", *(c.name for cls in _CLAIM_FIELDS.values() for _, c in cls)}
+    {"token_use", "extra", "custom:tenant", *(c.name for cls in CLAIM_FIELDS.values() for _, c in cls)}
 )
 _VALUES = st.one_of(
     st.text(max_size=8),

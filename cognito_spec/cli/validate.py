@@ -282,7 +282,10 @@ def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -
     """Results in input order, computed in process or by up to ``jobs`` workers."""
     if src.format == "har":
         # In process, a HAR needs no batches: entries go from the parser to the check one by one.
-        for result in _har_results(iter_har_entries(src.stream, source=src.name), src.name, reveal, 1024):
+        # A regular file can be read again: the quick entry reader first, ijson when it is unusual.
+        reopen = src.reopen if src.path is not None else None
+        entries = iter_har_entries(src.stream, source=src.name, reopen=reopen)
+        for result in _har_results(entries, src.name, reveal, 1024):
             progress[0] = src.consumed
             yield result
         return
@@ -300,6 +303,11 @@ def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -
         for batch in batches:
             yield _work(batch)
         return
+    # The first batch in process: it compiles the checkers of the operations the capture uses,
+    # which the forked workers then share instead of each compiling them again.
+    for batch in batches:
+        yield _work(batch)
+        break
     pool = _pool(workers)
     try:
         in_flight: deque[Any] = deque()

@@ -26,6 +26,7 @@ from cognito_spec.tokens.order import service_order
 
 __all__ = [
     "ADMIN_SCOPE",
+    "CLAIM_FIELDS",
     "AccessTokenClaims",
     "Claims",
     "IdTokenClaims",
@@ -228,14 +229,16 @@ def _claims_of(cls: type) -> list[tuple[str, _Claim]]:
     return [(f.name, f.metadata[_META]) for f in attrs.fields(cls) if _META in f.metadata]
 
 
-_FIELDS: Final = {cls: _claims_of(cls) for cls in (AccessTokenClaims, IdTokenClaims)}
+#: Per claims class: (attribute name, claim) of every claim it knows, in field order (readers outside
+#: this module, such as the capture checks' quick token reading, take the claims' names and kinds here).
+CLAIM_FIELDS: Final = {cls: _claims_of(cls) for cls in (AccessTokenClaims, IdTokenClaims)}
 _EXTRA: Final = {AccessTokenClaims: "extra", IdTokenClaims: "attributes"}
 
 
 def _to_payload(claims: Claims) -> dict[str, Any]:
     cls = type(claims)
     values: dict[str, Any] = {"token_use": cls.token_use}
-    for attr, c in _FIELDS[cls]:
+    for attr, c in CLAIM_FIELDS[cls]:
         value = getattr(claims, attr)
         if value is not None:
             values[c.name] = list(value) if c.kind == "str_list" else value
@@ -286,7 +289,7 @@ def claims_from_payload(payload: Mapping[str, Any]) -> Claims:
         raise TokenFormatError("is neither 'access' nor 'id'", claim="token_use")
     kwargs: dict[str, Any] = {}
     known = {"token_use"}
-    for attr, c in _FIELDS[cls]:
+    for attr, c in CLAIM_FIELDS[cls]:
         known.add(c.name)
         if c.name in payload:
             kwargs[attr] = _check(c.name, c.kind, payload[c.name])

@@ -11,10 +11,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import IO, Any
 
 from cognito_spec.errors import CaptureError
+from cognito_spec.traffic.harsplit import Unusual, split_entries
 from cognito_spec.traffic.harstream import IJSON_BUFFER, HarStream, restore
 from cognito_spec.traffic.record import Exchange, Headers
 
@@ -112,8 +114,15 @@ def ijson_reason(exc: Exception) -> str:
     return "invalid JSON: " + (first[0].strip() if first else type(exc).__name__)
 
 
-def iter_har_entries(fp: IO[bytes], *, source: str = "") -> Iterator[Any]:
-    """The raw ``log.entries`` items of a HAR document, streamed with ijson (one in memory at a time).
+def iter_har_entries(
+    fp: IO[bytes], *, source: str = "", reopen: Callable[[], IO[bytes]] | None = None
+) -> Iterator[Any]:
+    """The raw ``log.entries`` items of a HAR document, streamed (one in memory at a time).
+
+    With ``reopen`` (a function giving a new stream of the same bytes from the start, as a regular
+    file can), the entries are first cut out of the text and read by the stdlib's C scanner
+    (:mod:`~cognito_spec.traffic.harsplit`); a file in any other form is then read again with ijson,
+    from the start, skipping the entries already given.  Without it, ijson reads the file.
 
     The bytes go through a :class:`~cognito_spec.traffic.harstream.HarStream` (``fp`` may be one
     already, as :func:`~cognito_spec.traffic.source.open_capture` opens them): nesting is bounded,
@@ -122,6 +131,26 @@ def iter_har_entries(fp: IO[bytes], *, source: str = "") -> Iterator[Any]:
     ``log.entries`` array is not a HAR and raises :class:`CaptureError`; ``"entries": []`` is an
     empty HAR.
     """
+    if reopen is None:
+        yield from _ijson_entries(fp, source)
+        return
+    stream = fp if isinstance(fp, HarStream) else HarStream(fp, source)
+    given = 0
+    try:
+        for entry in split_entries(stream):
+            yield entry
+            given += 1
+        return
+    except Unusual as unusual:
+        given = unusual.given
+    again = reopen()
+    try:
+        yield from islice(_ijson_entries(again, source), given, None)
+    finally:
+        again.close()
+
+
+def _ijson_entries(fp: IO[bytes], source: str) -> Iterator[Any]:
     import ijson
 
     stream = fp if isinstance(fp, HarStream) else HarStream(fp, source)
@@ -149,9 +178,14 @@ def _check_empty(document: bytes, source: str) -> None:
 
     ``{"log": 5}`` or ``{"log": {"Entries": []}}`` would otherwise read as a capture of nothing and
     pass.  Only a document that fits in :data:`HEAD_BYTES` is checked (one without a single entry
-    is small in practice); it has been parsed once already, so it is valid JSON of bounded depth.
+    is small in practice); it has been parsed once already, so it is JSON of bounded depth as yajl
+    reads it (json, stricter here and there, may still refuse it).
     """
-    doc = json.loads(document)
+    try:
+        doc = json.loads(document)
+    except ValueError as exc:  # what yajl takes and json does not (a form feed for white space)
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+        raise CaptureError(f"invalid JSON: {reason}", source=source) from None
     log = doc.get("log") if type(doc) is dict else None
     if type(log) is not dict:
         raise CaptureError("not a HAR: log is not an object", source=source)
@@ -167,7 +201,10 @@ def har_exchange(entry: Any, index: int, source: str = "") -> Exchange:
         raise exc.at(source=source, position=f"entry {index}") from None
 
 
-def iter_har(fp: IO[bytes], *, source: str = "") -> Iterator[Exchange]:
-    """Every entry of a HAR document as an :class:`Exchange`, streamed."""
-    for index, entry in enumerate(iter_har_entries(fp, source=source)):
+def iter_har(
+    fp: IO[bytes], *, source: str = "", reopen: Callable[[], IO[bytes]] | None = None
+) -> Iterator[Exchange]:
+    """Every entry of a HAR document as an :class:`Exchange`, streamed (``reopen``: see
+    :func:`iter_har_entries`)."""
+    for index, entry in enumerate(iter_har_entries(fp, source=source, reopen=reopen)):
         yield har_exchange(entry, index, source)

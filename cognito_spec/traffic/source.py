@@ -94,10 +94,20 @@ class CaptureSource:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def reopen(self) -> IO[bytes]:
+        """A new stream of the capture's content from its start, read as :attr:`stream` is (only for
+        a regular file, :attr:`path`); the caller closes it."""
+        if self.path is None:
+            raise CaptureError("only a regular file can be read again", source=self.name)
+        fp = open(self.path, "rb")  # noqa: SIM115 - the caller closes it
+        fp.seek(self.start)
+        return HarStream(fp, self.name) if self.format == "har" else fp  # type: ignore[return-value]
+
     def exchanges(self) -> Iterator[Exchange]:
         """Every entry of the capture (nothing skipped), numbered by position."""
         if self.format == "har":
-            return iter_har(self.stream, source=self.name)
+            reopen = self.reopen if self.path is not None else None
+            return iter_har(self.stream, source=self.name, reopen=reopen)
         return iter_jsonl(self.stream, source=self.name)
 
 

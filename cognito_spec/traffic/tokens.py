@@ -47,8 +47,13 @@ from cognito_spec.protocol.envelope import (
     INVALID_ACCESS_TOKEN,
     TOKEN_MESSAGES,
 )
-from cognito_spec.tokens.claims import _FIELDS as _CLAIM_FIELDS
-from cognito_spec.tokens.claims import ADMIN_SCOPE, MAX_EPOCH_SECOND, AccessTokenClaims, IdTokenClaims
+from cognito_spec.tokens.claims import (
+    ADMIN_SCOPE,
+    CLAIM_FIELDS,
+    MAX_EPOCH_SECOND,
+    AccessTokenClaims,
+    IdTokenClaims,
+)
 from cognito_spec.tokens.decode import looks_like_refresh_token, parse_token, read_header
 from cognito_spec.tokens.wire import MAX_TOKEN_CHARS
 from cognito_spec.traffic.finding import Finding
@@ -160,8 +165,8 @@ _CANONICAL_LAST: Final = {
 #: Per class: claim name -> kind, and the required names (from the claims' own field list).
 _KINDS: Final = {
     cls: (
-        {c.name: c.kind for _, c in _CLAIM_FIELDS[cls]},
-        frozenset(c.name for _, c in _CLAIM_FIELDS[cls] if c.required),
+        {c.name: c.kind for _, c in CLAIM_FIELDS[cls]},
+        frozenset(c.name for _, c in CLAIM_FIELDS[cls] if c.required),
     )
     for cls in (AccessTokenClaims, IdTokenClaims)
 }

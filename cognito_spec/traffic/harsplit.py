@@ -1,0 +1,297 @@
+"""A HAR's ``log.entries`` cut out of the byte stream and parsed one by one with the stdlib's C scanner.
+
+ijson builds each entry event by event, about three times the cost of ``json.loads`` on the same
+bytes.  The HAR writers in use put ``log`` first and ``entries`` as a plain array of objects, so the
+entries can be read straight off the decoded text: :func:`split_entries` recognises the document's
+frame (``{"log": {`` ... ``"entries": [``), then hands each element to the stdlib's C scanner
+(``scan_once``: one value from a position, and where it ends), which gives exactly what
+``json.loads`` gives -- the values the ijson reader gives after
+:func:`~cognito_spec.traffic.harstream.restore`, lone surrogate escapes included.
+
+It is only ever a shortcut.  Anything it does not recognise or cannot read -- another frame (a key
+before ``log``, a key with an escape, ``entries`` that is not an array, a second ``entries`` or
+``log``), an element that is not an object, text the scanner refuses (bad JSON, ``NaN``, invalid
+UTF-8, an integer beyond 63 bits or a float beyond the largest, which yajl refuses), trailing bytes, no entry at all, or an error of the
+stream itself (nesting deeper than :data:`~cognito_spec.traffic.harstream.MAX_DEPTH`) -- raises
+:class:`Unusual` with the count of entries already given, and the caller reads the file again with
+ijson, skipping those.  So the ijson reader decides every unusual file, errors and messages included.
+
+Why the entries given before an :class:`Unusual` are the ones ijson gives first: an entry is given
+only once everything before its end is valid JSON (the frame as matched, values and separators as
+the scanner or the patterns read them), and the scanner accepts nothing that yajl refuses (constants
+are refused, white space is JSON's four characters, UTF-8 is decoded strictly); ijson gives every
+entry complete before an error (a HAR cut short or broken still yields what precedes the break).
+The bytes come through the same :class:`~cognito_spec.traffic.harstream.HarStream`, read with the
+same sizes, as ijson's; tests/test_capture.py checks the two readers agree over generated HAR texts.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+from typing import Any, Final
+
+from cognito_spec.codec.body import orjson_enabled
+from cognito_spec.errors import CaptureError
+from cognito_spec.traffic.harstream import IJSON_BUFFER, HarStream
+
+__all__ = ["Unusual", "split_entries"]
+
+#: yajl refuses integers outside 64 bits (-2**63 itself too) and floats that overflow to infinity,
+#: which json reads; ijson then stops with "integer overflow" or "numeric overflow".  (Found by the
+#: property in tests/test_capture.py.)  The scanner here refuses them too, and ijson decides.
+_INT_MIN: Final = -(2**63)
+_INT_MAX: Final = 2**63 - 1
+
+
+def _int(text: str) -> int:
+    value = int(text)
+    if not _INT_MIN < value <= _INT_MAX:
+        raise ValueError("an integer ijson refuses")
+    return value
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (_INF, -_INF):
+        raise ValueError("a number ijson refuses")
+    return value
+
+
+_INF: Final = float("inf")
+
+
+def _constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+_SCAN: Final[Any] = json.JSONDecoder(parse_constant=_constant, parse_int=_int, parse_float=_float).scan_once  # type: ignore[attr-defined]
+#: JSON's white space, and nothing else (``\\s`` would take \\f, \\v and more).
+_WS: Final = re.compile(r"[ \t\n\r]*")
+_FRAME: Final = re.compile(r'[ \t\n\r]*\{[ \t\n\r]*"log"[ \t\n\r]*:[ \t\n\r]*\{[ \t\n\r]*')
+#: A key without escapes, and its colon (a key with one could spell ``entries``: for ijson).
+_KEY: Final = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
+#: Text kept undecided before a frame's piece is found: a frame is small; more means unusual.
+_FRAME_TEXT: Final = 1 << 20
+
+
+class Unusual(Exception):  # an internal signal: cognito_spec.traffic.har always catches it
+    """The file is not in the form :func:`split_entries` reads; ``given`` entries were yielded."""
+
+    def __init__(self, given: int) -> None:
+        super().__init__(given)
+        self.given = given
+
+
+class _Text:
+    """The decoded text read so far (from ``pos`` on) and the stream it comes from."""
+
+    def __init__(self, stream: HarStream) -> None:
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self.text = ""
+        self.eof = False
+
+    def more(self, pos: int) -> int:
+        """Drop the text before ``pos`` and read on (at least double the text kept, so that a long
+        value is scanned a logarithmic number of times); the new position of ``pos``."""
+        if self.eof:
+            return -1
+        keep = self.text[pos:]
+        parts = [keep]
+        size = len(keep)
+        want = max(size, 1)
+        got = 0
+        while got < want:
+            chunk = self.stream.read(IJSON_BUFFER)
+            if not chunk:
+                parts.append(self.decoder.decode(b"", final=True))
+                self.eof = True
+                break
+            piece = self.decoder.decode(chunk)
+            parts.append(piece)
+            got += len(piece)
+        self.text = "".join(parts)
+        return 0
+
+
+def _frame(src: _Text, given: int) -> int:
+    """The position just after ``"entries": [`` in ``log``, reading through the keys before it."""
+    pos = 0
+    while True:
+        m = _FRAME.match(src.text)
+        if m is not None:
+            pos = m.end()
+            break
+        if len(src.text) > _FRAME_TEXT or src.more(0) < 0:
+            raise Unusual(given)
+    while True:
+        pos = _ws(src, pos, given)
+        m = _KEY.match(src.text, pos)
+        if m is None:
+            if len(src.text) - pos > _FRAME_TEXT or (pos := src.more(pos)) < 0:
+                raise Unusual(given)
+            continue
+        if m.group(1) == "entries":
+            pos = _ws(src, m.end(), given)
+            if src.text[pos : pos + 1] != "[":
+                raise Unusual(given)
+            return pos + 1
+        pos = _value(src, m.end(), given)[1]
+        pos = _ws(src, pos, given)
+        if src.text[pos : pos + 1] != ",":
+            raise Unusual(given)  # the end of log without entries, or bad JSON: for ijson
+        pos += 1
+
+
+def _ws(src: _Text, pos: int, given: int) -> int:
+    """Past white space at ``pos``, reading on while the text ends there; Unusual at the end."""
+    while True:
+        end = _WS.match(src.text, pos).end()  # type: ignore[union-attr] # always matches
+        if end < len(src.text):
+            return end
+        if (pos := src.more(end)) < 0:
+            raise Unusual(given)
+
+
+def _value(src: _Text, pos: int, given: int) -> tuple[Any, int]:
+    """The JSON value at ``pos`` and where it ends, reading on while it may be incomplete."""
+    while True:
+        try:
+            value, end = _SCAN(src.text, pos)
+        except (json.JSONDecodeError, StopIteration) as exc:
+            # A text cut short fails at its end ("Expecting value" there, or StopIteration where a
+            # member's value should start; a literal or a number begun within a few characters of
+            # it) or in a string that runs to it; an error before that is bad JSON, which more
+            # text cannot mend.
+            if isinstance(exc, StopIteration):
+                near_end = exc.value >= len(src.text) - _NEAR_END
+            else:
+                near_end = exc.pos >= len(src.text) - _NEAR_END or exc.msg.startswith("Unterminated string")
+            if not near_end or (pos := src.more(pos)) < 0:
+                raise Unusual(given) from None
+            continue
+        except (ValueError, RecursionError):
+            raise Unusual(given) from None  # a number or constant refused, nested too deep
+        if end < len(src.text) or src.eof or type(value) not in (int, float):
+            return value, end
+        # A number that ends where the text does may go on: read on and scan again.
+        if (pos := src.more(pos)) < 0:
+            raise Unusual(given)
+
+
+#: How close to the end of the text a scan that fails may have stopped for want of text.
+_NEAR_END: Final = 16
+
+
+def _tail(src: _Text, pos: int, given: int) -> None:
+    """After the entries' ``]``: only the ends of ``log`` and of the document, then white space."""
+    for _ in range(2):
+        pos = _ws(src, pos, given)
+        if src.text[pos : pos + 1] != "}":
+            raise Unusual(given)  # more keys (perhaps another entries): for ijson
+        pos += 1
+    while True:
+        end = _WS.match(src.text, pos).end()  # type: ignore[union-attr] # always matches
+        if end < len(src.text):
+            raise Unusual(given)  # trailing bytes: ijson refuses them, with its message
+        if (pos := src.more(end)) < 0:
+            return
+
+
+def split_entries(stream: HarStream) -> Iterator[Any]:
+    """The ``log.entries`` items of the HAR ``stream`` (from its first byte), as ``json.loads``
+    reads them; :class:`Unusual` (see the module documentation) when the file is for ijson."""
+    stream.mark = False  # the scanner reads surrogate escapes itself
+    src = _Text(stream)
+    given = 0
+    loads = orjson_loads()
+    try:
+        src.more(0)
+        pos = _frame(src, given)
+        pos = _ws(src, pos, given)
+        if src.text[pos] != "{":
+            raise Unusual(given)  # not an object, or no entry at all (ijson checks the frame)
+        while True:
+            # Here an element starts (a "{" at pos), after "[" or a comma.
+            if loads is not None:
+                batch = _batch(src.text, pos, loads)
+                if batch is None:
+                    loads = None  # not this file's form (or a value orjson reads otherwise)
+                elif batch[0]:
+                    entries, pos = batch
+                    for entry in entries:
+                        yield entry
+                        given += 1
+                    pos = _ws(src, pos, given)
+                    if src.text[pos] != "{":
+                        raise Unusual(given)
+                    continue
+            entry, pos = _value(src, pos, given)
+            yield entry
+            given += 1
+            pos = _ws(src, pos, given)
+            c = src.text[pos]
+            if c == "]":
+                _tail(src, pos + 1, given)
+                return
+            if c != ",":
+                raise Unusual(given)
+            pos = _ws(src, pos + 1, given)
+            if src.text[pos] != "{":
+                raise Unusual(given)  # "[{...},]", an element that is not an object: for ijson
+    except (CaptureError, UnicodeDecodeError):
+        raise Unusual(given) from None
+
+
+def orjson_loads() -> Any:
+    """orjson's ``loads`` when codec.body's fast path is on, else None."""
+    if not orjson_enabled():
+        return None
+    import orjson
+
+    return orjson.loads
+
+
+#: A table for finding numbers of 19 digits or more (an integer beyond 63 bits, which yajl refuses and
+#: orjson reads, as an integer up to 2**64 and as a float beyond): digits become "0", what may come
+#: before a number ([ , : and white space) "|", "-" stays.
+_NUMBER_TABLE: Final = bytes(
+    48 if 48 <= c <= 57 else 124 if chr(c) in "[,: \t\n\r" else 45 if c == 45 else 32 for c in range(256)
+)
+_LONG: Final = b"0" * 19
+
+
+def _batch(text: str, pos: int, loads: Any) -> tuple[list[Any], int] | None:
+    """Every element from ``pos`` to the last line break of ``text`` at once, by orjson, and the
+    position after them (their last comma); None when that stretch is not whole elements each
+    followed by a comma, or holds what orjson reads otherwise than ``json`` (a long integer).
+
+    A raw line break is never inside a string, so when a writer puts one between entries (one entry
+    a line, as JSON-lines writers and this library's write_har do), the stretch up to the last one is
+    whole elements; "[" + stretch + "]" parsing as an array of objects proves it.  orjson refuses
+    what ``json`` refuses here (a lone surrogate escape, a float that overflows) and reads the rest
+    alike, but for integers beyond 63 bits, which yajl refuses and orjson reads: the digit test (19
+    digits after what may come before a number) sends those, and the rare string so written, to the
+    scanner.
+    """
+    end = text.rfind("\n", pos)
+    if end < 0:
+        return [], pos  # no line break after pos: the scanner takes the next element
+    body = text[pos:end].rstrip(" \t\n\r")
+    if body[-1:] != ",":
+        return None
+    body = body[:-1]
+    if _LONG in (marks := body.encode("utf-8", "surrogatepass").translate(_NUMBER_TABLE)) and (
+        b"|" + _LONG in marks or b"|-" + _LONG in marks
+    ):
+        return None  # an integer orjson would read as a float (or digits so placed in a string)
+    try:
+        entries = loads("[" + body + "]")
+    except ValueError:  # orjson.JSONDecodeError
+        return None
+    if not all(type(e) is dict for e in entries):
+        return None
+    return entries, end
