@@ -7,13 +7,16 @@ operation is reported for it, with the emulator's own words, and nothing else ch
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from _example import load_example
+from _example import EXAMPLE, load_example
 
 pytest.importorskip("joserfc")
 
@@ -96,3 +99,30 @@ def test_an_operation_the_emulator_does_not_serve_is_reported_with_its_own_answe
     # still pass; the ID-token probe reaches the operation, which now says it is not emulated.
     assert set(failures(report)) == {"GetUserAuthFactors/success", "tokens/id-token-factors"}
     assert by_id["GetUserAuthFactors/pattern-token"].outcome == "pass"
+
+
+def test_the_readmes_two_commands_pass_every_probe(tmp_path: Path) -> None:
+    """python examples/emulator.py --key-out KEY, then cognito-spec probe URL --emulator-key KEY."""
+    key = tmp_path / "emulator-key.pem"
+    served = subprocess.Popen(
+        [sys.executable, str(EXAMPLE), "--port", "0", "--key-out", str(key)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert served.stdout is not None
+        url = served.stdout.readline().split()[-1]  # "serving http://127.0.0.1:PORT"
+        probe = subprocess.run(
+            [sys.executable, "-m", "cognito_spec", "probe", url, "--emulator-key", str(key), "--json"],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        served.terminate()
+        served.wait(timeout=10)
+    assert probe.returncode == 0, probe.stdout[-2000:] + probe.stderr
+    report = json.loads(probe.stdout)
+    assert report["ok"] and report["counts"]["fail"] == report["counts"]["skip"] == 0
