@@ -426,3 +426,32 @@ def test_nesting_in_a_repeated_key_the_parse_dropped_is_still_refused(orjson_on:
             assert [(v.kind, v.detail) for v in found] == [("malformed_json", "nesting too deep")]
     finally:
         codec_body.use_orjson(previous)
+
+
+def reference_quick_body(data: Any) -> Any:
+    """codec.body.quick_body by its definition: quick_value of the body's text, for bytes only."""
+    if type(data) is not bytes:
+        return codec_body.MISS
+    try:
+        text = codec_body.body_text(data)
+    except DecodeError:
+        return codec_body.MISS
+    return codec_body.quick_value(text)
+
+
+def _quick_outcome(value: Any) -> Any:
+    return "MISS" if value is codec_body.MISS else ("value", json.dumps(value, sort_keys=True))
+
+
+@given(
+    st.one_of(
+        perturbed_bodies().map(lambda case: case[0]),
+        st.binary(max_size=300),
+        st.text(max_size=100),
+        st.integers(min_value=200, max_value=300).map(lambda n: ("[" * n + "]" * n).encode()),
+        st.integers(min_value=200, max_value=300).map(lambda n: ('{"a":' * n + "1" + "}" * n).encode()),
+    )
+)
+@settings(max_examples=BODY_EXAMPLES)
+def test_quick_body_is_quick_value_of_the_body_text(data: bytes | str) -> None:
+    assert _quick_outcome(codec_body.quick_body(data)) == _quick_outcome(reference_quick_body(data))

@@ -71,6 +71,7 @@ __all__ = [
     "DECODER",
     "MAX_DEPTH",
     "MISS",
+    "ORJSON",
     "Body",
     "body_text",
     "check_duplicates",
@@ -85,6 +86,7 @@ __all__ = [
     "nesting_depth",
     "orjson_enabled",
     "parse_json",
+    "quick_body",
     "quick_value",
     "quick_value_unguarded",
     "too_deep",
@@ -262,6 +264,31 @@ def quick_value_unguarded(text: str) -> Any:
     return value
 
 
+def quick_body(body: Body) -> Any:
+    """:func:`quick_value` of a ``bytes`` body's text in one call, or :data:`MISS`.
+
+    :data:`MISS` for a body of another type, bytes that are not UTF-8, and whatever
+    :func:`quick_value` leaves to the full policy; the caller then asks :func:`decode_body` (or
+    :func:`body_text` and :func:`decode_text`), which gives the policy's answer.  The same steps as
+    ``quick_value(body_text(body))``, with two Python frames fewer.
+    """
+    if type(body) is not bytes:
+        return MISS
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return MISS
+    if _too_deep(text):
+        return MISS
+    try:
+        value, end = _SCAN(text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return MISS
+    if end != len(text) and text[end:].lstrip(" \t\n\r"):  # only JSON white space may follow
+        return MISS
+    return value
+
+
 # --------------------------------------------------------------------------------------------------
 # The optional orjson fast path (see the module docstring for why each difference is safe).
 
@@ -277,7 +304,11 @@ class _Orjson:
         self.error: tuple[type[BaseException], ...] = ()
 
 
-_ORJSON: Final = _Orjson()
+#: The orjson functions in use (``ORJSON.loads is None`` when the fast path is off).  Public so that
+#: a caller's hot path can test it, and call ``ORJSON.loads``, without a Python call in between
+#: (what :func:`fast_value_unguarded` does; each Python frame saved is about 0.5 % of the parse of a
+#: 1 KB body).  Only :func:`use_orjson` writes it.
+ORJSON: Final = _Orjson()
 
 
 def use_orjson(enabled: bool) -> bool:
@@ -287,21 +318,21 @@ def use_orjson(enabled: bool) -> bool:
     without orjson installed leaves it off (:func:`orjson_enabled` tells).  Results are the same
     either way; only the speed differs.
     """
-    previous = _ORJSON.loads is not None
-    _ORJSON.loads = _ORJSON.dumps = None
+    previous = ORJSON.loads is not None
+    ORJSON.loads = ORJSON.dumps = None
     if enabled:
         try:
             import orjson
         except ImportError:
             return previous
-        _ORJSON.error = (orjson.JSONDecodeError,)
-        _ORJSON.loads, _ORJSON.dumps = orjson.loads, orjson.dumps
+        ORJSON.error = (orjson.JSONDecodeError,)
+        ORJSON.loads, ORJSON.dumps = orjson.loads, orjson.dumps
     return previous
 
 
 def orjson_enabled() -> bool:
     """True when the orjson fast path is on."""
-    return _ORJSON.loads is not None
+    return ORJSON.loads is not None
 
 
 use_orjson(os.environ.get("COGNITO_SPEC_NO_ORJSON", "") != "1")
@@ -315,7 +346,7 @@ def fast_value(body: Body) -> Any:
     :func:`decode_body` gives, except that an integer beyond 64 bits is a float: the caller must
     treat every violation or builder error as a miss (see the module docstring).
     """
-    loads = _ORJSON.loads
+    loads = ORJSON.loads
     if loads is None:
         return MISS
     t = type(body)
@@ -332,14 +363,14 @@ def fast_value(body: Body) -> Any:
         return MISS
     try:
         return loads(body)
-    except _ORJSON.error:
+    except ORJSON.error:
         return MISS
 
 
 def fast_value_unguarded(body: Body) -> Any:
     """:func:`fast_value` without the nesting bound (orjson's own limit of 1024 levels still holds):
     the caller proves the bound on the value, as for :func:`quick_value_unguarded`."""
-    loads = _ORJSON.loads
+    loads = ORJSON.loads
     if loads is None:
         return MISS
     t = type(body)
@@ -347,7 +378,7 @@ def fast_value_unguarded(body: Body) -> Any:
         return MISS
     try:
         return loads(body)
-    except _ORJSON.error:
+    except ORJSON.error:
         return MISS
 
 
@@ -360,7 +391,7 @@ def encode_built(wire: Any) -> bytes:
     circular-reference markers.  Anything either refuses goes to :func:`encode_body`, whose answer
     (bytes or error) it then is.
     """
-    dumps = _ORJSON.dumps
+    dumps = ORJSON.dumps
     if dumps is not None:
         try:
             out: bytes = dumps(wire)

@@ -36,6 +36,7 @@ from cognito_spec.codec import timestamps as _ts
 from cognito_spec.codec.body import (
     MAX_DEPTH,
     MISS,
+    ORJSON,
     Body,
     body_text,
     decode_text,
@@ -43,6 +44,7 @@ from cognito_spec.codec.body import (
     encode_built,
     find_duplicates,
     keys_unique,
+    quick_body,
     quick_value,
     quick_value_unguarded,
 )
@@ -264,7 +266,7 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
         if tplan is None:
             return _loads_not_a_class(body, cls, "build")  # type: ignore[no-any-return]
         build, fast = tplan
-    if fast:
+    if fast and ORJSON.loads is not None:  # the attribute test saves a call when orjson is off
         data = _fast_value(body)
         if data is not MISS:
             try:
@@ -272,10 +274,12 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
                 return built
             except _BUILD_ERRORS:
                 pass
-    text = body_text(body)
-    data = quick_value(text)
+    data = quick_body(body)  # a bytes body in one call; anything else, or MISS, below
     if data is MISS:
-        data = decode_text(text)  # raises the policy's DecodeError
+        text = body_text(body)
+        data = quick_value(text)
+        if data is MISS:
+            data = decode_text(text)  # raises the policy's DecodeError
     try:
         result: T = build(data)
     except _BUILD_ERRORS as exc:
