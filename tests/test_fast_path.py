@@ -377,6 +377,23 @@ def test_no_shape_carries_a_float_range_beyond_64_bit_integers() -> None:
             assert bound is None or abs(bound) < 2**63
 
 
+def refused_as_too_deep(body: bytes, cls: type, orjson_on: bool) -> None:
+    """Every verb answers ``body`` with the one violation of the nesting policy."""
+    previous = codec_body.use_orjson(orjson_on)
+    try:
+        for verb in (lambda: cs.loads(body, cls, strict=True), lambda: cs.loads(body, cls)):
+            with pytest.raises(DecodeError) as info:
+                verb()
+            assert [(v.kind, v.detail) for v in info.value.violations] == [
+                ("malformed_json", "nesting too deep")
+            ]
+        for mode in ("strict", "tolerant"):
+            found = cs.validate(body, cls, mode=mode)  # type: ignore[arg-type]
+            assert [(v.kind, v.detail) for v in found] == [("malformed_json", "nesting too deep")]
+    finally:
+        codec_body.use_orjson(previous)
+
+
 @pytest.mark.parametrize("orjson_on", [True, False])
 @pytest.mark.parametrize(
     ("cls", "where"),
@@ -397,19 +414,7 @@ def test_nesting_beyond_the_bound_is_refused_wherever_it_hides(
     deep = "[" * 300 + "]" * 300
     others = '"Username":"alice","UserAttributes":[],' if cls is cs.AdminGetUserResponse else ""
     body = ("{" + others + '"' + where + '":' + deep + "}").encode()
-    previous = codec_body.use_orjson(orjson_on)
-    try:
-        for verb in (lambda: cs.loads(body, cls, strict=True), lambda: cs.loads(body, cls)):
-            with pytest.raises(DecodeError) as info:
-                verb()
-            assert [(v.kind, v.detail) for v in info.value.violations] == [
-                ("malformed_json", "nesting too deep")
-            ]
-        for mode in ("strict", "tolerant"):
-            found = cs.validate(body, cls, mode=mode)  # type: ignore[arg-type]
-            assert [(v.kind, v.detail) for v in found] == [("malformed_json", "nesting too deep")]
-    finally:
-        codec_body.use_orjson(previous)
+    refused_as_too_deep(body, cls, orjson_on)
 
 
 @given(
@@ -437,19 +442,7 @@ def test_nesting_in_a_repeated_key_the_parse_dropped_is_still_refused(orjson_on:
     # the depth of the text it dropped (a builder-side proof once missed it; found by the property).
     cls = cs.DescribeUserPoolDomainRequest
     body = ('{"Domain":' + "[" * 300 + "]" * 300 + ',"Domain":"a"}').encode()
-    previous = codec_body.use_orjson(orjson_on)
-    try:
-        for verb in (lambda: cs.loads(body, cls, strict=True), lambda: cs.loads(body, cls)):
-            with pytest.raises(DecodeError) as info:
-                verb()
-            assert [(v.kind, v.detail) for v in info.value.violations] == [
-                ("malformed_json", "nesting too deep")
-            ]
-        for mode in ("strict", "tolerant"):
-            found = cs.validate(body, cls, mode=mode)  # type: ignore[arg-type]
-            assert [(v.kind, v.detail) for v in found] == [("malformed_json", "nesting too deep")]
-    finally:
-        codec_body.use_orjson(previous)
+    refused_as_too_deep(body, cls, orjson_on)
 
 
 def reference_quick_body(data: Any) -> Any:
