@@ -274,3 +274,62 @@ def test_a_bad_key_file_is_a_usage_error(tmp_path: Any) -> None:
 
 def test_every_probe_error_is_a_library_error() -> None:
     assert issubclass(ProbeError, CognitoSpecError) and issubclass(ProbeRefusedError, ProbeError)
+
+
+def _signs_in_with(tokens: dict[str, str]) -> Handler:
+    """A server whose set-up succeeds and whose sign-ins issue ``tokens``; it refuses the rest."""
+
+    def handle(h: BaseHTTPRequestHandler, body: bytes) -> None:
+        target = h.headers.get("X-Amz-Target", "")
+        if target.endswith(".CreateUserPool"):
+            return answer(h, 200, b'{"UserPool":{"Id":"us-east-1_Tok1"}}')
+        if target.endswith(".CreateUserPoolClient"):
+            return answer(h, 200, b'{"UserPoolClient":{"ClientId":"abcdefghijklmnopqrstuvwxyz"}}')
+        if target.endswith(".InitiateAuth"):
+            return answer(h, 200, json.dumps({"AuthenticationResult": tokens}).encode())
+        if target.endswith((".AdminCreateUser", ".AdminSetUserPassword")):
+            return answer(h, 200, b"{}")
+        return answer(h, 400, b'{"__type":"NotAuthorizedException","message":"no"}')
+
+    return handle
+
+
+def _jwt(claims: dict[str, Any], signature: str = "c2ln") -> str:
+    import base64
+
+    def seg(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    return f"{seg({'alg': 'RS256', 'kid': 'k'})}.{seg(claims)}.{signature}"
+
+
+@pytest.mark.parametrize(
+    "access",
+    [
+        "opaque-token",  # not three segments
+        "a.b.!!!",  # a signature that is not base64url
+        _jwt({"token_use": "access"}, signature="c2ln="),  # padded: not canonical
+        "e30.bm90IGpzb24.c2ln",  # a payload that is not JSON
+    ],
+)
+def test_tokens_that_are_not_jwts_are_probed_without_a_crash(access: str) -> None:
+    tokens = {"AccessToken": access, "IdToken": access, "RefreshToken": "r"}
+    with server(_signs_in_with(tokens)) as url:
+        report = run_probe(url, limits=Limits(max_requests=80))
+    by_id = {r.id: r for r in report.results}
+    assert by_id["setup/InitiateAuth"].outcome == "fail"  # the issued tokens are judged
+    assert by_id["tokens/bad-signature"].outcome in ("fail", "skip")
+
+
+def test_a_short_lifetime_token_whose_expiry_is_far_off_is_not_waited_for() -> None:
+    # An emulator that takes a 1-second lifetime, then issues a token "valid" from iat to iat + 1
+    # with both far in the future: waiting for exp would hang the run.
+    far = 10**11
+    access = _jwt({"token_use": "access", "iat": far, "exp": far + 1})
+    tokens = {"AccessToken": access, "IdToken": access, "RefreshToken": "r"}
+    started = time.monotonic()
+    with server(_signs_in_with(tokens)) as url:
+        report = run_probe(url, limits=Limits(max_requests=80, deadline=30))
+    assert time.monotonic() - started < 20
+    expired = {r.id: r for r in report.results}["tokens/expired"]
+    assert expired.outcome == "skip" and "exp" in expired.reason

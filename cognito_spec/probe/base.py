@@ -9,7 +9,6 @@ a run and its set-up and clean-up in :mod:`.scenario`.
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 from collections.abc import Callable, Mapping
@@ -53,21 +52,12 @@ SRC_LIFETIME: Final = (
     "wire-truth.md section 5 [V]: an access token lives 5 minutes to 1 day; [I] a lifetime outside"
     " that is refused with InvalidParameterException, message not on record"
 )
-ADMIN_SCOPE: Final = "aws.cognito.signin.user.admin"
 #: A token of the right form that no key signed: a header, claims and a "signature".
 GARBAGE: Final = (
     b'{"alg":"RS256","kid":"cognito-spec-probe"}',
     b'{"token_use":"access"}',
     b"not a signature",
 )
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def body_of(value: Any) -> bytes:
@@ -88,13 +78,6 @@ def json_of(ex: Exchange) -> dict[str, Any]:
     if ex.status is None or not 200 <= ex.status < 300 or not ex.response_body:
         return {}
     return object_of(ex.response_body)
-
-
-def claims_of(token: str) -> dict[str, Any]:
-    try:
-        return object_of(unb64(token.split(".")[1]))
-    except (ValueError, IndexError):  # not base64url, or no second segment
-        return {}
 
 
 class ScenarioBase:
