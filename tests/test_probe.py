@@ -333,3 +333,25 @@ def test_a_short_lifetime_token_whose_expiry_is_far_off_is_not_waited_for() -> N
     assert time.monotonic() - started < 20
     expired = {r.id: r for r in report.results}["tokens/expired"]
     assert expired.outcome == "skip" and "exp" in expired.reason
+
+
+def test_the_har_goes_to_what_out_is_a_fifo_is_streamed_to_not_replaced(tmp_path: Any) -> None:
+    """--har OUT is written as `cognito-spec redact` writes OUT: a FIFO (or /dev/null) is streamed
+    to; replacing it by a file would turn a device into a file when run as root."""
+    import os
+    import stat
+
+    fifo = tmp_path / "out.har"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    with server(_echo) as url:
+        proc = _cli(url, "--har", str(fifo))
+    if not got:  # nothing opened the FIFO: let the reader go
+        with open(fifo, "wb"):
+            pass
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(got[0])["log"]["entries"]

@@ -7,10 +7,12 @@ probe could not run (an endpoint it refuses, one that does not answer, an unread
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
-import tempfile
+from typing import IO
 
+from cognito_spec.cli.output import write_to
 from cognito_spec.errors import ProbeError, TokenKeyError, TokensExtraMissingError, UsageError
 
 __all__ = ["register", "run_probe_command"]
@@ -78,9 +80,10 @@ def run_probe_command(args: argparse.Namespace) -> int:
             key = load_key(args.emulator_key)
         except (TokenKeyError, TokensExtraMissingError) as exc:
             raise UsageError(f"--emulator-key: {exc}") from None
-    har_dir = os.path.dirname(os.path.abspath(args.har)) if args.har else ""
-    if args.har and (not os.path.isdir(har_dir) or os.path.isdir(args.har)):
-        raise UsageError(f"--har: {args.har!r} is not a file in an existing folder")
+    if args.har and (
+        os.path.isdir(args.har) or not os.path.isdir(os.path.dirname(os.path.abspath(args.har)))
+    ):
+        raise UsageError(f"--har: {args.har!r} is not a file in an existing folder")  # before the run
     limits = Limits(timeout=args.timeout, max_requests=args.max_requests, deadline=args.deadline)
     try:
         report = run_probe(
@@ -94,14 +97,16 @@ def run_probe_command(args: argparse.Namespace) -> int:
     except ProbeError as exc:
         raise UsageError(str(exc)) from None
     if args.har:
-        fd, tmp = tempfile.mkstemp(dir=har_dir, prefix=".probe-", suffix=".har.tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fp:
-                write_har(report, fp, reveal=args.reveal)
-            os.replace(tmp, args.har)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+
+        def write(raw: IO[bytes]) -> int:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            try:
+                n = write_har(report, text, reveal=args.reveal)
+                text.flush()
+            finally:
+                text.detach()
+            return n
+
+        write_to(args.har, write)
     sys.stdout.write(report.json_text() if args.json else report.text(verbose=args.verbose))
     return 0 if report.ok else 1

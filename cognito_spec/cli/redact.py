@@ -13,11 +13,10 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import stat
 import sys
-import tempfile
 from typing import IO
 
+from cognito_spec.cli.output import write_to
 from cognito_spec.errors import CaptureError, UsageError
 from cognito_spec.traffic.redact import RedactStats, redact_capture
 from cognito_spec.traffic.source import CaptureSource, open_capture
@@ -82,36 +81,4 @@ def _stream(src: CaptureSource, raw: IO[bytes]) -> RedactStats:
 
 
 def _to_path(src: CaptureSource, path: str) -> RedactStats:
-    try:
-        st = os.stat(path)  # follows a symbolic link
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror or type(exc).__name__}") from None
-    if st is not None and (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
-        try:
-            with open(path, "wb") as raw:
-                return _stream(src, raw)
-        except OSError as exc:
-            raise UsageError(f"{path}: {exc.strerror or type(exc).__name__}") from None
-    if st is not None and not stat.S_ISREG(st.st_mode):
-        raise UsageError(f"{path}: neither a regular file, a FIFO nor a character device; not replaced")
-    # A link is replaced through: its target gets the copy, the link stays.
-    target = os.path.realpath(path)
-    directory, name = os.path.split(target)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory or ".")
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror or type(exc).__name__}") from None
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            stats = _stream(src, raw)
-        if st is not None:
-            os.chmod(tmp, stat.S_IMODE(st.st_mode))  # the copy keeps the permissions of what it replaces
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror or type(exc).__name__}") from None
-    finally:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-    return stats
+    return write_to(path, lambda raw: _stream(src, raw))
