@@ -252,3 +252,86 @@ def create_user_pool_request() -> bytes:
         "UserPoolTier": "ESSENTIALS",
     }
     return json.dumps(body, separators=(",", ":")).encode()
+
+
+# --------------------------------------------------------------------------------------------------
+# Results: what a run measured, as JSON for tools/perf_table.py (the README's tables).
+
+#: The format of a results file; tools/perf_table.py refuses any other.
+RESULTS_FORMAT = "cognito-spec-bench/1"
+
+
+class Results:
+    """The targets one benchmark run judged, written as JSON by ``--json PATH``.
+
+    Each target is a figure (a ratio, a size) with its limit: ``at_most`` for "value <= limit",
+    otherwise "value >= limit".  ``met`` is decided here, once, so the script's exit status, its
+    printed verdict and the README's table can never disagree.  ``judged=False`` records a figure
+    the run could not judge (a wall-clock target on a busy machine): it is shown, never counted.
+    """
+
+    def __init__(self, script: str) -> None:
+        self.script = script
+        self.started = time.time()
+        self.load_start = _load_one()
+        self.targets: list[dict[str, Any]] = []
+
+    def target(
+        self,
+        key: str,
+        what: str,
+        value: float,
+        limit: float,
+        unit: str,
+        *,
+        at_most: bool = True,
+        judged: bool = True,
+    ) -> bool:
+        """Record one target; returns whether it was met (a target not judged counts as met)."""
+        met = value <= limit if at_most else value >= limit
+        self.targets.append(
+            {
+                "key": key,
+                "what": what,
+                "value": round(value, 4),
+                "limit": limit,
+                "unit": unit,
+                "at_most": at_most,
+                "judged": judged,
+                "met": met,
+            }
+        )
+        return met or not judged
+
+    @property
+    def missed(self) -> list[str]:
+        return [t["key"] for t in self.targets if t["judged"] and not t["met"]]
+
+    def write(self, path: str | None) -> None:
+        """Write the results to ``path`` (nothing when ``None``)."""
+        if path is None:
+            return
+        from cognito_spec.shapes import MODEL_VERSION
+
+        doc = {
+            "format": RESULTS_FORMAT,
+            "script": self.script,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "model": MODEL_VERSION,
+            "orjson": orjson_version(),
+            "load_start": self.load_start,
+            "load_end": _load_one(),
+            "targets": self.targets,
+        }
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(doc, out, indent=1)
+            out.write("\n")
+
+
+def _load_one() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:  # pragma: no cover - not on every platform
+        return None
