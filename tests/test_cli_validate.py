@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -12,16 +13,19 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cognito_spec import BOTOCORE_VERSION, MODEL_VERSION, OPERATIONS
 from cognito_spec.cli import main
 from cognito_spec.cli import validate as _cli_validate
 from cognito_spec.errors import CaptureError
 from cognito_spec.fixtures import generate
-from cognito_spec.traffic.batch import LocatedFinding, Reported, Summary, examine_into
+from cognito_spec.traffic.batch import LocatedFinding, Reported, Summary, examine_into, validate_lines
 from cognito_spec.traffic.record import Exchange, exchange_to_json, write_har, write_jsonl
 from cognito_spec.traffic.source import open_capture
 
@@ -453,6 +457,92 @@ def test_standard_input_gives_identical_output_with_jobs(
     assert outputs[0][0] == 1 and outputs[0][1].count("\n") == 20
 
 
+@pytest.fixture(scope="module")
+def split_capture(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tuple[int, str, str]]]:
+    """A capture with findings, blank lines and skipped entries, and its output with --jobs 1 and
+    the default batches (per format), which every other cut must give."""
+    path = write_capture(tmp_path_factory.mktemp("split") / "c.jsonl", faulty_exchanges())
+    lines = path.read_bytes().split(b"\n")
+    path.write_bytes(b"\n".join([*lines[:5], b"", b"  ", *lines[5:]]))  # blank lines count
+    expected = {}
+    for fmt in ("text", "all", "json"):
+        expected[fmt] = _captured(["validate", *_FORMAT_ARGS[fmt], "--jobs", "1", str(path)])
+    return path, expected
+
+
+_FORMAT_ARGS = {"text": [], "all": ["--all"], "json": ["--format", "json"]}
+
+
+def _captured(args: list[str], stdin: bytes | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(contextlib.redirect_stdout(out))
+        stack.enter_context(contextlib.redirect_stderr(err))
+        if stdin is not None:
+            stack.enter_context(mock.patch.object(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin))))
+        code = main(args)
+    return code, out.getvalue().replace("<stdin>", "{path}"), err.getvalue()
+
+
+@settings(deadline=None)
+@given(
+    first=st.integers(1, 6000),
+    size=st.integers(1, 6000),
+    parallel_from=st.integers(0, 6000),
+    jobs=st.sampled_from(["1", "2", "3"]),
+    fmt=st.sampled_from(["text", "all", "json"]),
+    stdin=st.booleans(),
+)
+def test_any_cut_into_batches_and_any_jobs_give_the_output_of_one_pass(
+    split_capture: tuple[Path, dict[str, tuple[int, str, str]]],
+    first: int,
+    size: int,
+    parallel_from: int,
+    jobs: str,
+    fmt: str,
+    stdin: bool,
+) -> None:
+    # Batches end inside lines, on their newlines, a byte after them; the first batch (in process,
+    # before the fork) and standard input's in-process start have their own sizes: no line may be
+    # lost or reported twice at a border, nor any finding move.
+    path, expected = split_capture
+    with (
+        mock.patch.object(_cli_validate, "FIRST_BATCH_BYTES", first),
+        mock.patch.object(_cli_validate, "JSONL_BATCH_BYTES", size),
+        mock.patch.object(_cli_validate, "PARALLEL_MIN_BYTES", parallel_from),
+    ):
+        args = ["validate", *_FORMAT_ARGS[fmt], "--jobs", jobs]
+        if stdin:
+            got = _captured([*args, "-"], stdin=path.read_bytes())
+            want = expected[fmt][0], expected[fmt][1].replace(str(path), "{path}"), expected[fmt][2]
+        else:
+            got, want = _captured([*args, str(path)]), expected[fmt]
+    assert got == want
+
+
+def test_an_exception_in_a_worker_is_the_main_process_s_with_exit_70(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bug that shows in a worker only (the first batch runs in the main process) is reported as
+    # every bug is, by the type and place of the exception, not hidden nor waited for.
+    monkeypatch.setattr(_cli_validate, "JSONL_BATCH_BYTES", 2048)
+    monkeypatch.setattr(_cli_validate, "FIRST_BATCH_BYTES", 2048)
+    monkeypatch.setattr(_cli_validate, "PARALLEL_MIN_BYTES", 0)
+    path = write_capture(tmp_path / "c.jsonl", faulty_exchanges())
+    parent = os.getpid()
+    real = validate_lines
+
+    def failing(lines: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise LookupError("the message of the bug")
+        return real(lines, **kwargs)
+
+    monkeypatch.setattr(_cli_validate, "validate_lines", failing)
+    code, _, err = run(["validate", "--jobs", "2", str(path)], capsys)
+    assert code == 70
+    assert "internal error" in err and "LookupError" in err and "the message" not in err
+
+
 MIB = 1 << 20
 
 
@@ -665,6 +755,44 @@ def test_ctrl_c_is_one_line_and_exit_130_in_every_process(tmp_path: Path, jobs: 
     text = err.decode()
     assert "Traceback" not in text
     assert (proc.returncode, text) == (130, "cognito-spec: interrupted\n")
+
+
+def _start_and_wait_for_workers(path: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cognito_spec", "validate", "--jobs", "2", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None and len(_children(proc.pid)) < 2:
+        time.sleep(0.02)
+    time.sleep(0.2)
+    workers = _children(proc.pid)
+    assert proc.poll() is None and len(workers) == 2, (
+        "finished before a worker could die: make the file larger"
+    )
+    return proc, workers
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to see the workers")
+def test_a_worker_that_dies_ends_the_run_at_once_with_one_line_and_exit_2(tmp_path: Path) -> None:
+    # The out-of-memory killer's way: SIGKILL.  The run must neither hang waiting for the lost
+    # batch nor claim a verdict (0 or 1) on output it did not complete, nor leave a worker behind.
+    path = _large_capture(tmp_path / "large.jsonl", 40_000)
+    proc, workers = _start_and_wait_for_workers(path)
+    try:
+        os.kill(workers[0], signal.SIGKILL)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    text = err.decode()
+    _one_line(text, "worker process was killed by SIGKILL", "incomplete")
+    assert proc.returncode == 2
+    assert not Path(f"/proc/{workers[1]}").exists()  # the other worker was ended and reaped
 
 
 def _has_opened(pid: int, path: Path) -> bool:

@@ -28,8 +28,14 @@ and shipping parsed entries to workers cost more than checking them; measured 2 
 ``--jobs 1``), an input smaller than :data:`PARALLEL_MIN_BYTES` (starting workers costs more than it
 saves), and never more workers than CPUs or than batches.
 
+The workers are forks of the main process taken after the first batch (:data:`FIRST_BATCH_BYTES`,
+validated in process), so they share the checkers it compiled; see :mod:`cognito_spec.cli.workers`.
+Without :func:`os.fork` (Windows) everything runs in one process.
+
 Ctrl-C: the workers ignore SIGINT (it reaches the whole foreground process group); the main process
-gets ``KeyboardInterrupt``, terminates them, and ``cognito-spec`` prints one line and exits 130.
+gets ``KeyboardInterrupt``, terminates them, and ``cognito-spec`` prints one line and exits 130.  A
+worker that dies (the out-of-memory killer, ``kill -9``) ends the run at once: the other workers are
+terminated, one line names the signal, and the exit status is 2 (the output is incomplete).
 """
 
 from __future__ import annotations
@@ -38,16 +44,15 @@ import argparse
 import gc
 import json
 import os
-import signal
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, Final
 
 import attrs
 
 from cognito_spec.cli.report import GroupedReport, finding_line
+from cognito_spec.cli.workers import Workers, can_fork
 from cognito_spec.errors import CaptureError, UsageError
 from cognito_spec.traffic.batch import (
     BatchResult,
@@ -75,10 +80,19 @@ EXIT_RULE: Final = (
 
 #: Bytes of JSON lines per batch.
 JSONL_BATCH_BYTES: Final = 1 << 20
+#: Bytes of the first batch of a regular file, which runs in process before any worker is forked:
+#: enough lines to compile the checkers of the operations a capture uses (shared with the workers
+#: then), and no more, since the other CPUs wait meanwhile.  An operation first seen later is
+#: compiled by each worker that meets it (CPU, not wall: they do it at the same time); with 1 MiB
+#: (before) the main process validated ~40 ms more alone.
+FIRST_BATCH_BYTES: Final = 64 << 10
 #: Inputs smaller than this run in one process whatever ``--jobs`` says (and standard input runs in
 #: process until this much has come): starting two workers takes longer than validating it.
 PARALLEL_MIN_BYTES: Final = 4 << 20
-#: Batches in flight per worker process (bounds memory while keeping the workers busy).
+#: Batches a worker holds at most: one at work, one queued in its pipe, so that it never waits for the
+#: main process, and a batch is given to the worker that is free when its turn comes.
+WORKER_DEPTH: Final = 2
+#: Batches handed out and not yet reported, per worker (bounds memory while keeping the workers busy).
 IN_FLIGHT_PER_JOB: Final = 3
 #: The progress bar appears for inputs of at least this size (or of unknown size) ...
 PROGRESS_MIN_BYTES: Final = 8 << 20
@@ -190,17 +204,25 @@ def _read_span(span: tuple[str, int, int] | None) -> bytes:
         return fp.read(end - start)
 
 
-def _batches(src: CaptureSource, reveal: bool, progress: list[int]) -> Iterator[_Batch]:
+def _batches(src: CaptureSource, reveal: bool, progress: list[int], workers: int = 1) -> Iterator[_Batch]:
     """The batches of a JSON-lines capture, in order; ``progress[0]`` follows the bytes handed out."""
     if src.path is not None and src.size is not None:
         # A regular file: only the batch boundaries are found here (a few bytes read around each);
-        # the workers read their ranges themselves, so the main process copies nothing.
+        # the workers read their ranges themselves, so the main process copies nothing.  Towards
+        # the end the batches shrink, down to FIRST_BATCH_BYTES: each worker holds up to
+        # WORKER_DEPTH of them, and with full batches the workers finish apart by up to two
+        # (measured 35-47 ms of one CPU idle at 30,000 exchanges).
         with open(src.path, "rb") as fp:
             pos = src.start
+            size = FIRST_BATCH_BYTES
             while pos < src.size:
-                end = _line_boundary(fp, pos + JSONL_BATCH_BYTES, src.size)
+                end = _line_boundary(fp, pos + size, src.size)
                 yield _Batch(src.name, reveal, span=(src.path, pos, end))
                 progress[0] = pos = end
+                size = max(
+                    FIRST_BATCH_BYTES,
+                    min(JSONL_BATCH_BYTES, (src.size - pos) // (2 * WORKER_DEPTH * workers)),
+                )
         return
     # The parts of a line longer than a block are kept and joined once, when its end has come:
     # joining at every block copied a long line again each time (quadratic on a pipe).
@@ -248,7 +270,7 @@ def workers_for(fmt: str, size: int | None, requested: int, cpus: int) -> int:
 
     ``size`` is None for standard input, which starts in process and gets workers once it has shown
     itself large (:func:`_results`)."""
-    if requested <= 1 or fmt != "jsonl":
+    if requested <= 1 or fmt != "jsonl" or not can_fork():
         return 1
     n = min(requested, cpus)
     if size is not None:
@@ -256,26 +278,6 @@ def workers_for(fmt: str, size: int | None, requested: int, cpus: int) -> int:
             return 1
         n = min(n, -(-size // JSONL_BATCH_BYTES))
     return max(n, 1)
-
-
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _pool(jobs: int) -> Any:
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    # fork shares the already compiled checkers with the workers; spawn re-imports (other platforms).
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    # Ctrl-C sends SIGINT to the whole foreground process group: the workers ignore it, and only the
-    # main process answers (it terminates them).  Ignored here while forking too, so that no worker
-    # can get one before its initializer runs.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        return ctx.Pool(jobs, initializer=_ignore_sigint)
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -> Iterator[BatchResult]:
@@ -289,8 +291,8 @@ def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -
             progress[0] = src.consumed
             yield result
         return
-    batches = _batches(src, reveal, progress)
     workers = workers_for(src.format, src.size, jobs, cpu_count())
+    batches = _batches(src, reveal, progress, workers)
     if workers > 1 and src.size is None:
         # Standard input: in process until it has shown itself large enough to be worth the workers.
         for batch in batches:
@@ -308,26 +310,9 @@ def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -
     for batch in batches:
         yield _work(batch)
         break
-    pool = _pool(workers)
-    try:
-        in_flight: deque[Any] = deque()
-        try:
-            for batch in batches:
-                in_flight.append(pool.apply_async(_work, (batch,)))
-                if len(in_flight) >= workers * IN_FLIGHT_PER_JOB:
-                    yield in_flight.popleft().get()
-        except CaptureError:
-            # Reading failed: the batches already handed out are reported first, in order, as they
-            # would have been in process.
-            while in_flight:
-                yield in_flight.popleft().get()
-            raise
-        while in_flight:
-            yield in_flight.popleft().get()
-    finally:
-        # Done, interrupted (Ctrl-C, a closed pipe) or failed: the workers stop now.
-        pool.terminate()
-        pool.join()
+    # Done, interrupted (Ctrl-C, a closed pipe) or failed: leaving the block ends the workers.
+    with Workers(_work, workers, WORKER_DEPTH, workers * IN_FLIGHT_PER_JOB) as pool:
+        yield from pool.map(batches)
 
 
 # --------------------------------------------------------------------------------------------------
