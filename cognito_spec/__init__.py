@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         UnknownServiceError,
         UsageError,
         WireTypeError,
+        WorkerError,
     )
     from cognito_spec.operations import (
         OPERATIONS,
@@ -127,6 +128,7 @@ _HOMES: Final[dict[str, str]] = {
     "ValidationItem": "cognito_spec.validation.messages",
     "Violation": "cognito_spec.codec.violations",
     "WireTypeError": "cognito_spec.errors",
+    "WorkerError": "cognito_spec.errors",
     "configure_converter": "cognito_spec.codec.converter",
     "content_type_ok": "cognito_spec.protocol.server",
     "dumps": "cognito_spec.codec.converter",
@@ -218,6 +220,7 @@ __all__ = [
     "ValidationItem",
     "Violation",
     "WireTypeError",
+    "WorkerError",
     "configure_converter",
     "content_type_ok",
     "dumps",

@@ -22,6 +22,7 @@ would be a bug.  Each library error also derives from the built-in exception it 
     ├── ProbeError (ValueError)            the probe cannot run: the endpoint does not answer at all
     │   └── ProbeRefusedError              the endpoint is not one the probe may talk to (safety rule)
     ├── UsageError                         the command line was misused: exit 2, one line
+    ├── WorkerError (RuntimeError)         a ``validate --jobs`` worker process died: exit 2, one line
     └── ServiceError                       what the service answers on the wire
         ├── <the generated errors>         cognito_spec.shapes.errors: code, HTTP status, fault
         └── UnknownServiceError            an error code this model does not know; keeps the response
@@ -61,6 +62,7 @@ __all__ = [
     "UnknownServiceError",
     "UsageError",
     "WireTypeError",
+    "WorkerError",
 ]
 
 Fault = Literal["client", "server"]
@@ -125,6 +127,11 @@ class GenerationError(CognitoSpecError, ValueError):
 
 class UsageError(CognitoSpecError):
     """Bad usage or unreadable input on the command line: exit code 2 with a one-line reason."""
+
+
+class WorkerError(CognitoSpecError, RuntimeError):
+    """A worker process of ``cognito-spec validate --jobs`` died (a signal, the out-of-memory killer):
+    the run stops at once, its output incomplete (exit code 2, one line naming the signal)."""
 
 
 class CaptureError(CognitoSpecError, ValueError):

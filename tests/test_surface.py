@@ -63,6 +63,7 @@ ROOT_NAMES = [
     "ValidationItem",
     "Violation",
     "WireTypeError",
+    "WorkerError",
     "configure_converter",
     "content_type_ok",
     "dumps",

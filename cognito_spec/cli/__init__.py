@@ -15,6 +15,7 @@ one for the 70 case).  :func:`main` turns each failure into its line:
 what                           exit  the line says
 =============================  ====  ======================================================
 UsageError, CognitoSpecError   2     the library's own message (they never quote a secret)
+WorkerError (``--jobs``)       2     which signal ended the worker; the output is incomplete
 standard input/output closed   2     which one is closed
 UnicodeEncodeError on output   2     the encoding, the character, ``PYTHONIOENCODING=utf-8``
 BrokenPipeError (``| head``)   2     the reader went away: the output is incomplete, so the

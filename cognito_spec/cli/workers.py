@@ -32,7 +32,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final, Generic, NoReturn, TypeVar
 
-from cognito_spec.errors import UsageError
+from cognito_spec.errors import WorkerError
 
 __all__ = ["Workers", "can_fork"]
 
@@ -228,7 +228,7 @@ class Workers(Generic[T, R]):
             )
         else:
             how = f"exited with status {os.waitstatus_to_exitcode(status)}"
-        raise UsageError(
+        raise WorkerError(
             f"a worker process {how}; the output is incomplete (run again, or with fewer --jobs)"
         )
 
