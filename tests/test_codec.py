@@ -89,7 +89,11 @@ def test_decoders_make_objects_of_the_classes_themselves(cls: type, data: st.Dat
     (codec.builders.blank_class): no twin is left anywhere in a decoded value."""
     obj = data.draw(strategies.from_class(cls, adversarial=True, unknown_enums=False))
     body = cs.dumps(obj)
-    for decoded in (cs.loads(body, cls), cs.loads(body, cls, strict=True), cs.from_wire(json.loads(body), cls)):
+    for decoded in (
+        cs.loads(body, cls),
+        cs.loads(body, cls, strict=True),
+        cs.from_wire(json.loads(body), cls),
+    ):
         assert decoded == obj
         for o in _objects(decoded):
             assert type(o) is STRUCTURES[type(o).__name__]
