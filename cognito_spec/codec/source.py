@@ -17,6 +17,7 @@ already checked, so attrs' frozen ``__setattr__`` round trip buys nothing).  Slo
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -521,13 +522,23 @@ def _fast_string_regex(shape: Shape) -> tuple[re.Pattern[str], Ranges, int, int 
     with the class and the bounds it was made of."""
     if shape.pattern is None or shape.enum is not None:
         return None
-    single = patterns.compile(shape.pattern).single_class
+    return _class_regex(shape.pattern, shape.length_min or 0, shape.length_max)
+
+
+@functools.cache
+def _class_regex(
+    pattern: str, length_min: int, length_max: int | None
+) -> tuple[re.Pattern[str], Ranges, int, int | None] | None:
+    # Cached per (pattern, lengths): the 465 classes share a few dozen, and each expression spells
+    # out large Unicode classes, whose re.compile was most of the time spent compiling checkers
+    # (re's own cache holds 512 expressions and was thrashed by the writer).
+    single = patterns.compile(pattern).single_class
     if single is None:
         return None
     ranges, lo, hi = single
-    lo = max(lo, shape.length_min or 0)
-    if shape.length_max is not None:
-        hi = shape.length_max if hi is None else min(hi, shape.length_max)
+    lo = max(lo, length_min)
+    if length_max is not None:
+        hi = length_max if hi is None else min(hi, length_max)
     if hi is not None and hi < lo:
         return None
     cls = patterns.python_class(ranges)
