@@ -6,18 +6,22 @@ for what each mode writes.
 
 from __future__ import annotations
 
+import functools
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
 
 import attrs
 
+from cognito_spec import patterns
 from cognito_spec.codec import runtime
 from cognito_spec.codec.reach import target as _target
 from cognito_spec.codec.timestamps import FLOAT_WINDOW as _TS_WINDOW
 from cognito_spec.codec.timestamps import decode_timestamp, timestamp_ok
 from cognito_spec.codec.violations import MapEntry, MapKey, Violation
 from cognito_spec.model import Shape, members_of
+from cognito_spec.patterns.ranges import Ranges
 
 Mode = Literal["check", "strict", "build", "unbuild"]
 #: What ``None`` is where :meth:`BuildWriter.build_value` reads a value (see there).
@@ -39,7 +43,15 @@ JSON_KIND: Final = {
     "document": "JSON value",
 }
 
-__all__ = ["JSON_KIND", "Absent", "BuildWriter", "Mode", "blank_class"]
+__all__ = [
+    "JSON_KIND",
+    "Absent",
+    "BuildWriter",
+    "Mode",
+    "blank_class",
+    "fast_string_regex",
+    "without_idle_passes",
+]
 
 
 _BLANKS: dict[type, type | None] = {}
@@ -396,3 +408,49 @@ class BuildWriter:
         n = self.var("_L")
         self.lazy[n] = (cls, self.mode)
         return n
+
+
+# -- helpers of the writers ------------------------------------------------------------------------
+
+
+def fast_string_regex(shape: Shape) -> tuple[re.Pattern[str], Ranges, int, int | None] | None:
+    """For ``[class]+`` patterns with lengths: one expression checking both (``[class]{min,max}``),
+    with the class and the bounds it was made of."""
+    if shape.pattern is None or shape.enum is not None:
+        return None
+    return _class_regex(shape.pattern, shape.length_min or 0, shape.length_max)
+
+
+@functools.cache
+def _class_regex(
+    pattern: str, length_min: int, length_max: int | None
+) -> tuple[re.Pattern[str], Ranges, int, int | None] | None:
+    # Cached per (pattern, lengths): the 465 classes share a few dozen, and each expression spells
+    # out large Unicode classes, whose re.compile was most of the time spent compiling checkers
+    # (re's own cache holds 512 expressions and was thrashed by the writer).
+    single = patterns.compile(pattern).single_class
+    if single is None:
+        return None
+    ranges, lo, hi = single
+    lo = max(lo, length_min)
+    if length_max is not None:
+        hi = length_max if hi is None else min(hi, length_max)
+    if hi is not None and hi < lo:
+        return None
+    cls = patterns.python_class(ranges)
+    return re.compile(f"{cls}{{{lo},{'' if hi is None else hi}}}", re.DOTALL), ranges, lo, hi
+
+
+def without_idle_passes(lines: list[str]) -> list[str]:
+    """The lines without each ``pass`` followed by a statement of the same block (the compiler
+    keeps such a ``pass`` as a NOP, for its line number)."""
+
+    def depth(line: str) -> int:
+        return len(line) - len(line.lstrip(" "))
+
+    kept = []
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("pass") and i + 1 < len(lines) and depth(lines[i + 1]) == depth(line):
+            continue
+        kept.append(line)
+    return kept

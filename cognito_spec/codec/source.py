@@ -17,7 +17,6 @@ already checked, so attrs' frozen ``__setattr__`` round trip buys nothing).  Slo
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -25,14 +24,13 @@ from typing import Any
 import attrs
 
 from cognito_spec import patterns
-from cognito_spec.codec.builders import JSON_KIND, BuildWriter, Mode
+from cognito_spec.codec.builders import JSON_KIND, BuildWriter, Mode, fast_string_regex, without_idle_passes
 from cognito_spec.codec.reach import holds_secret as _holds_secret
 from cognito_spec.codec.reach import target as _target
 from cognito_spec.codec.timestamps import FLOAT_WINDOW as _TS_WINDOW
 from cognito_spec.codec.violations import ERROR_ENVELOPE_MEMBERS
 from cognito_spec.errors import ArgumentTypeError
 from cognito_spec.model import Shape, members_of, struct_info
-from cognito_spec.patterns.ranges import Ranges
 
 __all__ = ["JSON_KIND", "Mode", "Source", "SourceWriter", "write_source"]
 
@@ -358,7 +356,7 @@ class SourceWriter(BuildWriter):
         a ``str`` subclass, whose methods may be overridden) goes to one ``re`` match of
         ``[class]{min,max}``, the same expression as before, which the tests keep as the oracle.
         """
-        fast = _fast_string_regex(shape)
+        fast = fast_string_regex(shape)
         if fast is None:
             return None
         regex, ranges, lo, hi = fast
@@ -517,34 +515,6 @@ class SourceWriter(BuildWriter):
         return obj
 
 
-def _fast_string_regex(shape: Shape) -> tuple[re.Pattern[str], Ranges, int, int | None] | None:
-    """For ``[class]+`` patterns with lengths: one expression checking both (``[class]{min,max}``),
-    with the class and the bounds it was made of."""
-    if shape.pattern is None or shape.enum is not None:
-        return None
-    return _class_regex(shape.pattern, shape.length_min or 0, shape.length_max)
-
-
-@functools.cache
-def _class_regex(
-    pattern: str, length_min: int, length_max: int | None
-) -> tuple[re.Pattern[str], Ranges, int, int | None] | None:
-    # Cached per (pattern, lengths): the 465 classes share a few dozen, and each expression spells
-    # out large Unicode classes, whose re.compile was most of the time spent compiling checkers
-    # (re's own cache holds 512 expressions and was thrashed by the writer).
-    single = patterns.compile(pattern).single_class
-    if single is None:
-        return None
-    ranges, lo, hi = single
-    lo = max(lo, length_min)
-    if length_max is not None:
-        hi = length_max if hi is None else min(hi, length_max)
-    if hi is not None and hi < lo:
-        return None
-    cls = patterns.python_class(ranges)
-    return re.compile(f"{cls}{{{lo},{'' if hi is None else hi}}}", re.DOTALL), ranges, lo, hi
-
-
 _IDENTIFIER = re.compile(r"\b_\w+")
 #: Names every mode's hot path may call (see write_source).
 _HOT = frozenset(
@@ -554,21 +524,6 @@ _HOT = frozenset(
         "_b64ok", "_float_of", "_unknown",
     }
 )  # fmt: skip
-
-
-def _without_idle_passes(lines: list[str]) -> list[str]:
-    """The lines without each ``pass`` followed by a statement of the same block (the compiler
-    keeps such a ``pass`` as a NOP, for its line number)."""
-
-    def depth(line: str) -> int:
-        return len(line) - len(line.lstrip(" "))
-
-    kept = []
-    for i, line in enumerate(lines):
-        if line.lstrip().startswith("pass") and i + 1 < len(lines) and depth(lines[i + 1]) == depth(line):
-            continue
-        kept.append(line)
-    return kept
 
 
 def _extend(path: str, item: str) -> str:
@@ -624,7 +579,7 @@ def write_source(cls: type, mode: Mode) -> Source:
     # Hot names become keyword defaults, so the body reads them as fast locals (a global read costs
     # a dictionary-version check more; measured 0.1 x json.loads on the strict AdminGetUser decode,
     # 0.2 x on its build).  Names of the slow paths (violations, errors) stay globals.
-    w.lines = _without_idle_passes(w.lines)
+    w.lines = without_idle_passes(w.lines)
     body = "\n".join(w.lines[1:])
     used = set(_IDENTIFIER.findall(body))
     hot = sorted(
