@@ -258,7 +258,29 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
             if first is None:
                 return _loads_not_a_class(body, cls, "strict")  # type: ignore[no-any-return]
             plan = first
-        return _loads_strict(body, cls, *plan)
+        fn, fast, bounded = plan
+        oloads = ORJSON.loads
+        if fast and bounded and oloads is not None and type(body) is bytes:
+            # The common case inline: _loads_strict's fast path without its three Python calls
+            # (fast_value_unguarded, keys_unique's backslash-free test on bytes, _loads_strict
+            # itself), 0.03 x json.loads on the AdminGetUser response.  Anything unproven is
+            # decided by _loads_strict on the stdlib's parse, as before.
+            try:
+                data = oloads(body)
+            except ORJSON.error:
+                pass
+            else:
+                out: list[Violation] = []
+                cnt = [0, 0]
+                checked: T = fn(data, (), out, True, cnt)
+                if not out and (
+                    body.count(b'"') == 2 * (cnt[0] + cnt[1])
+                    if 0x5C not in body
+                    else keys_unique(body, cnt[0], cnt[1])
+                ):
+                    return checked
+            return _loads_strict(body, cls, fn, False, bounded)
+        return _loads_strict(body, cls, fn, fast, bounded)
     try:
         build, fast = _BUILD_PLAN[cls]
     except (KeyError, TypeError):
@@ -266,8 +288,18 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
         if tplan is None:
             return _loads_not_a_class(body, cls, "build")  # type: ignore[no-any-return]
         build, fast = tplan
-    if fast and ORJSON.loads is not None:  # the attribute test saves a call when orjson is off
-        data = _fast_value(body)
+    oloads = ORJSON.loads
+    if fast and oloads is not None:  # the attribute test saves a call when orjson is off
+        if type(body) is bytes:  # fast_value inline (its nesting bound on the bytes: see there)
+            if len(body) <= _TWICE_DEPTH or body.count(b"[") + body.count(b"{") <= MAX_DEPTH:
+                try:
+                    data = oloads(body)
+                except ORJSON.error:
+                    data = MISS
+            else:
+                data = MISS
+        else:
+            data = _fast_value(body)
         if data is not MISS:
             try:
                 built: T = build(data)
@@ -285,6 +317,10 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
     except _BUILD_ERRORS as exc:
         raise _diagnose(data, cls, exc) from None
     return result
+
+
+#: A text this short nests at most MAX_DEPTH deep, whatever it holds (see codec.body._too_deep).
+_TWICE_DEPTH: Final = 2 * MAX_DEPTH
 
 
 def _loads_strict(body: Body, cls: type[T], fn: Callable[..., Any], fast: bool, bounded: bool) -> T:
