@@ -270,8 +270,9 @@ class Results:
     the run could not judge (a wall-clock target on a busy machine): it is shown, never counted.
     """
 
-    def __init__(self, script: str) -> None:
+    def __init__(self, script: str, subject: str) -> None:
         self.script = script
+        self.subject = subject
         self.started = time.time()
         self.load_start = _load_one()
         self.targets: list[dict[str, Any]] = []
@@ -303,6 +304,22 @@ class Results:
         )
         return met or not judged
 
+    def figure(self, key: str, what: str, value: float, unit: str, note: str) -> None:
+        """Record a figure that has no target of its own (a floor), shown with ``note``."""
+        self.targets.append(
+            {
+                "key": key,
+                "what": what,
+                "value": round(value, 4),
+                "limit": None,
+                "unit": unit,
+                "at_most": True,
+                "judged": False,
+                "met": None,
+                "note": note,
+            }
+        )
+
     @property
     def missed(self) -> list[str]:
         return [t["key"] for t in self.targets if t["judged"] and not t["met"]]
@@ -316,6 +333,7 @@ class Results:
         doc = {
             "format": RESULTS_FORMAT,
             "script": self.script,
+            "subject": self.subject,
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
             "python": platform.python_version(),
             "cpus": os.cpu_count(),

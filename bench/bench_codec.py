@@ -120,7 +120,18 @@ def botocore_parser(operation: str):  # type: ignore[no-untyped-def]
     return lambda body: parser.parse({"body": body, "headers": {}, "status_code": 200}, model.output_shape)
 
 
-def run(rounds: int) -> int:
+#: The names of the cases in the results file and the README's table.
+WHAT = {
+    "strict": "`loads(..., strict=True)`",
+    "tolerant": "`loads(...)`, tolerant",
+    "dumps": "`dumps(...)`",
+}
+
+
+def run(rounds: int, json_path: str | None = None) -> int:
+    results = _common.Results(
+        "bench_codec", f"the AdminGetUser response ({len(_common.admin_get_user_response())} bytes)"
+    )
     print(_common.header("bench_codec: cognito_spec wire codec"))
     fast_available = codec_body.use_orjson(True) or codec_body.orjson_enabled()
     paths = ["orjson", "stdlib"] if fast_available else ["stdlib"]
@@ -142,7 +153,6 @@ def run(rounds: int) -> int:
         ),
         ("CreateUserPool request", _common.create_user_pool_request(), cs.CreateUserPoolRequest, None),
     ]
-    failures: list[str] = []
     met: list[str] = []
     for title, body, cls, boto_op in payloads:
         obj = cs.loads(body, cls, strict=True)
@@ -206,22 +216,40 @@ def run(rounds: int) -> int:
                     else "above the target: out of reach for frozen slotted attrs classes in pure Python"
                 )
                 print(f"  floor {path} {floor:.2f} x json.loads vs {w} target {limit}: {verdict}")
-            checks = [(f"{path} {w} <= {limit} x {b}", r[w] <= limit, r[w]) for w, b, limit in targets]
-            checks.append(
-                (
-                    f"{path} strict >= {BOTOCORE_SPEEDUP} x faster than botocore",
-                    speedup >= BOTOCORE_SPEEDUP,
-                    speedup,
-                )
+            label = "with orjson" if path == "orjson" else "stdlib path"
+            for w, b, limit in targets:
+                ok = results.target(f"codec.{path}.{w}", f"{WHAT[w]}, {label}", r[w], limit, f"× `{b}`")
+                if ok:
+                    met.append(f"{path} {w} <= {limit} x {b} ({r[w]:.2f})")
+            ok = results.target(
+                f"codec.{path}.botocore",
+                f"strict decode against botocore's parser, {label}",
+                speedup,
+                BOTOCORE_SPEEDUP,
+                "× faster",
+                at_most=False,
             )
-            for name, ok, value in checks:
-                (met if ok else failures).append(f"{name} ({value:.2f})")
+            if ok:
+                met.append(f"{path} strict >= {BOTOCORE_SPEEDUP} x faster than botocore ({speedup:.2f})")
+            results.figure(
+                f"codec.{path}.floor",
+                f"floor, {label}: the parse plus the same objects, unchecked",
+                floor,
+                "× `json.loads`",
+                "floor, no target",
+            )
         print()
     if not fast_available:
         print("orjson not installed: the [fast] targets were not measured")
     print("targets met (AdminGetUser response):", "; ".join(met) or "none")
+    failures = [
+        f"{t['key']} ({t['value']:.2f}, limit {t['limit']})"
+        for t in results.targets
+        if t["key"] in results.missed
+    ]
     # "MISSED" is printed only with exit status 1, so a log that says it always failed.
     print("targets MISSED: " + "; ".join(failures) if failures else "all targets met")
+    results.write(json_path)
     return 1 if failures else 0
 
 
@@ -230,7 +258,11 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rounds", type=int, default=21)
-    return run(parser.parse_args().rounds)
+    parser.add_argument(
+        "--json", metavar="PATH", help="also write the results (tools/perf_table.py reads them)"
+    )
+    args = parser.parse_args()
+    return run(args.rounds, args.json)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,10 @@ from cognito_spec.codec import body as codec_body
 LIMITS = {"orjson": 1.2, "stdlib": 3.0}
 
 
-def run(rounds: int) -> int:
+def run(rounds: int, json_path: str | None = None) -> int:
+    results = _common.Results(
+        "bench_validate", f"the AdminGetUser response ({len(_common.admin_get_user_response())} bytes)"
+    )
     print(_common.header("bench_validate: cognito_spec.validation.validate"))
     body = _common.admin_get_user_response()
     cls = cs.AdminGetUserResponse
@@ -62,13 +65,21 @@ def run(rounds: int) -> int:
     missed = 0
     for path in paths:
         strict = _common.ratio(samples, f"validate strict {path}", "json.loads")
-        ok = strict <= LIMITS[path]
+        label = "with orjson" if path == "orjson" else "stdlib path"
+        ok = results.target(
+            f"validate.{path}.strict",
+            f"`validate(...)`, bytes in, violations out, {label}",
+            strict,
+            LIMITS[path],
+            "× `json.loads`",
+        )
         missed += not ok
         print(
             f"target: validate strict ({path}) <= {LIMITS[path]} x json.loads: {'met' if ok else 'MISSED'} ({strict:.2f})"
         )
     if not fast_available:
         print("orjson not installed: the [fast] target was not measured")
+    results.write(json_path)
     return 1 if missed else 0
 
 
@@ -77,7 +88,11 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rounds", type=int, default=21)
-    return run(parser.parse_args().rounds)
+    parser.add_argument(
+        "--json", metavar="PATH", help="also write the results (tools/perf_table.py reads them)"
+    )
+    args = parser.parse_args()
+    return run(args.rounds, args.json)
 
 
 if __name__ == "__main__":

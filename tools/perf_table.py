@@ -77,15 +77,18 @@ def _verdict(targets: list[dict[str, Any]]) -> str:
 
 def _row(targets: list[dict[str, Any]]) -> str:
     first = targets[0]
+    if first["limit"] is None:  # a figure without a target of its own (a floor)
+        limit, verdict = "—", str(first.get("note") or "no target")
+    else:
+        limit = f"{'≤' if first['at_most'] else '≥'} {first['limit']:g}"
+        verdict = _verdict(targets)
     values = [float(t["value"]) for t in targets]
     median = statistics.median(values)
     spread = ""
     if len(values) > 1:
         low, high = _number(min(values)), _number(max(values))
         spread = f" ({low}–{high})" if low != high else ""
-    sign = "≤" if first["at_most"] else "≥"
-    unit = first["unit"]
-    return f"| {first['what']} | {_number(median)}{spread} {unit} | {sign} {_number(first['limit'])} | {_verdict(targets)} |"
+    return f"| {first['what']} | {_number(median)}{spread} {first['unit']} | {limit} | {verdict} |"
 
 
 def _loads(docs: list[dict[str, Any]]) -> str:
@@ -108,7 +111,7 @@ def render(runs: dict[str, list[dict[str, Any]]]) -> str:
         days = sorted({str(d["started"])[:10] for d in docs})
         lines += [
             "",
-            f"`bench/{script}.py`: {len(docs)} run{'s' if len(docs) != 1 else ''} ({', '.join(days)}), "
+            f"`bench/{script}.py`, {last.get('subject', '')}: {len(docs)} run{'s' if len(docs) != 1 else ''} ({', '.join(days)}), "
             f"Python {first['python']}, {first['cpus']} CPUs, orjson {last['orjson'] or 'not installed'}, "
             f"{_loads(docs)}.",
             "",
