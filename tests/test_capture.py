@@ -25,7 +25,7 @@ from cognito_spec import OPERATIONS
 from cognito_spec import strategies as cst
 from cognito_spec.errors import CaptureError
 from cognito_spec.traffic.fast import har_quick_parts, record_quick_parts
-from cognito_spec.traffic.jsonl import exchange_from_record
+from cognito_spec.traffic.jsonl import exchange_from_record, iter_jsonl_lines
 from cognito_spec.traffic.record import Exchange, write_har, write_jsonl
 from cognito_spec.traffic.rewrite import rewrite_har, rewrite_jsonl
 from cognito_spec.traffic.scope import ReadStats, iter_exchanges, skip_reason
@@ -401,6 +401,50 @@ def test_the_quick_readers_accept_only_what_the_full_readers_accept() -> None:
         broken = json.loads(json.dumps(e))
         broken["request"]["headers"] = headers
         assert har_quick_parts(broken) is None
+
+
+def _clean_record() -> dict[str, Any]:
+    """The JSON-lines record of a clean AdminGetUser success (the fast path takes it)."""
+    from cognito_spec.fixtures import Generator, RandomSource
+    from cognito_spec.traffic.record import exchange_to_json
+
+    ex = Generator(RandomSource("record")).exchange(OPERATIONS["AdminGetUser"], outcome="response")
+    return json.loads(json.dumps(exchange_to_json(ex)))
+
+
+@pytest.mark.parametrize("orjson_on", [True, False])
+@pytest.mark.parametrize("where", ["record", "index", "request", "response", "request body_base64"])
+def test_a_record_nesting_deeper_than_json_loads_reads_is_refused_as_the_reader_refuses_it(
+    orjson_on: bool, where: str
+) -> None:
+    # orjson reads 1024 levels, json.loads fewer: validate_lines reads a record holding only its usual
+    # members without the bracket count, so one holding another member that nests 1000 levels deep
+    # must take the count, and with it the reader's answer (not a JSON record).
+    from cognito_spec.codec.body import use_orjson
+    from cognito_spec.traffic.batch import validate_lines
+
+    rec = _clean_record()
+    line = json.dumps(rec).encode()
+    deep = json.loads("[" * 900 + "]" * 900)  # json.dumps writes it; 1000 levels are written below
+    if where == "record":
+        rec["extra"] = deep
+    elif where == "index":
+        rec["index"] = deep
+    elif where == "request body_base64":
+        rec["request"]["body_base64"] = deep
+    else:
+        rec[where]["extra"] = deep
+    nested = json.dumps(rec).encode().replace(b"[" * 900, b"[" * 1000, 1).replace(b"]" * 900, b"]" * 1000, 1)
+    previous = use_orjson(orjson_on)
+    try:
+        assert validate_lines([line]).summary.valid == 1
+        got = validate_lines([nested], source="c.jsonl")
+    finally:
+        use_orjson(previous)
+    assert got.failure is not None and got.failure_line == 0
+    with pytest.raises(CaptureError) as info:
+        list(iter_jsonl_lines([nested], source="c.jsonl"))
+    assert str(got.failure) == str(info.value)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -434,6 +434,8 @@ _VALUES = st.one_of(
     st.lists(st.integers(0, 3), min_size=1, max_size=2),
     st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2),
     st.sampled_from(["access", "id", "aws.cognito.signin.user.admin", "openid email", "\ud800", "é/"]),
+    # Quotes, backslashes and slashes in values: the payload's duplicate-key proof counts quotes.
+    st.sampled_from(['a"b', "\\", '/"/', "\\/", "x/y"]),
 )
 
 
@@ -480,7 +482,9 @@ def _tokens(draw: st.DrawFn) -> str:
         text = json.dumps(payload).encode("utf-8", "surrogatepass")
     edit = draw(
         st.sampled_from(
-            ["none"] * 6 + ["spaces", "ascii", "duplicate", "duplicate", "escaped key", "pad", "trail"]
+            ["none"] * 6
+            + ["spaces", "ascii", "duplicate", "duplicate", "duplicate escaped", "escaped key"]
+            + ["pad", "trail"]
         )
     )
     if edit == "spaces":
@@ -490,6 +494,10 @@ def _tokens(draw: st.DrawFn) -> str:
     elif edit == "duplicate":
         again = draw(st.sampled_from(sorted(payload) or ["sub"]))  # a repeated member, its value a string
         text = text[:-1] + b',"' + again.encode() + b'":"x"}'
+    elif edit == "duplicate escaped":  # a repeated member whose value holds escapes (\/ or \")
+        again = draw(st.sampled_from(sorted(payload) or ["sub"]))
+        value = draw(st.sampled_from([b"\\/", b'\\"', b"\\\\", b'\\/\\"']))
+        text = text[:-1] + b',"' + again.encode() + b'":"' + value + b'"}'
     elif edit == "escaped key":
         text = text.replace(b'"exp"', b'"\\u0065xp"', 1)
     elif edit == "pad":
@@ -499,7 +507,10 @@ def _tokens(draw: st.DrawFn) -> str:
     segments = [b64url_encode(header), b64url_encode(text), b64url_encode(draw(st.binary(max_size=9)))]
     i = draw(st.integers(0, 2))
     damage = draw(
-        st.sampled_from(["none", "last char", "last char", "padding", "extra char", "odd char", "dots"])
+        st.sampled_from(
+            ["none", "last char", "last char", "padding", "extra char", "odd char", "odd char in place"] * 2
+            + ["dots"]
+        )
     )
     if damage == "last char" and segments[i]:
         c = draw(st.sampled_from("AQgwBRhxEIcs048-_"))
@@ -510,6 +521,9 @@ def _tokens(draw: st.DrawFn) -> str:
         segments[i] += draw(st.sampled_from("Ab_-"))
     elif damage == "odd char":
         segments[i] = segments[i][:1] + draw(st.sampled_from("+/ é.")) + segments[i][1:]
+    elif damage == "odd char in place" and len(segments[i]) > 1:  # the length (and its rules) kept
+        at = draw(st.integers(0, len(segments[i]) - 2))
+        segments[i] = segments[i][:at] + draw(st.sampled_from("+/= é!.")) + segments[i][at + 1 :]
     elif damage == "dots":
         segments.append(segments[i])
     return ".".join(segments)
@@ -528,6 +542,24 @@ def test_the_quick_token_reading_says_what_the_full_reading_says_or_nothing(toke
         finally:
             use_orjson(previous)
         assert quick is None or quick == full
+
+
+def test_a_character_outside_base64url_in_any_segment_makes_the_token_invalid() -> None:
+    # The quick reading checks each segment's alphabet apart (the header by read_header, the
+    # payload by its strict decoding, the signature by a translation): each must refuse alone.
+    from cognito_spec.tokens.wire import b64url_encode, json_segment
+
+    segments = [json_segment({"kid": "k1", "alg": "RS256"}), json_segment(_good_payload("access"))]
+    segments.append(b64url_encode(b"a signature"))
+    assert _quick_read(".".join(segments)) == _full_read(".".join(segments)) != TokenRead("invalid")
+    for i, segment in enumerate(segments):
+        for at in (0, len(segment) // 2, len(segment) - 2):
+            for c in "+/= !é":
+                changed = [*segments]
+                changed[i] = segment[:at] + c + segment[at + 1 :]
+                token = ".".join(changed)
+                assert _full_read(token) == TokenRead("invalid")
+                assert _quick_read(token) in (None, TokenRead("invalid"))
 
 
 def test_tokens_in_the_service_form_are_read_quickly() -> None:

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import attrs
 
-from cognito_spec.codec.body import MISS, fast_value
+from cognito_spec.codec.body import MAX_DEPTH, MISS, ORJSON
 from cognito_spec.errors import ArgumentTypeError, CaptureError
 from cognito_spec.traffic.check import Finding, examine
 from cognito_spec.traffic.fast import quick_valid, record_quick_parts
@@ -197,6 +197,29 @@ def examine_into(exchanges: Iterable[Any], reveal: bool, summary: Summary, repor
             summary.valid += 1
 
 
+#: The members of a JSON-lines record, of its request and of its response that the fast path reads
+#: (see _shallow); body_base64 is not among them, since a record with a text body may still hold one.
+_RECORD_MEMBERS: Final = frozenset({"index", "url", "started", "request", "response"})
+_REQUEST_MEMBERS: Final = frozenset({"method", "headers", "body"})
+_RESPONSE_MEMBERS: Final = frozenset({"status", "headers", "body"})
+_CONTAINERS: Final = (dict, list)
+
+
+def _shallow(record: dict[str, Any]) -> bool:
+    """Whether a record that :func:`~cognito_spec.traffic.fast.record_quick_parts` accepted holds no
+    member but the usual ones, ``index`` not an array or object.
+
+    Such a record (a string url, started, method and bodies, an integer status, header lists of
+    string pairs) nests 4 levels deep at most, which json.loads always reads.
+    """
+    return (
+        record.keys() <= _RECORD_MEMBERS
+        and record["request"].keys() <= _REQUEST_MEMBERS
+        and record["response"].keys() <= _RESPONSE_MEMBERS
+        and type(record.get("index")) not in _CONTAINERS
+    )
+
+
 def _as_bytes(line: object) -> bytes:
     """A line as the bytes of the file, from bytes or from text.
 
@@ -234,20 +257,30 @@ def validate_lines(
     summary = Summary()
     reported: Reported = []
     read, operations, quick = summary.read, summary.operations, quick_valid
-    scan, parts_of, fast = _RECORD_SCAN, record_quick_parts, fast_value
+    scan, parts_of = _RECORD_SCAN, record_quick_parts
+    loads, orjson_error = ORJSON.loads, ORJSON.error
     lineno = first_line - 1
     for lineno, raw in enumerate(lines, first_line):
         line = raw if type(raw) is bytes else _as_bytes(raw)
         if not line or line.isspace():
             continue
         # json.loads of the line, minus its Python-level wrappers (encoding detection, decode and
-        # raw_decode): orjson when codec.body's fast path is on (fast_value bounds the nesting
-        # first; orjson reads a line to the value json.loads gives or refuses it, and every refusal
-        # falls through), else the C scanner on the UTF-8 text.  Anything unusual (white space
-        # before the record, bad JSON, not UTF-8) falls to the full path, which reads or refuses it
-        # exactly.  Only JSON white space may follow the record: str.isspace also takes U+001C,
-        # U+00A0 and more, which json.loads refuses.
-        record = fast(line)
+        # raw_decode): orjson when codec.body's fast path is on (orjson reads a line to the value
+        # json.loads gives or refuses it, and every refusal falls through), else the C scanner on
+        # the UTF-8 text.  Anything unusual (white space before the record, bad JSON, not UTF-8)
+        # falls to the full path, which reads or refuses it exactly.  Only JSON white space may
+        # follow the record: str.isspace also takes U+001C, U+00A0 and more, which json.loads
+        # refuses.  Nesting: orjson reads 1024 levels, json.loads fewer (its recursion limit); a
+        # record holding only its usual members nests 4 levels at most (the record, a part, the
+        # headers, a pair: see _shallow), and any other that the fast path would take has its
+        # brackets counted (codec.body's bound, as fast_value counts them): beyond MAX_DEPTH
+        # brackets it takes the full path.
+        record = MISS
+        if loads is not None:
+            try:
+                record = loads(line)
+            except orjson_error:
+                record = MISS
         if record is MISS:
             try:
                 text = line.decode()
@@ -257,6 +290,13 @@ def validate_lines(
             except (StopIteration, ValueError, RecursionError):
                 record = None
         lparts = parts_of(record) if record is not None else None
+        if (
+            lparts is not None
+            and not _shallow(record)
+            and len(line) > 2 * MAX_DEPTH
+            and line.count(b"[") + line.count(b"{") > MAX_DEPTH
+        ):
+            lparts = None  # the full path reads it, as json.loads does
         name = quick(*lparts) if lparts is not None else None
         if name is not None:
             read.entries += 1

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from cognito_spec.codec.body import DECODER, MISS, fast_value, keys_unique
+from cognito_spec.codec.body import DECODER, MAX_DEPTH, MISS, ORJSON, fast_value, keys_unique, too_deep
 from cognito_spec.codec.compile import function_for
+from cognito_spec.codec.reach import wire_depth
 from cognito_spec.codec.violations import Violation
 from cognito_spec.operations import operation_for_target
 from cognito_spec.protocol.envelope import error_code
@@ -193,47 +194,63 @@ _SCAN: Final[Any] = DECODER.scan_once  # type: ignore[attr-defined]
 _UNCLEAN: Final = object()
 
 
-def _parse(text: str) -> Any:
-    """The JSON value of a body text that is one object with nothing around it, else :data:`_UNCLEAN`.
+def _clean_body(text: str, check: Any, strict: bool, bounded: bool) -> Any:
+    """The JSON value of a body text that is one object with nothing around it and breaks nothing of
+    its shape (no warning either), else :data:`_UNCLEAN`.
 
-    orjson when the fast path of codec.body is on (fast_value: nesting bounded first, every
-    refusal a miss), then the stdlib's C scanner without JSONDecoder.decode's wrapper.  Text around
-    the value (white space) goes to the full path, which accepts it; so does any other value than an
-    object, which no operation's input, output or error takes.
+    ``bounded``: a value the checker passes without a violation nests at most MAX_DEPTH deep
+    (codec.reach.wire_depth), and the count of its quotes proves that the parse kept every member
+    of the text, so the text nests no deeper either: the bracket count guarding the parser
+    (codec.body.fast_value) proves nothing more and is left out, as validation leaves it out.
+
+    orjson when the fast path of codec.body is on (every refusal falls through to the stdlib), then
+    the stdlib's C scanner without JSONDecoder.decode's wrapper.  An orjson parse of a ``str``
+    proves there is no lone surrogate (orjson refuses one), which the stdlib's scanner accepts and
+    the full path reports (invalid_utf8); a text opening with ``{`` has no byte-order mark.  Text
+    around the value (white space) goes to the full path, which accepts it; so does any other value
+    than an object, which no operation's input, output or error takes.
     """
     if text[:1] != "{" or text[-1:] != "}":
         return _UNCLEAN
-    data = fast_value(text)
-    if data is not MISS:
-        return data
-    try:
-        data, end = _SCAN(text, 0)
-    except (StopIteration, ValueError, RecursionError):
-        return _UNCLEAN
-    return data if end == len(text) else _UNCLEAN
-
-
-def _clean_body(text: str, check: Any, strict: bool) -> Any:
-    """The JSON value of a body text that breaks nothing of its shape (no warning either), else
-    :data:`_UNCLEAN`."""
-    if not text.isascii():
-        if text[:1] == "\ufeff":
+    data = MISS
+    loads = ORJSON.loads
+    if loads is not None:
+        if bounded:
+            try:
+                data = loads(text)
+            except ORJSON.error:
+                data = MISS
+        else:
+            data = fast_value(text)
+    if data is MISS:
+        if not text.isascii():
+            try:
+                text.encode("utf-8")  # a lone surrogate: the bytes were not UTF-8 (invalid_utf8)
+            except UnicodeEncodeError:
+                return _UNCLEAN
+        if not bounded and too_deep(text):
             return _UNCLEAN
         try:
-            text.encode("utf-8")  # a lone surrogate: the bytes were not UTF-8 (invalid_utf8)
-        except UnicodeEncodeError:
+            data, end = _SCAN(text, 0)
+        except (StopIteration, ValueError, RecursionError):
             return _UNCLEAN
-    data = _parse(text)
-    if data is _UNCLEAN:
-        return _UNCLEAN
+        if end != len(text):
+            return _UNCLEAN
     out: list[Violation] = []
     cnt = [0, 0]
     check(data, (), out, strict, cnt)
     if out:
         return _UNCLEAN
-    if "\\" not in text:  # keys_unique's first rule, inlined: this runs twice per exchange
-        return data if text.count('"') == 2 * (cnt[0] + cnt[1]) else _UNCLEAN
-    return data if keys_unique(text, cnt[0], cnt[1]) else _UNCLEAN
+    # The quote count proves the keys unique with or without backslashes (see traffic.tokens'
+    # _keys_unique); keys_unique decides when it fails.
+    kept = cnt[0] + cnt[1]  # string tokens the parse kept: keys and string values
+    return data if text.count('"') == 2 * kept or keys_unique(text, cnt[0], cnt[1]) else _UNCLEAN
+
+
+def _bounded(cls: type) -> bool:
+    """Whether a value of ``cls`` that its checker passes nests at most MAX_DEPTH deep."""
+    depth = wire_depth(cls)
+    return depth is not None and depth <= MAX_DEPTH
 
 
 @attrs.frozen
@@ -244,12 +261,17 @@ class _Quick:
     check_in: Any
     check_out: Any
     sigv4: bool
-    #: Error code -> (checker, the status the service sends with it, the body's message member).
-    errors: dict[str, tuple[Any, int, str]]
+    #: Error code -> (class, the status the service sends with it, the body's message member).  The
+    #: class's checker is compiled when an error of that code first comes (function_for caches it):
+    #: the checkers of an operation's dozen errors cost a run ~40 ms, more than its successes' own.
+    errors: dict[str, tuple[type, int, str]]
     #: Authorised by the access token in the body: its verdict must agree with the answer.
     token: bool = False
     #: The output carries an AuthenticationResult (checked by traffic.tokens): for the full check.
     issues: bool = False
+    #: Whether the input's and the output's values nest at most MAX_DEPTH deep (see _clean_body).
+    in_bounded: bool = False
+    out_bounded: bool = False
 
 
 #: Per target, built on first use of that operation: compiling the checkers of all 153 operations
@@ -271,12 +293,11 @@ def _quick_for(target: str) -> _Quick | None:
             function_for(op.input, "check"),
             function_for(op.output, "check"),
             op.auth == "sigv4",
-            {
-                cls.code: (function_for(cls, "check"), cls.http_status, cls.message_member)
-                for cls in op.errors
-            },
+            {cls.code: (cls, cls.http_status, cls.message_member) for cls in op.errors},
             op.auth == "access_token",
             issues_tokens(op.output),
+            _bounded(op.input),
+            _bounded(op.output),
         )
     if op is not None:  # unknown targets are not remembered: a capture could name endlessly many
         _QUICK[target] = quick
@@ -313,11 +334,11 @@ def quick_valid(
     rid = response_headers.get("x-amzn-requestid")
     if rid is None or UUID.fullmatch(rid) is None:
         return None
-    request = _clean_body(request_text, quick.check_in, True)
+    request = _clean_body(request_text, quick.check_in, True, quick.in_bounded)
     if request is _UNCLEAN:
         return None
     if status == 200:
-        if quick.issues or _clean_body(response_text, quick.check_out, False) is _UNCLEAN:
+        if quick.issues or _clean_body(response_text, quick.check_out, False, quick.out_bounded) is _UNCLEAN:
             return None
         if quick.token and not _token_accepted(request, started):
             return None
@@ -326,10 +347,10 @@ def quick_valid(
     code = code_of(error_type)
     if code is None or code not in quick.errors or error_type != code + ":":
         return None
-    check, http_status, message_member = quick.errors[code]
+    cls, http_status, message_member = quick.errors[code]
     if status != http_status or f'"{code}"' not in response_text:
         return None
-    data = _clean_body(response_text, check, False)
+    data = _clean_body(response_text, function_for(cls, "check"), False, False)  # error classes have no bound
     if data is _UNCLEAN or type(data) is not dict or data.get("__type") != code:
         return None
     message = data.get(message_member)

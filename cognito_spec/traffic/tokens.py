@@ -38,7 +38,7 @@ from typing import Any, Final
 
 import attrs
 
-from cognito_spec.codec.body import DECODER, MISS, fast_value, keys_unique
+from cognito_spec.codec.body import DECODER, MISS, ORJSON, keys_unique
 from cognito_spec.errors import TokenFormatError
 from cognito_spec.protocol.envelope import (
     ACCESS_TOKEN_EXPIRED,
@@ -81,11 +81,31 @@ _KNOWN: Final = frozenset(TOKEN_MESSAGES)
 _SCAN: Final[Any] = DECODER.scan_once  # type: ignore[attr-defined]
 
 
+#: ``started`` text -> its epoch seconds (or None); bounded.  Exchanges captured within one
+#: millisecond (or a converted capture that kept one time for all) share one; parsing it costs
+#: about as much as the quick reading of the exchange's headers.
+_TIMES: dict[str, float | None] = {}
+_TIMES_MAX: Final = 1024
+
+
 def capture_time(started: object) -> float | None:
     """``started`` (ISO 8601 with an offset or ``Z``) as epoch seconds; None when absent or not so.
 
     A time without an offset is not read as UTC: whose clock it was is unknown, so it is no time.
     """
+    if type(started) is str:
+        try:
+            return _TIMES[started]
+        except KeyError:
+            pass
+        if len(_TIMES) >= _TIMES_MAX:
+            _TIMES.clear()
+        at = _TIMES[started] = _capture_time(started)
+        return at
+    return _capture_time(started)
+
+
+def _capture_time(started: object) -> float | None:
     if not isinstance(started, str):
         return None
     try:
@@ -137,25 +157,30 @@ def _full_read(token: str) -> TokenRead:
 #
 # Each rule of parse_token, and how it is kept here:
 # * at most MAX_TOKEN_CHARS, three segments, each base64url without padding in its canonical form:
-#   the alphabet is checked in one C pass over the token, a segment's length must not leave one
-#   character over (len % 4 != 1), and the bits the last character leaves unused must be zero,
-#   which is exactly "re-encoding gives the segment back" (the table below).  Empty segments go
-#   to the full reading (an empty signature is refused there).
+#   a segment's length must not leave one character over (len % 4 != 1), and the bits the last
+#   character leaves unused must be zero, which is exactly "re-encoding gives the segment back"
+#   (the table below).  Empty segments go to the full reading (an empty signature is refused
+#   there).  The alphabet is checked once per segment, in C: the header's by read_header, the
+#   payload's by its strict decoding (after a translation that leaves '+', '/' and '=' outside the
+#   alphabet), the signature's by one deleting translation.
 # * the header: read by decode.read_header itself, once per distinct first segment (the tokens of
-#   a pool share one).
+#   a pool share one).  Its verdict does not depend on the other segments: a header read_header
+#   refuses, or that is not RS256, makes the full reading "invalid" whatever follows.
 # * the payload: one JSON object, UTF-8, no NaN, no repeated member.  It is parsed by orjson when
-#   the fast path is on (codec.body.fast_value: every refusal is a miss) or the stdlib's C scanner
+#   the fast path is on (every refusal is a miss; no bracket count: only a flat object is read
+#   quickly, and the quote count proves the parse kept every member) or the stdlib's C scanner
 #   (DECODER: constants refused); only a flat object whose values are strings, integers, booleans
 #   or lists of strings is read quickly (an orjson float for a large integer, a nested object: the
-#   full reading), and codec.body.keys_unique proves that no member was repeated from the counts
-#   of the parse.
+#   full reading), and _keys_unique proves that no member was repeated from the counts of the
+#   parse.
 # * the claims: claims_from_payload's rules for the known claims of the class its token_use names
 #   (each one's kind; the required ones present); any departure goes to the full reading, which
 #   refuses or accepts it.
 
 _ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-_TOKEN_BYTES: Final = _ALPHABET + b"."
-_TO_STANDARD: Final = bytes.maketrans(b"-_", b"+/")
+#: base64url to base64, and the two characters of base64 that base64url lacks (and padding) to one
+#: outside both, which a strict decoding refuses: the decoding checks the payload's alphabet.
+_TO_STRICT: Final = bytes.maketrans(b"-_+/=", b"+/!!!")
 #: The last characters of a canonical segment, by ``len % 4``: 2 leaves 4 bits unused, 3 leaves 2.
 _CANONICAL_LAST: Final = {
     0: frozenset(chr(c) for c in _ALPHABET),
@@ -233,24 +258,45 @@ def _plan(cls: _ClaimsClass, names: tuple[str, ...], types: tuple[type, ...]) ->
 
 def _quick_read(token: str) -> TokenRead | None:
     """:func:`_full_read`'s answer for a token in the service's form, or None (see above)."""
-    if len(token) > MAX_TOKEN_CHARS or not token.isascii():
+    n = len(token)
+    if n > MAX_TOKEN_CHARS or not token.isascii():
         return None
-    raw = token.encode("ascii")
-    if raw.translate(None, _TOKEN_BYTES):
-        return None  # a character outside base64url and the dots
-    parts = token.split(".")
-    if len(parts) != 3:
+    # Three non-empty segments, found without splitting, each of a canonical length and last
+    # character (no copy of the signature is made).
+    i = token.find(".")
+    j = token.find(".", i + 1)
+    if i <= 0 or j <= i + 1 or j >= n - 1 or token.find(".", j + 1) >= 0:
         return None
-    head, body, _ = parts
     last = _CANONICAL_LAST
-    for segment in parts:
-        ends = last.get(len(segment) % 4)
-        if ends is None or not segment or segment[-1] not in ends:
+    try:
+        if (
+            token[i - 1] not in last[i % 4]
+            or token[j - 1] not in last[(j - i - 1) % 4]
+            or token[-1] not in last[(n - j - 1) % 4]
+        ):
             return None
-    if not _header_ok(head):
+    except KeyError:  # a length of 4k + 1
+        return None
+    head = token[:i]
+    ok = _HEADERS.get(head)
+    if not (_header_ok(head) if ok is None else ok):
         return TokenRead("invalid")  # read_header refused it, or not RS256: the full reading agrees
-    data = binascii.a2b_base64(body.encode("ascii").translate(_TO_STANDARD) + b"=" * (-len(body) % 4))
-    payload = fast_value(data)
+    raw = token.encode("ascii")
+    if raw[j + 1 :].translate(None, _ALPHABET):
+        return None  # the signature holds a character outside base64url
+    try:
+        data = binascii.a2b_base64(
+            raw[i + 1 : j].translate(_TO_STRICT) + _PADDING[(j - i - 1) % 4], strict_mode=True
+        )
+    except binascii.Error:
+        return None  # the payload holds a character outside base64url
+    payload: Any = MISS
+    loads = ORJSON.loads
+    if loads is not None:
+        try:
+            payload = loads(data)
+        except ORJSON.error:
+            payload = MISS
     if payload is MISS:
         try:
             text = data.decode("utf-8")
@@ -283,11 +329,29 @@ def _quick_read(token: str) -> TokenRead | None:
         if items and set(map(type, items)) != _STR_ONLY:
             return None
         strings += len(items)
-    if not keys_unique(data, len(payload), strings):
+    if not _keys_unique(data, len(payload), strings):
         return None
     if cls is IdTokenClaims:
         return TokenRead("id")
     return TokenRead(None, payload["exp"], ADMIN_SCOPE in payload["scope"].split())
+
+
+#: The padding a base64 segment of ``len % 4`` characters needs (1 never comes: refused above).
+_PADDING: Final = (b"", b"===", b"==", b"=")
+
+
+def _keys_unique(data: bytes, keys: int, strings: int) -> bool:
+    """codec.body.keys_unique for a payload, trying the quote count first whatever the backslashes.
+
+    The service escapes every ``/`` of a claim (``"https:\\/\\/cognito-idp..."``; wire-truth.md,
+    tokens: Cognito's JSON escapes ``/`` as ``\\/``), so keys_unique's backslash-free case never
+    comes, and its colon bound fails on the colons of the issuer and of ``cognito:groups``.  The
+    quote count alone is a proof with backslashes too: every ``"`` of valid JSON delimits a string
+    token or is escaped (``\\"``), so the text holds at least two per token written, and each
+    repeated key the parse dropped took a token (its own) with it.  Equality with two per token kept
+    thus leaves nothing dropped; a difference only says "maybe", and keys_unique then decides.
+    """
+    return data.count(b'"') == 2 * (keys + strings) or keys_unique(data, keys, strings)
 
 
 _STR_ONLY: Final = {str}
