@@ -366,3 +366,40 @@ def test_the_codecs_fast_string_test_is_the_pattern_and_the_lengths(
         and (shape.length_max is None or len(value) <= shape.length_max)
     )
     assert bool(test(_Str(value) if subclass else value)) == bool(expected)
+
+
+def test_a_pattern_compiles_its_expression_at_first_use_and_matches_the_same() -> None:
+    """Start-up: Unicode classes spelled out as ranges take ~20-40 ms each to re.compile, so a
+    pattern (and the codec's [class]{min,max} test) is compiled when first asked, not when made."""
+    source = r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+-lazy-test"
+    made = patterns._build(source, "java")  # not the cached compile(): a fresh object
+    assert made._compiled is None
+    assert made.fullmatch("é-lazy-test") and not made.fullmatch("-lazy-test")
+    assert made._compiled is made.regex  # compiled once, kept
+    lazy = patterns.LazyFullmatch(made.python)
+    assert "not compiled yet" in repr(lazy)
+    assert lazy("é-lazy-test") is not None and lazy("") is None
+    assert "compiled" in repr(lazy) and "not" not in repr(lazy)
+
+
+def test_decoding_ascii_values_compiles_no_class_expression() -> None:
+    """The ASCII fast path decides valid ASCII values: the slow path's expressions stay uncompiled
+    (in a fresh interpreter: the expressions are shared by the whole process)."""
+    import subprocess
+    import sys
+
+    script = """if True:
+        import cognito_spec as cs
+        from cognito_spec.codec.builders import fast_string_regex, lazy_pattern
+        from cognito_spec.model import members_of
+        body = b'{"UserPoolId":"us-east-1_Ab12Cd34E","Username":"alice"}'
+        assert cs.loads(body, cs.AdminGetUserRequest, strict=True).username == "alice"
+        shape = dict(members_of(cs.AdminGetUserRequest))["username"].shape
+        print(repr(fast_string_regex(shape)[0]), repr(lazy_pattern(shape.pattern)))
+        cs.validate(b'{"UserPoolId":"us-east-1_Ab12Cd34E","Username":"\\u00e9"}', cs.AdminGetUserRequest)
+        print(repr(fast_string_regex(shape)[0]))
+    """
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    untouched, used = done.stdout.splitlines()
+    assert untouched == "LazyFullmatch(not compiled yet) LazyFullmatch(not compiled yet)"
+    assert used == "LazyFullmatch(compiled)"  # a non-ASCII name needs the expression

@@ -7,7 +7,6 @@ for what each mode writes.
 from __future__ import annotations
 
 import functools
-import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
@@ -50,6 +49,7 @@ __all__ = [
     "Mode",
     "blank_class",
     "fast_string_regex",
+    "lazy_pattern",
     "without_idle_passes",
 ]
 
@@ -413,9 +413,9 @@ class BuildWriter:
 # -- helpers of the writers ------------------------------------------------------------------------
 
 
-def fast_string_regex(shape: Shape) -> tuple[re.Pattern[str], Ranges, int, int | None] | None:
-    """For ``[class]+`` patterns with lengths: one expression checking both (``[class]{min,max}``),
-    with the class and the bounds it was made of."""
+def fast_string_regex(shape: Shape) -> tuple[patterns.LazyFullmatch, Ranges, int, int | None] | None:
+    """For ``[class]+`` patterns with lengths: one expression checking both (``[class]{min,max}``,
+    compiled at its first use), with the class and the bounds it was made of."""
     if shape.pattern is None or shape.enum is not None:
         return None
     return _class_regex(shape.pattern, shape.length_min or 0, shape.length_max)
@@ -424,10 +424,11 @@ def fast_string_regex(shape: Shape) -> tuple[re.Pattern[str], Ranges, int, int |
 @functools.cache
 def _class_regex(
     pattern: str, length_min: int, length_max: int | None
-) -> tuple[re.Pattern[str], Ranges, int, int | None] | None:
+) -> tuple[patterns.LazyFullmatch, Ranges, int, int | None] | None:
     # Cached per (pattern, lengths): the 465 classes share a few dozen, and each expression spells
-    # out large Unicode classes, whose re.compile was most of the time spent compiling checkers
-    # (re's own cache holds 512 expressions and was thrashed by the writer).
+    # out large Unicode classes, whose re.compile (about 40 ms each) was most of the time spent
+    # compiling checkers.  Compiled lazily too: only a non-ASCII string (or a str subclass) reaches
+    # it, the ASCII fast path decides the rest (source.fast_string_test).
     single = patterns.compile(pattern).single_class
     if single is None:
         return None
@@ -438,7 +439,13 @@ def _class_regex(
     if hi is not None and hi < lo:
         return None
     cls = patterns.python_class(ranges)
-    return re.compile(f"{cls}{{{lo},{'' if hi is None else hi}}}", re.DOTALL), ranges, lo, hi
+    return patterns.LazyFullmatch(f"{cls}{{{lo},{'' if hi is None else hi}}}"), ranges, lo, hi
+
+
+@functools.cache
+def lazy_pattern(pattern: str) -> patterns.LazyFullmatch:
+    """The full match of a model pattern, compiled at its first call (for a slow path)."""
+    return patterns.LazyFullmatch(patterns.compile(pattern).python)
 
 
 def without_idle_passes(lines: list[str]) -> list[str]:

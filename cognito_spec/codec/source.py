@@ -24,7 +24,14 @@ from typing import Any
 import attrs
 
 from cognito_spec import patterns
-from cognito_spec.codec.builders import JSON_KIND, BuildWriter, Mode, fast_string_regex, without_idle_passes
+from cognito_spec.codec.builders import (
+    JSON_KIND,
+    BuildWriter,
+    Mode,
+    fast_string_regex,
+    lazy_pattern,
+    without_idle_passes,
+)
 from cognito_spec.codec.reach import holds_secret as _holds_secret
 from cognito_spec.codec.reach import target as _target
 from cognito_spec.codec.timestamps import FLOAT_WINDOW as _TS_WINDOW
@@ -313,7 +320,14 @@ class SourceWriter(BuildWriter):
             self.emit(inner, "pass")
         self.check_length(inner, var, path, shape, sens)
         if shape.pattern is not None:
-            fm = self.name("_P", patterns.compile(shape.pattern).regex.fullmatch)
+            # Behind a fast test, the pattern is asked only of a value that test refused: compiled
+            # at that first call.  Without one it is asked of every value: compiled now.
+            fm = self.name(
+                "_P",
+                lazy_pattern(shape.pattern)
+                if fast_string_regex(shape) is not None
+                else patterns.compile(shape.pattern).regex.fullmatch,
+            )
             self.emit(inner, f"if {fm}({var}) is None:")
             self.violation(inner + 1, path, "pattern", repr(shape.pattern), var, shape, sens)
 
@@ -360,7 +374,7 @@ class SourceWriter(BuildWriter):
         if fast is None:
             return None
         regex, ranges, lo, hi = fast
-        match = f"{self.name('_F', regex.fullmatch)}({var}) is not None"
+        match = f"{self.name('_F', regex)}({var}) is not None"
         allowed = patterns.ascii_bytes(ranges)
         if not allowed:
             return match

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 import attrs
 
@@ -41,11 +42,13 @@ from cognito_spec.patterns.syntax import CharSet, Dialect, Node, Repeat, parse
 
 __all__ = [
     "UNICODE_VERSION",
+    "LazyFullmatch",
     "Pattern",
     "PatternError",
     "ascii_bytes",
     "compile",
     "compile_ecma",
+    "compile_python",
     "python_class",
 ]
 
@@ -59,16 +62,24 @@ class Pattern:
     ast: Node = attrs.field(repr=False)
     python: str = attrs.field(repr=False)
     ecma: str = attrs.field(repr=False)
-    _compiled: re.Pattern[str] = attrs.field(repr=False, alias="compiled")
+    # Compiled at the first use of ``regex``: a pattern with Unicode classes spells them out as
+    # thousands of ranges, and its re.compile (about 20 ms) was most of the start-up of
+    # ``cognito-spec validate`` -- for checks that the ASCII fast path of the codec mostly decides
+    # without any regex (codec.source.fast_string_test).
+    _compiled: re.Pattern[str] | None = attrs.field(repr=False, init=False, default=None, eq=False)
 
     def fullmatch(self, value: str) -> bool:
         """True when the whole of ``value`` matches, as the service's ``Matcher.matches()``."""
-        return self._compiled.fullmatch(value) is not None
+        return self.regex.fullmatch(value) is not None
 
     @property
     def regex(self) -> re.Pattern[str]:
         """The compiled stdlib expression; use ``.fullmatch`` on it, never ``.match``/``.search``."""
-        return self._compiled
+        compiled = self._compiled
+        if compiled is None:  # a race compiles it twice, to the same expression: harmless
+            compiled = compile_python(self.python)
+            object.__setattr__(self, "_compiled", compiled)
+        return compiled
 
     @property
     def single_class(self) -> tuple[Ranges, int, int | None] | None:
@@ -87,12 +98,41 @@ def _build(source: str, dialect: Dialect) -> Pattern:
         raise PatternError(f"a pattern must be a string, not {type(source).__name__}")
     ast = parse(source, dialect)
     python = emit.python(ast)
-    try:
-        compiled = re.compile(python, re.DOTALL)
-    except (re.error, RecursionError, OverflowError) as exc:  # pragma: no cover - translator bug
-        raise PatternError(f"cannot compile translated pattern {source!r}: {exc}") from None
     ecma = "^(?:" + emit.ecma(ast) + ")$"
-    return Pattern(source=source, dialect=dialect, ast=ast, python=python, ecma=ecma, compiled=compiled)
+    return Pattern(source=source, dialect=dialect, ast=ast, python=python, ecma=ecma)
+
+
+def compile_python(python: str) -> re.Pattern[str]:
+    """The stdlib expression of translated source (``Pattern.python``, or a class the codec writes)."""
+    try:
+        return re.compile(python, re.DOTALL)
+    except (re.error, RecursionError, OverflowError) as exc:  # pragma: no cover - translator bug
+        raise PatternError(f"cannot compile translated pattern {python[:80]!r}: {exc}") from None
+
+
+class LazyFullmatch:
+    """``compile_python(source).fullmatch``, compiled at its first call (then one attribute test
+    more per call than the bound method).
+
+    For the generated checkers' slow paths: the ``[class]{min,max}`` test of a non-ASCII string,
+    the pattern of a string the ASCII fast path already refused.  Most runs never call them, and
+    compiling one large Unicode class costs about 40 ms.
+    """
+
+    __slots__ = ("_fullmatch", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._fullmatch: Callable[[str], re.Match[str] | None] | None = None
+
+    def __call__(self, value: str) -> re.Match[str] | None:
+        fullmatch = self._fullmatch
+        if fullmatch is None:
+            fullmatch = self._fullmatch = compile_python(self.source).fullmatch
+        return fullmatch(value)
+
+    def __repr__(self) -> str:
+        return f"LazyFullmatch({'compiled' if self._fullmatch is not None else 'not compiled yet'})"
 
 
 @functools.cache
