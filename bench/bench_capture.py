@@ -146,6 +146,15 @@ def _dumps(obj: Any) -> bytes:
     return json.dumps(obj, separators=(",", ":")).encode()
 
 
+def _started(i: int) -> str:
+    """The capture time of exchange ``i``: one every 10 ms from 2026-11-26T16:00:00Z, each its own
+    (as in a real capture; the tokens stay valid for the first 600 s, 60,000 exchanges)."""
+    ms = i * 10 + (i * 7919) % 10
+    seconds, ms = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    return f"2026-11-26T16:{minutes:02d}:{seconds:02d}.{ms:03d}Z"
+
+
 def generate(n: int, seed: int = 2026) -> Iterator[Any]:
     """``n`` exchanges: 40 % GetUser, 40 % AdminGetUser, 20 % GetUserAuthFactors, 5 % errors."""
     from cognito_spec.traffic.record import Exchange
@@ -209,7 +218,7 @@ def generate(n: int, seed: int = 2026) -> Iterator[Any]:
             resp,
             url=URL,
             index=i,
-            started="2026-11-26T16:00:00.000Z",
+            started=_started(i),
         )
 
 

@@ -81,31 +81,11 @@ _KNOWN: Final = frozenset(TOKEN_MESSAGES)
 _SCAN: Final[Any] = DECODER.scan_once  # type: ignore[attr-defined]
 
 
-#: ``started`` text -> its epoch seconds (or None); bounded.  Exchanges captured within one
-#: millisecond (or a converted capture that kept one time for all) share one; parsing it costs
-#: about as much as the quick reading of the exchange's headers.
-_TIMES: dict[str, float | None] = {}
-_TIMES_MAX: Final = 1024
-
-
 def capture_time(started: object) -> float | None:
     """``started`` (ISO 8601 with an offset or ``Z``) as epoch seconds; None when absent or not so.
 
     A time without an offset is not read as UTC: whose clock it was is unknown, so it is no time.
     """
-    if type(started) is str:
-        try:
-            return _TIMES[started]
-        except KeyError:
-            pass
-        if len(_TIMES) >= _TIMES_MAX:
-            _TIMES.clear()
-        at = _TIMES[started] = _capture_time(started)
-        return at
-    return _capture_time(started)
-
-
-def _capture_time(started: object) -> float | None:
     if not isinstance(started, str):
         return None
     try:
