@@ -16,6 +16,7 @@ from itertools import islice
 from typing import IO, Any
 
 from cognito_spec.errors import CaptureError
+from cognito_spec.traffic.harlines import line_entries
 from cognito_spec.traffic.harsplit import Unusual, split_entries
 from cognito_spec.traffic.harstream import IJSON_BUFFER, HarStream, restore
 from cognito_spec.traffic.record import Exchange, Headers
@@ -120,9 +121,11 @@ def iter_har_entries(
     """The raw ``log.entries`` items of a HAR document, streamed (one in memory at a time).
 
     With ``reopen`` (a function giving a new stream of the same bytes from the start, as a regular
-    file can), the entries are first cut out of the text and read by the stdlib's C scanner
-    (:mod:`~cognito_spec.traffic.harsplit`); a file in any other form is then read again with ijson,
-    from the start, skipping the entries already given.  Without it, ijson reads the file.
+    file can), a file written one entry a line is read line by line
+    (:mod:`~cognito_spec.traffic.harlines`); a file in another layout has its entries cut out of
+    the text and read by the stdlib's C scanner (:mod:`~cognito_spec.traffic.harsplit`), and one in
+    any other form is read with ijson; each reader starts from the first byte again and skips the
+    entries already given.  Without ``reopen``, ijson reads the file.
 
     The bytes go through a :class:`~cognito_spec.traffic.harstream.HarStream` (``fp`` may be one
     already, as :func:`~cognito_spec.traffic.source.open_capture` opens them): nesting is bounded,
@@ -136,18 +139,57 @@ def iter_har_entries(
         return
     stream = fp if isinstance(fp, HarStream) else HarStream(fp, source)
     given = 0
+    reopened = False
+    if stream.offset == 0:
+        try:
+            yield from line_entries(stream.raw)
+            return
+        except Unusual as unusual:
+            given, replay = unusual.given, unusual.replay
+        if replay is not None:  # all it read is at hand: no need to open the file again
+            stream = HarStream(_Replay(replay, stream.raw), stream.source or source)  # type: ignore[arg-type]
+        else:
+            again = reopen()
+            stream = again if isinstance(again, HarStream) else HarStream(again, source)
+            reopened = True
     try:
-        for entry in split_entries(stream):
-            yield entry
-            given += 1
+        yield from split_entries(stream, given)
         return
     except Unusual as unusual:
-        given = unusual.given
+        # Never fewer than the line reader gave: it gives only what it proved ijson gives.
+        given = max(given, unusual.given)
+    finally:
+        if reopened:
+            stream.close()
     again = reopen()
     try:
         yield from islice(_ijson_entries(again, source), given, None)
     finally:
         again.close()
+
+
+class _Replay:
+    """Bytes already read, then the rest of their stream, read as the stream reads: a ``read(n)``
+    gives ``n`` bytes unless the end comes first (as a buffered file's does), so that a
+    :class:`HarStream` over it reads the same pieces as over the file."""
+
+    def __init__(self, data: bytes, rest: IO[bytes]) -> None:
+        self._data = data
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._data:
+            return self._rest.read(size)
+        if size < 0:
+            out, self._data = self._data + self._rest.read(), b""
+            return out
+        out, self._data = self._data[:size], self._data[size:]
+        if len(out) < size:
+            out += self._rest.read(size - len(out))
+        return out
+
+    def close(self) -> None:
+        self._rest.close()
 
 
 def _ijson_entries(fp: IO[bytes], source: str) -> Iterator[Any]:

@@ -37,7 +37,17 @@ from cognito_spec.codec.body import orjson_enabled
 from cognito_spec.errors import CaptureError
 from cognito_spec.traffic.harstream import IJSON_BUFFER, HarStream
 
-__all__ = ["Unusual", "split_entries"]
+__all__ = [
+    "EXACT_SCAN",
+    "WS",
+    "Unusual",
+    "frame_length",
+    "has_long_number",
+    "orjson_loads",
+    "parse_float",
+    "refuse_constant",
+    "split_entries",
+]
 
 #: yajl refuses integers outside 64 bits (-2**63 itself too) and floats that overflow to infinity,
 #: which json reads; ijson then stops with "integer overflow" or "numeric overflow".  (Found by the
@@ -53,7 +63,8 @@ def _int(text: str) -> int:
     return value
 
 
-def _float(text: str) -> float:
+def parse_float(text: str) -> float:
+    """``float`` for the scanner, refusing what overflows to infinity (yajl does)."""
     value = float(text)
     if value in (_INF, -_INF):
         raise ValueError("a number ijson refuses")
@@ -63,13 +74,18 @@ def _float(text: str) -> float:
 _INF: Final = float("inf")
 
 
-def _constant(name: str) -> None:
+def refuse_constant(name: str) -> None:
+    """The scanner's ``parse_constant``: NaN and Infinity are no JSON."""
     raise ValueError(f"{name} is not a JSON value")
 
 
-_SCAN: Final[Any] = json.JSONDecoder(parse_constant=_constant, parse_int=_int, parse_float=_float).scan_once  # type: ignore[attr-defined]
+#: The scanner that refuses every number and constant yajl refuses.
+EXACT_SCAN: Final[Any] = json.JSONDecoder(  # type: ignore[attr-defined]
+    parse_constant=refuse_constant, parse_int=_int, parse_float=parse_float
+).scan_once
+_SCAN: Final = EXACT_SCAN
 #: JSON's white space, and nothing else (``\\s`` would take \\f, \\v and more).
-_WS: Final = re.compile(r"[ \t\n\r]*")
+WS: Final = re.compile(r"[ \t\n\r]*")
 _FRAME: Final = re.compile(r'[ \t\n\r]*\{[ \t\n\r]*"log"[ \t\n\r]*:[ \t\n\r]*\{[ \t\n\r]*')
 #: A key without escapes, and its colon (a key with one could spell ``entries``: for ijson).
 _KEY: Final = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
@@ -78,26 +94,31 @@ _FRAME_TEXT: Final = 1 << 20
 
 
 class Unusual(Exception):  # an internal signal: cognito_spec.traffic.har always catches it
-    """The file is not in the form :func:`split_entries` reads; ``given`` entries were yielded."""
+    """The file is not in the form :func:`split_entries` reads; ``given`` entries were yielded.
 
-    def __init__(self, given: int) -> None:
+    ``replay``, when set, is every byte the reader took from its stream so far (from the first), so
+    that the next reader can start from them instead of opening the file again.
+    """
+
+    def __init__(self, given: int, replay: bytes | None = None) -> None:
         super().__init__(given)
         self.given = given
+        self.replay = replay
 
 
 class _Text:
     """The decoded text read so far (from ``pos`` on) and the stream it comes from."""
 
-    def __init__(self, stream: HarStream) -> None:
+    def __init__(self, stream: HarStream | None, text: str = "") -> None:
         self.stream = stream
         self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
-        self.text = ""
-        self.eof = False
+        self.text = text
+        self.eof = stream is None  # a text given whole
 
     def more(self, pos: int) -> int:
         """Drop the text before ``pos`` and read on (at least double the text kept, so that a long
         value is scanned a logarithmic number of times); the new position of ``pos``."""
-        if self.eof:
+        if self.eof or self.stream is None:
             return -1
         keep = self.text[pos:]
         parts = [keep]
@@ -146,10 +167,16 @@ def _frame(src: _Text, given: int) -> int:
         pos += 1
 
 
+def frame_length(text: str) -> int:
+    """The length of the frame at the start of ``text`` (to just after ``"entries": [``), read as
+    :func:`split_entries` reads it; :class:`Unusual` when ``text`` does not hold all of it."""
+    return _frame(_Text(None, text), 0)
+
+
 def _ws(src: _Text, pos: int, given: int) -> int:
     """Past white space at ``pos``, reading on while the text ends there; Unusual at the end."""
     while True:
-        end = _WS.match(src.text, pos).end()  # type: ignore[union-attr] # always matches
+        end = WS.match(src.text, pos).end()  # type: ignore[union-attr] # always matches
         if end < len(src.text):
             return end
         if (pos := src.more(end)) < 0:
@@ -194,16 +221,23 @@ def _tail(src: _Text, pos: int, given: int) -> None:
             raise Unusual(given)  # more keys (perhaps another entries): for ijson
         pos += 1
     while True:
-        end = _WS.match(src.text, pos).end()  # type: ignore[union-attr] # always matches
+        end = WS.match(src.text, pos).end()  # type: ignore[union-attr] # always matches
         if end < len(src.text):
             raise Unusual(given)  # trailing bytes: ijson refuses them, with its message
         if (pos := src.more(end)) < 0:
             return
 
 
-def split_entries(stream: HarStream) -> Iterator[Any]:
+def split_entries(stream: HarStream, skip: int = 0) -> Iterator[Any]:
     """The ``log.entries`` items of the HAR ``stream`` (from its first byte), as ``json.loads``
-    reads them; :class:`Unusual` (see the module documentation) when the file is for ijson."""
+    reads them, but for the first ``skip`` (read, not given); :class:`Unusual` (see the module
+    documentation) when the file is for ijson, with the count of entries read."""
+    for given, entry in enumerate(_split_entries(stream)):
+        if given >= skip:
+            yield entry
+
+
+def _split_entries(stream: HarStream) -> Iterator[Any]:
     stream.mark = False  # the scanner reads surrogate escapes itself
     src = _Text(stream)
     given = 0
@@ -264,6 +298,13 @@ _NUMBER_TABLE: Final = bytes(
 _LONG: Final = b"0" * 19
 
 
+def has_long_number(data: bytes) -> bool:
+    """Whether ``data`` may hold an integer of 19 digits or more (one beyond 63 bits, which yajl
+    refuses): 19 digits after what may come before a number, a string's text too."""
+    marks = data.translate(_NUMBER_TABLE)
+    return _LONG in marks and (b"|" + _LONG in marks or b"|-" + _LONG in marks)
+
+
 def _batch(text: str, pos: int, loads: Any) -> tuple[list[Any], int] | None:
     """Every element from ``pos`` to the last line break of ``text`` at once, by orjson, and the
     position after them (their last comma); None when that stretch is not whole elements each
@@ -284,9 +325,7 @@ def _batch(text: str, pos: int, loads: Any) -> tuple[list[Any], int] | None:
     if body[-1:] != ",":
         return None
     body = body[:-1]
-    if _LONG in (marks := body.encode("utf-8", "surrogatepass").translate(_NUMBER_TABLE)) and (
-        b"|" + _LONG in marks or b"|-" + _LONG in marks
-    ):
+    if has_long_number(body.encode("utf-8", "surrogatepass")):
         return None  # an integer orjson would read as a float (or digits so placed in a string)
     try:
         entries = loads("[" + body + "]")

@@ -32,7 +32,7 @@ from typing import IO, Any, Final
 
 from cognito_spec.errors import CaptureError
 
-__all__ = ["IJSON_BUFFER", "MAX_DEPTH", "HarStream", "restore", "unmark"]
+__all__ = ["IJSON_BUFFER", "MAX_DEPTH", "READ", "HarStream", "restore", "unmark"]
 
 #: How deep a HAR may nest outside strings.  A HAR needs 7 levels (document, log, entries, entry,
 #: request, headers, header) and tools add a few; bodies are strings and do not count.  256 keeps
@@ -43,7 +43,7 @@ MAX_DEPTH: Final = 256
 #: (ijson asks ``read(buf_size)`` and uses what it gets; it does not allocate the size up front.)
 IJSON_BUFFER: Final = 1 << 30
 #: Read size outside long strings.
-_READ: Final = 1 << 16
+READ: Final = 1 << 16
 #: The first bytes kept to tell an empty HAR from something that is no HAR at all.
 HEAD_BYTES: Final = 16 << 20
 
@@ -103,6 +103,11 @@ class HarStream:
     def readable(self) -> bool:
         return True
 
+    @property
+    def raw(self) -> IO[bytes]:
+        """The stream this one reads (for a reader that proves the guard's verdict otherwise)."""
+        return self._raw
+
     def close(self) -> None:
         self._raw.close()
 
@@ -112,7 +117,7 @@ class HarStream:
     def read(self, size: int | None = -1) -> bytes:
         if size == 0:
             return b""
-        want = max(_READ, self._run) if self._in_string else _READ
+        want = max(READ, self._run) if self._in_string else READ
         if size is not None and size > 0:
             want = min(want, size)
         data = self._tail

@@ -1,0 +1,322 @@
+"""A HAR written one entry a line, read from the raw bytes, the nesting bound proven on the values.
+
+The writers in use (this library's ``write_har``, and every tool that writes one entry a line) put
+the frame (``{"log": {`` ... ``"entries": [``) first, then each entry on a line of its own followed
+by a comma.  A raw line break is never inside a JSON string, so a line that is one object and a
+comma is a whole element: :func:`line_entries` reads the lines of each block one by one with orjson
+(or, without it, the stdlib's C scanner), and whatever lines do not read so at once
+(``[`` + lines + ``]``; two entries a line, odd white space, a lone surrogate escape, which only
+the scanner reads).
+
+It reads the raw bytes, not the :class:`~cognito_spec.traffic.harstream.HarStream`, whose nesting
+guard costs more than parsing the entries with orjson; the guard's verdict is proven instead.  The
+frame goes through a ``HarStream`` of its own.  An entry sits 3 levels deep, so it may nest
+:data:`_ENTRY_DEPTH` levels itself: a line with no more brackets than that (in strings too: an upper
+bound) cannot nest deeper, and the rare line with more is measured on its value.  A batch is parsed
+inside :data:`_PAD` extra arrays, so that orjson's own bound (:data:`ORJSON_DEPTH`) refuses exactly
+an entry deeper than the guard allows.  Numbers yajl refuses and orjson reads (19 digits or more)
+send their block to the scanner that refuses them.
+
+Anything else -- another layout, bad JSON, a value nested too deep, a number yajl refuses, a
+trailing comma, trailing bytes -- raises :class:`~cognito_spec.traffic.harsplit.Unusual` with the
+count of entries given, and the caller reads the file again from the start (or from the bytes kept,
+when none was given) with :func:`~cognito_spec.traffic.harsplit.split_entries`, skipping them: so
+the streaming readers decide every unusual file, errors and messages included.  For that, no entry
+is given until the bytes after it are proven too, as far as a read of the guard could reach from
+its end (:func:`_reach`): the guard refuses a read as a whole, and ijson gives none of the entries
+that end in a read it never gets.  tests/test_har_lines.py checks the readers agree.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import deque
+from collections.abc import Iterator
+from typing import IO, Any, Final
+
+from cognito_spec.errors import CaptureError
+from cognito_spec.traffic.harsplit import (
+    EXACT_SCAN,
+    WS,
+    Unusual,
+    frame_length,
+    has_long_number,
+    orjson_loads,
+    parse_float,
+    refuse_constant,
+)
+from cognito_spec.traffic.harstream import IJSON_BUFFER, MAX_DEPTH, READ, HarStream
+
+__all__ = ["ORJSON_DEPTH", "line_entries"]
+
+#: Bytes read at a time; a line longer than what is kept makes the next read as long.
+_BLOCK: Final = 1 << 17
+#: The bytes kept to hand to the next reader while no entry is given (a file in another layout is
+#: told in its first blocks; one told later is opened again).
+_KEPT: Final = 4 << 20
+#: Text without a line that ends with a comma, at most: more is for the streaming reader.
+_MAX_LINE: Final = 16 << 20
+_WS_BYTES: Final = b" \t\n\r"
+_COMMA: Final = ord(",")
+#: Every byte but the opening brackets and the line break (deleted to count brackets per line).
+_NOT_OPEN: Final = bytes(c for c in range(256) if c not in b"{[\n")
+#: The levels around an entry: the document, ``log``, ``entries``.
+_FRAME_DEPTH: Final = 3
+#: How deep an entry may nest, itself counted as 1.
+_ENTRY_DEPTH: Final = MAX_DEPTH - _FRAME_DEPTH
+
+
+def _orjson_depth() -> int:
+    """How deep orjson nests: 1024 (its limit in the versions of 2020-2026), checked once; 0 when
+    orjson is off or nests otherwise (this reader then takes the scanner)."""
+    loads = orjson_loads()
+    if loads is None:
+        return 0
+
+    def reads(depth: int) -> bool:
+        try:
+            loads(b"[" * depth + b"]" * depth)
+        except ValueError:
+            return False
+        return True
+
+    return 1024 if reads(1024) and not reads(1025) else 0
+
+
+#: The nesting orjson reads; the batch is wrapped in ``_PAD`` arrays so that it refuses deeper.
+ORJSON_DEPTH: Final = _orjson_depth()
+#: Batch array (1) + pad + entry depth = orjson's limit.
+_PAD: Final = ORJSON_DEPTH - 1 - _ENTRY_DEPTH
+_OPEN: Final = b"[" * (_PAD + 1)
+_CLOSE: Final = b"]" * (_PAD + 1)
+
+#: The scanner for text without a long number: integers read natively, floats and constants checked.
+_QUICK_SCAN: Final[Any] = json.JSONDecoder(parse_constant=refuse_constant, parse_float=parse_float).scan_once  # type: ignore[attr-defined]
+
+
+def _depth_within(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests at most ``limit`` levels (a container is one, a scalar none)."""
+    stack = [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        items = v.values() if type(v) is dict else v
+        if d > limit:
+            return False
+        for x in items:
+            if type(x) is dict or type(x) is list:
+                stack.append((x, d + 1))
+    return True
+
+
+def _scan_batch(elems: bytes, exact: bool) -> list[Any] | None:
+    """The elements ``elems`` holds (objects, separated by commas), by the stdlib's C scanner; None
+    when it is anything else, or an element nests deeper than an entry may.
+
+    ``exact`` takes the scanner that refuses the integers yajl refuses; the other reads integers
+    natively, for text that has none of 19 digits (:func:`has_long_number`).
+    """
+    try:
+        text = elems.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    scan = EXACT_SCAN if exact else _QUICK_SCAN
+    ws = WS.match
+    out: list[Any] = []
+    pos = ws(text, 0).end()  # type: ignore[union-attr] # always matches
+    n = len(text)
+    while True:
+        try:
+            value, end = scan(text, pos)
+        except (StopIteration, ValueError, RecursionError):
+            return None
+        if type(value) is not dict:
+            return None
+        if text.count("{", pos, end) + text.count("[", pos, end) > _ENTRY_DEPTH and not _depth_within(
+            value, _ENTRY_DEPTH
+        ):
+            return None
+        out.append(value)
+        pos = ws(text, end).end()  # type: ignore[union-attr]
+        if pos == n:
+            return out
+        if text[pos] != ",":
+            return None
+        pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+
+
+def _orjson_batch(elems: bytes, loads: Any) -> list[Any] | None:
+    """:func:`_scan_batch` by orjson, which refuses an element deeper than an entry may be; None
+    when orjson refuses (the caller then asks the scanner, which reads what orjson does not: a lone
+    surrogate escape)."""
+    try:
+        value = loads(b"".join((_OPEN, elems, _CLOSE)))
+    except ValueError:  # orjson.JSONDecodeError
+        return None
+    for _ in range(_PAD):
+        value = value[0]
+    if not value or not all(type(e) is dict for e in value):
+        return None
+    out: list[Any] = value
+    return out
+
+
+def _batch(elems: bytes, loads: Any) -> list[Any] | None:
+    """The elements of ``elems``, read as ``json.loads`` reads them; None when it is not whole
+    objects of bounded nesting with no number yajl refuses."""
+    long = has_long_number(elems)
+    if loads is not None and not long:
+        got = _orjson_batch(elems, loads)
+        if got is not None:
+            return got
+    return _scan_batch(elems, long)
+
+
+def _frame(buf: bytes) -> int:
+    """The position in ``buf`` just after the entries' ``[``, with the frame before it proven as the
+    stream's guard reads it; :class:`Unusual` when it is not all in ``buf`` or not the usual one."""
+    text = buf.decode("utf-8", "surrogateescape")
+    end = len(text[: frame_length(text)].encode("utf-8", "surrogateescape"))
+    frame = buf[:end]
+    try:
+        frame.decode("utf-8")
+        guard = HarStream(io.BytesIO(frame))
+        while guard.read(IJSON_BUFFER):
+            pass
+    except (UnicodeDecodeError, CaptureError):
+        raise Unusual(0) from None
+    return end
+
+
+def _longest_line(buf: bytes, start: int, end: int) -> int:
+    return max(map(len, buf[start:end].split(b"\n")))
+
+
+def _reach(longest: int) -> int:
+    """How far past its start a read of the guard may reach, when no line so far is longer than
+    ``longest``: a read is :data:`READ` bytes, or inside a string as long as the string so far
+    (which a line holds), plus the few bytes of an escape kept back from the read before."""
+    return max(READ, longest) + 64
+
+
+class _Kept:
+    """Every byte read, while no entry has been given and they are few (:data:`_KEPT`)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] | None = []
+        self.size = 0
+
+    def add(self, data: bytes) -> None:
+        if self.parts is not None:
+            self.size += len(data)
+            self.parts.append(data)
+            if self.size > _KEPT:
+                self.parts = None
+
+    @property
+    def data(self) -> bytes | None:
+        return None if self.parts is None else b"".join(self.parts)
+
+
+def line_entries(raw: IO[bytes]) -> Iterator[Any]:
+    """The ``log.entries`` items of a HAR written one entry a line, from the first byte of ``raw``,
+    as ``json.loads`` reads them; :class:`Unusual` (see the module documentation) otherwise, with
+    the bytes read to replay when none has been dropped yet (a file in another layout is told in
+    its first block)."""
+    kept = _Kept()
+    try:
+        yield from _line_entries(raw, kept)
+    except Unusual as exc:
+        raise Unusual(exc.given, kept.data) from None
+
+
+def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
+    loads = orjson_loads() if ORJSON_DEPTH > _ENTRY_DEPTH + 1 else None
+    buf = raw.read(_BLOCK)
+    kept.add(buf)
+    pos = _frame(buf)
+    longest = _longest_line(buf, 0, pos)
+    base = 0  # the file position of buf[0]
+    held: deque[tuple[Any, int]] = deque()  # entries read, and where the line of each ends
+    given = 0
+    while True:
+        nl = buf.rfind(b"\n", pos)
+        if nl >= 0 and buf[pos:nl].rstrip(_WS_BYTES)[-1:] == b",":
+            chunk = buf[pos:nl]  # whole lines, the last ending with a comma
+            lines = chunk.split(b"\n")
+            longest = max(longest, *map(len, lines))
+            reach = _reach(longest)
+            end = base + pos  # where the line read next starts
+            # One entry a line, each parsed alone (fewer values alive than a batch keeps, and
+            # faster): a line that is one object and a comma is a whole element.  Its brackets (in
+            # strings too) bound its nesting; they are counted for all lines at once.
+            long = has_long_number(chunk)
+            quick = None if long else loads
+            scan = EXACT_SCAN if long else _QUICK_SCAN
+            opens = chunk.translate(None, _NOT_OPEN).split(b"\n")
+            hold, release, comma, ws = held.append, held.popleft, _COMMA, _WS_BYTES
+            for line, brackets in zip(lines, opens, strict=True):
+                body = line if line[-1:] == b"," else line.rstrip(ws)
+                if body:
+                    if body[-1] != comma:
+                        break
+                    if quick is not None:
+                        try:
+                            entry = quick(memoryview(body)[:-1])
+                        except ValueError:  # orjson.JSONDecodeError
+                            break
+                    else:
+                        try:
+                            text = body.decode("utf-8")
+                            entry, stop = scan(text, 0)
+                        except (ValueError, StopIteration, RecursionError):  # UnicodeDecodeError too
+                            break
+                        if stop != len(text) - 1:
+                            break
+                    if type(entry) is not dict or (
+                        len(brackets) > _ENTRY_DEPTH and not _depth_within(entry, _ENTRY_DEPTH)
+                    ):
+                        break
+                    hold((entry, end + len(body)))
+                end += len(line) + 1
+                while held and held[0][1] + reach <= end:
+                    yield release()[0]
+                    given += 1
+            if end < base + nl + 1:
+                # The rest of the lines at once (another layout of lines, a lone surrogate escape,
+                # white space in odd places): for the batch readers.
+                region = buf[end - base : nl].rstrip(_WS_BYTES)
+                entries = _batch(region[:-1], loads) if region[-1:] == b"," else None
+                if not entries:
+                    raise Unusual(given)
+                held.extend((e, base + nl) for e in entries)
+                end = base + nl + 1
+                while held and held[0][1] + reach <= end:
+                    yield held.popleft()[0]
+                    given += 1
+            pos = nl + 1
+            continue
+        if len(buf) - pos > _MAX_LINE:
+            raise Unusual(given)  # one line this long: split_entries streams it
+        more = raw.read(max(_BLOCK, len(buf) - pos))
+        if not more:
+            break
+        buf = buf[pos:] + more
+        base += pos
+        pos = 0
+        if given:
+            kept.parts = None
+        else:
+            kept.add(more)
+    # The last entries, then "]", "}", "}" and white space to the end.
+    rest = buf[pos:].rstrip(_WS_BYTES)
+    for closer in b"}}]":
+        if rest[-1:] != bytes((closer,)):
+            raise Unusual(given)
+        rest = rest[:-1].rstrip(_WS_BYTES)
+    entries = _batch(rest, loads) if rest else None
+    if not entries:
+        raise Unusual(given)  # "[]" (ijson checks the frame), a trailing comma
+    for entry, _ in held:
+        yield entry
+    yield from entries

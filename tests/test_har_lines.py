@@ -1,0 +1,235 @@
+"""The line reader of HAR files (traffic.harlines) against ijson: the same entries, the same error.
+
+traffic.harlines reads a HAR written one entry a line without the byte guard of traffic.harstream,
+proving the guard's verdict on the values instead, and hands every other file (or the rest of it)
+to traffic.harsplit and ijson.  Whatever the layout and however the file breaks, the entries given
+and the error raised must be those of ijson alone, with and without orjson.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cognito_spec.codec.body import use_orjson
+from cognito_spec.errors import CaptureError
+from cognito_spec.traffic import harstream
+from cognito_spec.traffic.har import iter_har_entries
+from cognito_spec.traffic.harlines import ORJSON_DEPTH
+from cognito_spec.traffic.harstream import MAX_DEPTH
+from cognito_spec.traffic.record import Exchange, write_har
+from cognito_spec.traffic.source import open_capture
+
+
+def _nested(depth: int) -> Any:
+    value: Any = 0
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+#: Lines in place of an entry's: what breaks the layout, the JSON or the guard, or only looks odd.
+_ODD = [
+    "deep",  # nested near the guard's bound (either side)
+    "brackets",  # many brackets inside a string: text, not nesting
+    "surrogate",  # a lone surrogate escape: orjson refuses it, json reads it
+    "long",  # an integer beyond 63 bits: yajl refuses it, orjson reads it
+    "inf",  # a float that overflows
+    "nan",
+    "badbyte",
+    "crlf",
+    "spaces",  # white space before the comma and after it
+    "blank",  # an empty line after the entry
+    "two",  # two entries on one line
+    "pretty",  # one entry over many lines
+    "scalar",  # an element that is not an object
+    "nocomma",
+    "ffff",  # U+FFFF and a private-use character
+]
+
+
+@st.composite
+def _line_hars(draw: st.DrawFn) -> bytes:
+    """HARs of many entries one a line (as write_har writes them), a few lines odd, sometimes cut
+    short or with bytes after the document."""
+    n = draw(st.integers(0, 240))
+    size = draw(st.integers(0, 2500))
+    kinds = st.sampled_from(_ODD) | st.just("deep")
+    odd = dict(draw(st.lists(st.tuples(st.integers(0, max(n - 1, 0)), kinds), max_size=3)))
+    lines = []
+    for i in range(n):
+        e: dict[str, Any] = {"i": i, "request": {"method": "POST"}, "pad": "p" * ((i * 37 + size) % 2600)}
+        kind = odd.get(i)
+        raw = None
+        if kind == "deep":
+            e["deep"] = _nested(MAX_DEPTH - 4 + draw(st.integers(-3, 3)))
+        elif kind == "brackets":
+            e["text"] = "[{" * 300
+        elif kind == "surrogate":
+            raw = json.dumps(e)[:-1] + ', "s": "\\ud800"}'
+        elif kind == "long":
+            raw = (
+                json.dumps(e)[:-1]
+                + ', "n": '
+                + draw(
+                    st.sampled_from(
+                        [
+                            "9223372036854775808",
+                            "-9223372036854775808",
+                            "123456789012345678901234",
+                            "9223372036854775807",
+                        ]
+                    )
+                )
+                + "}"
+            )
+        elif kind == "inf":
+            raw = json.dumps(e)[:-1] + ', "f": 1e400}'
+        elif kind == "nan":
+            raw = json.dumps(e)[:-1] + ', "f": NaN}'
+        elif kind == "ffff":
+            e["u"] = "\uffff\ue001"
+        elif kind == "scalar":
+            raw = "5"
+        text = raw if raw is not None else json.dumps(e, ensure_ascii=draw(st.booleans()))
+        if kind == "pretty":
+            text = json.dumps(e, indent=1)
+        elif kind == "two":
+            text = text + ", " + json.dumps({"i": -i})
+        lines.append(text)
+    sep = {
+        i: {"crlf": ",\r\n", "spaces": " ,  \n", "blank": ",\n\n", "nocomma": "\n"}.get(odd.get(i, ""), ",\n")
+        for i in range(n)
+    }
+    head = draw(
+        st.sampled_from(
+            [
+                '{\n "log": {\n  "version": "1.2",\n  "entries": [\n',
+                '{"log":{"entries":[',
+                '{"log": {"creator": {"name": "[{"}, "entries": [\n',
+            ]
+        )
+    )
+    body = "".join(line + sep[i] for i, line in enumerate(lines[:-1])) + (lines[-1] if lines else "")
+    tail = draw(
+        st.sampled_from(["\n  ]\n }\n}\n", "]}}", "\n]}}\n\n"])
+        | st.sampled_from(["\n]}}x", "\n],\n}}", '\n]}, "x": 1}'])
+    )
+    data = (head + body + tail).encode("utf-8", "surrogatepass")
+    if "badbyte" in odd.values():
+        at = data.find(b'"pad"', draw(st.integers(0, len(data))))
+        if at > 0:
+            data = data[:at] + b"\xff" + data[at:]
+    if draw(st.integers(0, 9)) == 0:
+        data = data[: draw(st.integers(0, len(data)))]
+    return data
+
+
+def _outcome(entries: Iterator[Any]) -> tuple[list[str], str | None]:
+    got: list[str] = []
+    try:
+        for e in entries:
+            got.append(repr(e))  # repr tells 1 from 1.0 from True, -0.0 from 0.0, and keeps order
+    except CaptureError as exc:
+        return got, f"{type(exc).__name__}: {exc}"
+    return got, None
+
+
+def _read(path: Path, quick: bool) -> tuple[list[str], str | None]:
+    with open_capture(path, format="har") as src:
+        reopen = src.reopen if quick and src.path is not None else None  # as the CLI passes it
+        return _outcome(iter_har_entries(src.stream, source=src.name, reopen=reopen))
+
+
+@given(data=_line_hars(), orjson=st.booleans())
+def test_the_line_reader_gives_the_entries_and_errors_ijson_gives(
+    tmp_path_factory: Any, data: bytes, orjson: bool
+) -> None:
+    path = tmp_path_factory.mktemp("har") / "x.har"
+    path.write_bytes(data)
+    previous = use_orjson(orjson)
+    try:
+        assert _read(path, True) == _read(path, False)
+    finally:
+        use_orjson(previous)
+
+
+@pytest.mark.parametrize("orjson", [True, False])
+@pytest.mark.parametrize("depth", [MAX_DEPTH - 4, MAX_DEPTH - 3])
+def test_an_entry_nested_too_deep_after_many_plain_lines_stops_where_ijson_stops(
+    tmp_path: Path, orjson: bool, depth: int
+) -> None:
+    # The guard refuses a whole read of 64 KiB: the entries before the deep one in that read are
+    # not given by ijson, so the line reader must not give them either (it holds entries back until
+    # the bytes a read could reach from them are proven).
+    previous = use_orjson(orjson)
+    try:
+        # The deep entry at several places in the reads, and after a string longer than a read
+        # (inside one the guard reads as much as the string so far).
+        places = [(900, 0), (700, 0), (1234, 0), (333, 0)]
+        places += [(900, n) for n in (70_000, 150_000, 200_000, 300_000, 400_000)]
+        for pad, long in places:
+            lines = [json.dumps({"i": i, "pad": "p" * pad}) for i in range(400)]
+            lines[200] = json.dumps({"i": 200, "pad": "p" * (long or pad)})
+            lines[300] = json.dumps({"i": 300, "deep": _nested(depth)})
+            path = tmp_path / "deep.har"
+            path.write_text('{"log": {"entries": [\n' + ",\n".join(lines) + "\n]}}\n")
+            want = _read(path, False)
+            assert _read(path, True) == want
+            if depth > MAX_DEPTH - 4:
+                assert want[1] is not None and "nested deeper than 256 levels" in want[1]
+                assert len(want[0]) < 300  # not even those of its read
+            else:
+                assert want[1] is None and len(want[0]) == 400
+    finally:
+        use_orjson(previous)
+
+
+def test_a_har_written_one_entry_a_line_is_read_without_the_byte_guard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The guard's cost is what the line reader saves: a plain write_har file never goes through it
+    # but for its frame, and is never opened again.
+    exchanges = [
+        Exchange(
+            [("x-amz-target", "AWSCognitoIdentityProviderService.GetUser")],
+            b'{"A": "' + b"t" * (i * 13 % 3000) + b'"}',
+            200,
+            [],
+            b"{}",
+            index=i,
+        )
+        for i in range(300)
+    ]
+    path = tmp_path / "w.har"
+    with path.open("w", encoding="utf-8") as fp:
+        write_har(exchanges, fp)
+    read_bytes: list[int] = []
+    read = harstream.HarStream.read
+
+    def counted(self: harstream.HarStream, size: int | None = -1) -> bytes:
+        data = read(self, size)
+        read_bytes.append(len(data))
+        return data
+
+    monkeypatch.setattr(harstream.HarStream, "read", counted)
+
+    def refuse() -> Any:
+        raise AssertionError("read again")
+
+    with open_capture(path) as src:
+        got = list(iter_har_entries(src.stream, source=src.name, reopen=refuse))
+    assert got == json.loads(path.read_bytes())["log"]["entries"]
+    assert sum(read_bytes) < 1000  # the frame only
+
+
+def test_orjson_nests_as_deep_as_the_line_reader_counts_on() -> None:
+    # The line reader wraps a batch so that orjson's own bound refuses an entry deeper than the
+    # guard allows; with another bound it takes the scanner (0).
+    assert ORJSON_DEPTH in (0, 1024)
