@@ -3,13 +3,15 @@
     python bench/bench_capture.py [--small] [--repeats N] [--exchanges N] [--keep DIR]
 
 Generates a JSON-lines capture of mixed exchanges (30,000 by default; GetUser, AdminGetUser and
-GetUserAuthFactors; 5 % errors; 1.2 KB access tokens) and a HAR of the same traffic, in a temporary
-directory (never in the repository), then measures, each run in a fresh subprocess:
+GetUserAuthFactors; 5 % errors; 1.2 KB access tokens; a capture time of its own each) and the same
+traffic as two HARs: as cognito-spec writes one (an entry a line) and as a browser saves it (every
+member indented), in a temporary directory (never in the repository).  The package's bytecode is
+written first, as pip does on install.  Then it measures, each run in a fresh subprocess:
 
 * ``json.loads`` of every line of the JSON-lines file (the baseline);
 * ``cognito-spec validate`` of the JSON-lines file, with orjson (``[fast]``; target: at most 2 x the
   baseline) and without it (``COGNITO_SPEC_NO_ORJSON=1``; at most 3 x);
-* ``cognito-spec validate`` of the HAR, with orjson (at most 3 x the same baseline) and without it
+* ``cognito-spec validate`` of each HAR, with orjson (at most 3 x the same baseline) and without it
   (at most 4 x);
 * peak memory at most 64 MiB for the whole process tree: the summed PSS (proportional set size) of
   the main process and its workers, sampled every 20 ms from outside through /proc/<pid>/smaps_rollup
@@ -222,15 +224,25 @@ def generate(n: int, seed: int = 2026) -> Iterator[Any]:
         )
 
 
-def write_files(directory: Path, n: int) -> tuple[Path, Path]:
+def write_files(directory: Path, n: int) -> tuple[Path, Path, Path]:
+    """The same traffic three ways: JSON lines, a HAR as cognito-spec writes one (an entry a line),
+    and that HAR as a browser saves it (DevTools and Firefox indent every member, two spaces)."""
     from cognito_spec.traffic.record import write_har, write_jsonl
 
-    jsonl, har = directory / "capture.jsonl", directory / "capture.har"
+    jsonl, har, browser = _files(directory)
     with jsonl.open("w", encoding="utf-8") as fp:
         write_jsonl(generate(n), fp)
     with har.open("w", encoding="utf-8") as fp:
         write_har(generate(n), fp, creator="bench/bench_capture.py")
-    return jsonl, har
+    with har.open(encoding="utf-8") as fp:
+        doc = json.load(fp)
+    with browser.open("w", encoding="utf-8") as fp:
+        json.dump(doc, fp, indent=2, ensure_ascii=False)
+    return jsonl, har, browser
+
+
+def _files(directory: Path) -> tuple[Path, Path, Path]:
+    return directory / "capture.jsonl", directory / "capture.har", directory / "capture-browser.har"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -361,13 +373,19 @@ def main(argv: list[str] | None = None) -> int:
         _child(mode, path, int(jobs))
         return 0
     n = args.exchanges or (10_000 if args.small else 30_000)
+    # As pip does on install: the package's bytecode written, so that the modules a run imports
+    # lazily (its operations' shape classes) are not compiled from source inside every timed run
+    # (PYTHONDONTWRITEBYTECODE=1, or a read-only checkout, would otherwise leave none).
+    import compileall
+
+    compileall.compile_dir(ROOT / "cognito_spec", quiet=1)
     repeats = args.repeats or (3 if args.small else 5)
     with tempfile.TemporaryDirectory(prefix="cognito-spec-bench-") as tmp:
         directory = args.keep or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
-        jsonl, har = directory / "capture.jsonl", directory / "capture.har"
-        if not (args.keep and jsonl.exists() and har.exists()):
-            jsonl, har = write_files(directory, n)
+        jsonl, har, browser = _files(directory)
+        if not (args.keep and jsonl.exists() and har.exists() and browser.exists()):
+            jsonl, har, browser = write_files(directory, n)
         print(
             f"{n:,} exchanges; JSON lines {jsonl.stat().st_size / 2**20:.1f} MiB, HAR {har.stat().st_size / 2**20:.1f} MiB"
         )
@@ -375,7 +393,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{cpus} CPUs, Python {sys.version.split()[0]}, {repeats} interleaved rounds, medians\n")
         load_start = os.getloadavg()[0]
         print(f"load average at start: {load_start:.1f}")
-        keys = ("baseline", "jsonl", "jsonl_std", "jsonl2", "har", "har_std", "har2")
+        keys = (
+            "baseline",
+            "jsonl",
+            "jsonl_std",
+            "jsonl2",
+            "har",
+            "har_std",
+            "har2",
+            "browser",
+            "browser_std",
+        )
         runs: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
         jobs_loads: list[float] = []  # the load average as each --jobs 2 run on JSON lines starts
         for _ in range(repeats):
@@ -387,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
             runs["har"].append(measure("validate", har, 1))
             runs["har_std"].append(measure("validate", har, 1, orjson=False))
             runs["har2"].append(measure("validate", har, 2))
+            runs["browser"].append(measure("validate", browser, 1))
+            runs["browser_std"].append(measure("validate", browser, 1, orjson=False))
         wall = {k: statistics.median(r["seconds"] for r in v) for k, v in runs.items()}
         # CPU time of the run: the main process and its workers.
         cpu = {k: statistics.median(r["cpu"] + r["cpu_children"] for r in v) for k, v in runs.items()}
@@ -409,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
             ("validate HAR, --jobs 1", "har", "<= 3", None),
             ("  the same without orjson", "har_std", "<= 4", None),
             ("validate HAR, --jobs 2", "har2", "", "har"),
+            ("validate browser-saved HAR", "browser", "<= 3", None),
+            ("  the same without orjson", "browser_std", "<= 4", None),
         ]
         print(
             f"{'run':<34} {'wall s':>7} {'x base':>7} {'cpu s':>7} {'x base':>7} {'target':>7}"
@@ -488,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
             (
                 "capture.har.orjson",
-                "`validate`, HAR, with orjson",
+                "`validate`, HAR as cognito-spec writes it (an entry a line), with orjson",
                 wall["har"] / base,
                 3,
                 "× baseline",
@@ -497,8 +529,26 @@ def main(argv: list[str] | None = None) -> int:
             ),
             (
                 "capture.har.stdlib",
-                "`validate`, HAR, stdlib path",
+                "`validate`, HAR as cognito-spec writes it (an entry a line), stdlib path",
                 wall["har_std"] / base,
+                4,
+                "× baseline",
+                True,
+                True,
+            ),
+            (
+                "capture.browser.orjson",
+                "`validate`, HAR as a browser saves it (indented), with orjson",
+                wall["browser"] / base,
+                3,
+                "× baseline",
+                True,
+                True,
+            ),
+            (
+                "capture.browser.stdlib",
+                "`validate`, HAR as a browser saves it (indented), stdlib path",
+                wall["browser_std"] / base,
                 4,
                 "× baseline",
                 True,
