@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 import pytest
+from _entries import outcome
 from conftest import DEEP
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -917,16 +918,6 @@ def _har_texts(draw: st.DrawFn) -> bytes:
     return data
 
 
-def _outcome(entries: Iterator[Any]) -> tuple[list[str], str | None]:
-    got: list[str] = []
-    try:
-        for e in entries:
-            got.append(repr(e))  # repr tells 1 from 1.0 from True, -0.0 from 0.0, and keeps order
-    except CaptureError as exc:
-        return got, f"{type(exc).__name__}: {exc}"
-    return got, None
-
-
 @given(_har_texts())
 def test_quick_har_reader_gives_the_entries_and_errors_ijson_gives(
     tmp_path_factory: Any, data: bytes
@@ -936,10 +927,10 @@ def test_quick_har_reader_gives_the_entries_and_errors_ijson_gives(
     path = tmp_path_factory.mktemp("har") / "x.har"
     path.write_bytes(data)
     with open_capture(path, format="har") as src:
-        want = _outcome(iter_har_entries(src.stream, source=src.name))
+        want = outcome(iter_har_entries(src.stream, source=src.name))
     with open_capture(path, format="har") as src:
         reopen = src.reopen if src.path is not None else None  # as the CLI passes it
-        got = _outcome(iter_har_entries(src.stream, source=src.name, reopen=reopen))
+        got = outcome(iter_har_entries(src.stream, source=src.name, reopen=reopen))
     assert got == want
 
 

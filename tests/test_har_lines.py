@@ -9,16 +9,15 @@ and the error raised must be those of ijson alone, with and without orjson.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _entries import outcome
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cognito_spec.codec.body import use_orjson
-from cognito_spec.errors import CaptureError
 from cognito_spec.traffic import harstream
 from cognito_spec.traffic.har import iter_har_entries
 from cognito_spec.traffic.harlines import ORJSON_DEPTH
@@ -131,20 +130,10 @@ def _line_hars(draw: st.DrawFn) -> bytes:
     return data
 
 
-def _outcome(entries: Iterator[Any]) -> tuple[list[str], str | None]:
-    got: list[str] = []
-    try:
-        for e in entries:
-            got.append(repr(e))  # repr tells 1 from 1.0 from True, -0.0 from 0.0, and keeps order
-    except CaptureError as exc:
-        return got, f"{type(exc).__name__}: {exc}"
-    return got, None
-
-
 def _read(path: Path, quick: bool) -> tuple[list[str], str | None]:
     with open_capture(path, format="har") as src:
         reopen = src.reopen if quick and src.path is not None else None  # as the CLI passes it
-        return _outcome(iter_har_entries(src.stream, source=src.name, reopen=reopen))
+        return outcome(iter_har_entries(src.stream, source=src.name, reopen=reopen))
 
 
 @given(data=_line_hars(), orjson=st.booleans())
