@@ -24,14 +24,8 @@ from typing import Any
 import attrs
 
 from cognito_spec import patterns
-from cognito_spec.codec.builders import (
-    JSON_KIND,
-    BuildWriter,
-    Mode,
-    fast_string_regex,
-    lazy_pattern,
-    without_idle_passes,
-)
+from cognito_spec.codec import builders
+from cognito_spec.codec.builders import JSON_KIND, BuildWriter, Mode, fast_string_regex, without_idle_passes
 from cognito_spec.codec.reach import holds_secret as _holds_secret
 from cognito_spec.codec.reach import target as _target
 from cognito_spec.codec.timestamps import FLOAT_WINDOW as _TS_WINDOW
@@ -320,13 +314,10 @@ class SourceWriter(BuildWriter):
             self.emit(inner, "pass")
         self.check_length(inner, var, path, shape, sens)
         if shape.pattern is not None:
-            # Behind a fast test, the pattern is asked only of a value that test refused: compiled
-            # at that first call.  Without one it is asked of every value: compiled now.
+            # Behind a fast test, asked only of a value that test refused: compiled at that call.
+            p = shape.pattern
             fm = self.name(
-                "_P",
-                lazy_pattern(shape.pattern)
-                if fast_string_regex(shape) is not None
-                else patterns.compile(shape.pattern).regex.fullmatch,
+                "_P", builders.lazy_pattern(p) if fast is not None else patterns.compile(p).regex.fullmatch
             )
             self.emit(inner, f"if {fm}({var}) is None:")
             self.violation(inner + 1, path, "pattern", repr(shape.pattern), var, shape, sens)
