@@ -320,9 +320,13 @@ class Results:
             }
         )
 
-    @property
-    def missed(self) -> list[str]:
-        return [t["key"] for t in self.targets if t["judged"] and not t["met"]]
+    def verdicts(self, *, met: bool) -> list[str]:
+        """``what (value, limit)`` of each judged target that was met (or missed), in order."""
+        return [
+            f"{t['what']} ({t['value']:.2f}, limit {t['limit']:g})"
+            for t in self.targets
+            if t["judged"] and t["limit"] is not None and t["met"] == met
+        ]
 
     def write(self, path: str | None) -> None:
         """Write the results to ``path`` (nothing when ``None``)."""

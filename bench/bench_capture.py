@@ -624,11 +624,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{n:,} exchanges, as JSON lines and as a HAR; baseline: `json.loads` of every line",
         )
         results.load_start = round(load_start, 2)
-        missed = [
-            f"{what} ({value:.2f}, limit {limit})"
-            for key, what, value, limit, unit, at_most, judged in targets
-            if not results.target(key, what, value, limit, unit, at_most=at_most, judged=judged)
-        ]
+        for key, what, value, limit, unit, at_most, judged in targets:
+            results.target(key, what, value, limit, unit, at_most=at_most, judged=judged)
+        missed = results.verdicts(met=False)
         results.write(args.json)
         if args.small:
             print(
