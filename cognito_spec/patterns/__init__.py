@@ -111,7 +111,8 @@ def compile_python(python: str) -> re.Pattern[str]:
 
 
 class LazyFullmatch:
-    """``compile_python(source).fullmatch``, compiled at its first call (then one attribute test
+    """The full match of ``source`` (translated source, or a :class:`Pattern`, whose own expression
+    is then used: one compile per pattern), compiled at its first call (then one attribute test
     more per call than the bound method).
 
     For the generated checkers' slow paths: the ``[class]{min,max}`` test of a non-ASCII string,
@@ -121,14 +122,16 @@ class LazyFullmatch:
 
     __slots__ = ("_fullmatch", "source")
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str | Pattern) -> None:
         self.source = source
         self._fullmatch: Callable[[str], re.Match[str] | None] | None = None
 
     def __call__(self, value: str) -> re.Match[str] | None:
         fullmatch = self._fullmatch
         if fullmatch is None:
-            fullmatch = self._fullmatch = compile_python(self.source).fullmatch
+            source = self.source
+            regex = compile_python(source) if isinstance(source, str) else source.regex
+            fullmatch = self._fullmatch = regex.fullmatch
         return fullmatch(value)
 
     def __repr__(self) -> str:
