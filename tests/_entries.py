@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
 from cognito_spec.errors import CaptureError
+from cognito_spec.traffic import harstream
 
 
 def outcome(entries: Iterator[Any]) -> tuple[list[str], str | None]:
@@ -17,3 +20,17 @@ def outcome(entries: Iterator[Any]) -> tuple[list[str], str | None]:
     except CaptureError as exc:
         return got, f"{type(exc).__name__}: {exc}"
     return got, None
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record the size of every `HarStream.read` from here on (the list grows as the test reads)."""
+    sizes: list[int] = []
+    read = harstream.HarStream.read
+
+    def counted(self: harstream.HarStream, size: int | None = -1) -> bytes:
+        data = read(self, size)
+        sizes.append(len(data))
+        return data
+
+    monkeypatch.setattr(harstream.HarStream, "read", counted)
+    return sizes

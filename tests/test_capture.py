@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 import pytest
-from _entries import outcome
+from _entries import count_reads, outcome
 from conftest import DEEP
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -815,17 +815,9 @@ def test_text_with_lone_surrogates_survives_writing_and_reading(
 def test_a_long_string_is_read_in_growing_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     # yajl re-reads a token spanning read buffers from its start at every buffer: 64 KiB reads of a
     # 40 MB string cost time growing with the square of its length.  Reads grow with the string.
-    from cognito_spec.traffic import har, harstream
+    from cognito_spec.traffic import har
 
-    sizes: list[int] = []
-    read = harstream.HarStream.read
-
-    def counted(self: harstream.HarStream, size: int | None = -1) -> bytes:
-        data = read(self, size)
-        sizes.append(len(data))
-        return data
-
-    monkeypatch.setattr(harstream.HarStream, "read", counted)
+    sizes = count_reads(monkeypatch)
     body = json.dumps({"AccessToken": "a" * (16 << 20)})
     (got,) = har.iter_har(io.BytesIO(har_doc([entry(post={"text": body})])))
     assert got.request_body == body.encode()

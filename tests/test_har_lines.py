@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _entries import outcome
+from _entries import count_reads, outcome
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cognito_spec.codec.body import use_orjson
-from cognito_spec.traffic import harstream
 from cognito_spec.traffic.har import iter_har_entries
 from cognito_spec.traffic.harlines import ORJSON_DEPTH
 from cognito_spec.traffic.harstream import MAX_DEPTH
@@ -199,15 +198,7 @@ def test_a_har_written_one_entry_a_line_is_read_without_the_byte_guard(
     path = tmp_path / "w.har"
     with path.open("w", encoding="utf-8") as fp:
         write_har(exchanges, fp)
-    read_bytes: list[int] = []
-    read = harstream.HarStream.read
-
-    def counted(self: harstream.HarStream, size: int | None = -1) -> bytes:
-        data = read(self, size)
-        read_bytes.append(len(data))
-        return data
-
-    monkeypatch.setattr(harstream.HarStream, "read", counted)
+    read_bytes = count_reads(monkeypatch)
 
     def refuse() -> Any:
         raise AssertionError("read again")
