@@ -19,7 +19,7 @@ from cognito_spec.codec.reach import target as _target
 from cognito_spec.codec.timestamps import FLOAT_WINDOW as _TS_WINDOW
 from cognito_spec.codec.timestamps import decode_timestamp, timestamp_ok
 from cognito_spec.codec.violations import MapEntry, MapKey, Violation
-from cognito_spec.model import Shape, members_of
+from cognito_spec.model import Shape, members_of, struct_info
 from cognito_spec.patterns.ranges import Ranges
 
 Mode = Literal["check", "strict", "build", "unbuild"]
@@ -48,8 +48,10 @@ __all__ = [
     "BuildWriter",
     "Mode",
     "blank_class",
+    "extend_path",
     "fast_string_regex",
     "lazy_pattern",
+    "struct_shape",
     "without_idle_passes",
 ]
 
@@ -114,6 +116,7 @@ class BuildWriter:
             "_V": Violation,
             "_ts_ok": timestamp_ok,
             "_unknown": runtime.unknown_members,
+            "_unknown_below": runtime.unknown_members_below,
             "_str": str,
             "_dict": dict,
             "_list": list,
@@ -446,6 +449,20 @@ def _class_regex(
 def lazy_pattern(pattern: str) -> patterns.LazyFullmatch:
     """The full match of a model pattern, compiled at its first call (for a slow path)."""
     return patterns.LazyFullmatch(patterns.compile(pattern))  # the Pattern's own expression, shared
+
+
+def extend_path(path: str, item: str) -> str:
+    """Source of a path tuple one item longer (paths are only built when a violation is recorded)."""
+    if path == "path":
+        return f"(*path, {item})"
+    return f"({path[1:-1]}, {item})"
+
+
+def struct_shape(cls: type) -> Shape:
+    """A structure shape naming ``cls`` (what a violation of a whole object records)."""
+    info = struct_info(cls)
+    assert info is not None
+    return Shape(name=info.name, type="structure", target=info.name)
 
 
 def without_idle_passes(lines: list[str]) -> list[str]:

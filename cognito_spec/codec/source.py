@@ -25,7 +25,15 @@ import attrs
 
 from cognito_spec import patterns
 from cognito_spec.codec import builders
-from cognito_spec.codec.builders import JSON_KIND, BuildWriter, Mode, fast_string_regex, without_idle_passes
+from cognito_spec.codec.builders import (
+    JSON_KIND,
+    BuildWriter,
+    Mode,
+    extend_path,
+    fast_string_regex,
+    struct_shape,
+    without_idle_passes,
+)
 from cognito_spec.codec.reach import holds_secret as _holds_secret
 from cognito_spec.codec.reach import target as _target
 from cognito_spec.codec.timestamps import FLOAT_WINDOW as _TS_WINDOW
@@ -183,20 +191,24 @@ class SourceWriter(BuildWriter):
             self.emit(indent, "else:")
             self.emit(indent + 1, "pass")
             self.check_length(indent + 1, var, path, shape, sens)
-            i, item = self.var("i"), self.var("x")
-            if build:
-                self.emit(indent + 1, f"{acc} = []")
+            # Built, an item's index is the number of items appended before it (a null one too),
+            # read only when a path is made: no (index, item) tuple per item.
+            item, i = self.var("x"), f"_len({acc})" if build else self.var("i")
             strings = shape.member.type == "string"
             if strings:  # every item must be a string; a wrong one is a violation anyway
                 self.emit(indent + 1, f"ns += _len({var})")
-            self.emit(indent + 1, f"for {i}, {item} in _enumerate({var}):")
-            item_path = _extend(path, i)
+            if build:
+                self.emit(indent + 1, f"{acc} = []")
+            self.emit(
+                indent + 1, f"for {item} in {var}:" if build else f"for {i}, {item} in _enumerate({var}):"
+            )
+            item_path = extend_path(path, i)
             saved = self.enter_collection(var, shape, sens)
             inner = self.check_item(indent + 2, item, item_path, shape.member, sens, depth + 1, strings)
             out = self.check_value(inner, item, item_path, shape.member, sens, depth + 1, strings, self.null)
             self.within = saved
             if build:
-                self.emit(inner, f"{acc}.append({out})")
+                self.emit(indent + 2, f"{acc}.append({out})")
                 self.emit(indent + 1, f"{var} = _tuple({acc})")
             return var
         if t == "map":
@@ -213,7 +225,7 @@ class SourceWriter(BuildWriter):
             self.emit(indent + 1, f"for {k}, {v} in {var}.items():")
             # Keys in paths are marked (MapKey for the key itself, MapEntry for the value at it):
             # equal to the key, but the service's message tells them from member names.
-            key_path, item_path = _extend(path, f"_KK({k})"), _extend(path, f"_MK({k})")
+            key_path, item_path = extend_path(path, f"_KK({k})"), extend_path(path, f"_MK({k})")
             saved = self.enter_collection(var, shape, sens)
             # A map key is a key (counted above), not a string value: counted=True.
             kout = self.check_value(indent + 2, k, key_path, shape.key, sens, depth + 1, True)
@@ -449,9 +461,9 @@ class SourceWriter(BuildWriter):
             null[0](indent + 2)
             self.within = None
             self.emit(indent + 1, "else:")
-            self.violation(indent + 2, path, "type", "'object'", var, _struct_shape(cls), False)
+            self.violation(indent + 2, path, "type", "'object'", var, struct_shape(cls), False)
         else:
-            self.violation(indent + 1, path, "type", "'object'", var, _struct_shape(cls), False)
+            self.violation(indent + 1, path, "type", "'object'", var, struct_shape(cls), False)
         self.emit(indent, "else:")
         indent += 1
         all_strings = all(m.shape.type == "string" for _, m in members)
@@ -485,12 +497,15 @@ class SourceWriter(BuildWriter):
         got = [(name, m, self.var("m")) for name, m in members]
         for _, m, v in got:
             self.emit(indent, f"{v} = {var}.get({m.wire!r})")
-        first = self.var("first")
-        self.emit(indent, f"{first} = _len(out)")
+        # Built and inlined, an object finds where its violations begin only if it has unknown
+        # members (runtime.unknown_members_below): one _len(out) less per object.
+        first, below = self.var("first"), build and depth > 0
+        if not below:
+            self.emit(indent, f"{first} = _len(out)")
         if build:
             self.emit(indent, f"{obj} = {self.new_expr(cls)}")
         for name, m, v in got:
-            mpath = _extend(path, repr(m.wire))
+            mpath = extend_path(path, repr(m.wire))
             msens = m.sensitive or sens
             accept = self.accept_test(v, m.shape)
             if accept is not None:
@@ -516,7 +531,8 @@ class SourceWriter(BuildWriter):
         if build:
             self.finish(indent, obj, cls)
         self.emit(indent, f"if {n} != {len(members)} and not {known}.issuperset({var}):")
-        self.emit(indent + 1, f"_unknown({var}, {known}, {path}, out, strict, {info.name!r}, {first})")
+        call = f"_unknown_below({var}, {known}, {path}" if below else f"_unknown({var}, {known}, {path}"
+        self.emit(indent + 1, f"{call}, out, strict, {info.name!r}{'' if below else ', ' + first})")
         return obj
 
 
@@ -526,22 +542,9 @@ _HOT = frozenset(
     {
         "_len", "_str", "_fts", "_UTC", "_object_new", "_dict", "_list", "_tuple", "_enumerate",
         "_int", "_float", "_Decimal", "_isinstance", "_ts", "_ts_ok", "_ets", "_b64", "_blob",
-        "_b64ok", "_float_of", "_unknown",
+        "_b64ok", "_float_of", "_unknown", "_unknown_below",
     }
 )  # fmt: skip
-
-
-def _extend(path: str, item: str) -> str:
-    """Source of a path tuple one item longer (paths are only built when a violation is recorded)."""
-    if path == "path":
-        return f"(*path, {item})"
-    return f"({path[1:-1]}, {item})"
-
-
-def _struct_shape(cls: type) -> Shape:
-    info = struct_info(cls)
-    assert info is not None
-    return Shape(name=info.name, type="structure", target=info.name)
 
 
 @attrs.frozen
