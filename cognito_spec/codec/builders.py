@@ -44,9 +44,11 @@ JSON_KIND: Final = {
 
 __all__ = [
     "JSON_KIND",
+    "PRINTABLE",
     "Absent",
     "BuildWriter",
     "Mode",
+    "ascii_class_test",
     "blank_class",
     "extend_path",
     "fast_string_regex",
@@ -449,6 +451,38 @@ def _class_regex(
 def lazy_pattern(pattern: str) -> patterns.LazyFullmatch:
     """The full match of a model pattern, compiled at its first call (for a slow path)."""
     return patterns.LazyFullmatch(patterns.compile(pattern))  # the Pattern's own expression, shared
+
+
+#: The printable ASCII characters, 0x20 (the space) to 0x7E: what ``str.isprintable`` accepts of ASCII.
+PRINTABLE: Final = frozenset(range(0x20, 0x7F))
+
+
+def ascii_class_test(var: str, allowed: bytes, table: str) -> str:
+    """An expression true exactly when every character of ``var``, an exact ``str`` known to be
+    ASCII, is one of ``allowed`` (patterns.ranges.ascii_bytes of a class); ``table`` names a global
+    holding ``allowed``.
+
+    The general test deletes the class's characters with ``bytes.translate``: nothing is left
+    exactly when all are in it.  That makes a bytes object and, with a delete argument, a 256-entry
+    table on every call.  ``str.isprintable`` makes neither, and on ASCII it is true exactly for
+    0x20..0x7E (the C0 controls and DEL are Cc, which it refuses; the space is the one Zs it
+    accepts), so it decides alone the classes made of exactly those: the model's Unicode class
+    ``[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]`` holds all of 0x21..0x7E and not the space (Zs), its
+    ``\\p{Z}`` form holds the space too.  A class holding every printable character and some
+    controls asks ``isprintable`` first and ``translate`` only for a value holding a control; one
+    holding all of ASCII passes every such value.
+    """
+    translate = f"not {var}.encode().translate(None, {table})"
+    chars = frozenset(allowed)
+    if len(chars) == 0x80:
+        return "True"
+    if chars == PRINTABLE:
+        return f"{var}.isprintable()"
+    if chars == PRINTABLE - {0x20}:
+        return f"({var}.isprintable() and ' ' not in {var})"
+    if chars > PRINTABLE:
+        return f"({var}.isprintable() or {translate})"
+    return translate
 
 
 def extend_path(path: str, item: str) -> str:

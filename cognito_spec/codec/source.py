@@ -367,10 +367,9 @@ class SourceWriter(BuildWriter):
         """An expression true exactly when the string ``var`` has the length and the pattern of
         ``shape``, for ``[class]+``-like patterns (None for others).
 
-        For an exact ``str`` of ASCII characters, C string methods decide: the length, then
-        ``bytes.translate`` deleting the class's ASCII characters leaves nothing exactly when every
-        character is in the class (patterns.ranges.ascii_bytes).  Any other value (non-ASCII text,
-        a ``str`` subclass, whose methods may be overridden) goes to one ``re`` match of
+        For an exact ``str`` of ASCII characters, C string methods decide: the length, then the
+        class (:func:`~cognito_spec.codec.builders.ascii_class_test`).  Any other value (non-ASCII
+        text, a ``str`` subclass, whose methods may be overridden) goes to one ``re`` match of
         ``[class]{min,max}``, the same expression as before, which the tests keep as the oracle.
         """
         fast = fast_string_regex(shape)
@@ -389,7 +388,7 @@ class SourceWriter(BuildWriter):
             size = f"_len({var}) <= {hi} and "
         else:
             size = ""
-        test = f"not {var}.encode().translate(None, {self.name('_AB', allowed)})"
+        test = builders.ascii_class_test(var, allowed, self.name("_AB", allowed))
         if exact:  # var is known to be an exact str
             return f"({size}{test}) if {var}.isascii() else {match}"
         return f"({size}{test}) if type({var}) is _str and {var}.isascii() else {match}"
