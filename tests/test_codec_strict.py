@@ -1,9 +1,10 @@
 """Strict decoding reports what the checker reports: the same violations, in the same order.
 
 The strict decoder is written by the same walker as the checker but builds objects as it goes, and
-takes shortcuts of its own: a list item's index is the number of items built before it, and an
-inlined object finds where its violations begin only when it has unknown members
-(``runtime.unknown_members_below``).  The checker (the validation path) does neither, so it is the
+takes shortcuts of its own: a list item's index is the number of items built before it, an inlined
+object finds where its violations begin only when it has unknown members
+(``runtime.unknown_members_below``), and given the parsed body's length it skips the length bounds
+above it.  The checker (the validation path) does neither, so it is the
 oracle here.  Faults of every kind (wrong JSON type, null item, missing required member, unknown
 member, length, pattern, enum, timestamp, range, list length) are planted, several at once, anywhere
 in a complete valid body of any class: at the top, in nested objects and in list items.
@@ -57,10 +58,18 @@ def checked(data: Any, cls: type) -> list[Violation]:
     return out
 
 
-def decoded(data: Any, cls: type) -> list[Violation]:
+def decoded(data: Any, cls: type, *size: int) -> list[Violation]:
     out: list[Violation] = []
-    function_for(cls, "strict")(data, (), out, True, [0, 0])
+    function_for(cls, "strict")(data, (), out, True, [0, 0], *size)
     return out
+
+
+def utf8_body(wire: Any) -> bytes:
+    """The shortest body of ``wire`` this writer makes: compact, non-ASCII text as UTF-8."""
+    try:
+        return json.dumps(wire, separators=(",", ":"), ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # a lone surrogate: escaped
+        return json.dumps(wire, separators=(",", ":")).encode()
 
 
 def loads_violations(body: bytes, cls: type) -> list[Violation]:
@@ -84,7 +93,9 @@ def test_strict_decoding_finds_the_checkers_violations_in_its_order(
     data = json.loads(json.dumps(wire))
     expected = checked(data, cls)
     assert decoded(data, cls) == expected
-    body = json.dumps(wire, separators=(",", ":")).encode()
+    body = utf8_body(wire)
+    # Given the body's length, the decoder skips the length bounds no value of it can break.
+    assert decoded(json.loads(body), cls, len(body)) == expected
     previous = codec_body.use_orjson(True)
     try:
         for fast in (True, False):
@@ -157,3 +168,32 @@ def test_planted_faults_cover_every_kind() -> None:
         "pattern",
         "enum",
     } <= kinds
+
+
+@given(
+    st.recursive(st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner), max_leaves=20)
+)
+def test_no_string_or_collection_of_a_body_is_longer_than_the_body(value: Any) -> None:
+    # What the size argument relies on: a UTF-8 character takes one byte at least, an item or an
+    # entry one at least too.
+    body = utf8_body(value)
+    stack = [json.loads(body)]
+    while stack:
+        item = stack.pop()
+        assert len(item) <= len(body)
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+@pytest.mark.parametrize("length", [2047, 2048, 2049])
+def test_a_length_bound_is_kept_whatever_the_body_length(length: int) -> None:
+    wire = {"Username": "u", "UserAttributes": [{"Name": "a", "Value": "\u00e9" * length}]}
+    body = utf8_body(wire)
+    found = [(v.pointer, v.kind) for v in loads_violations(body, cs.AdminGetUserResponse)]
+    assert found == ([("/UserAttributes/0/Value", "length_max")] if length > 2048 else [])
+    value = json.loads(body)
+    for size in (-1, len(body)):
+        assert decoded(value, cs.AdminGetUserResponse, size) == checked(value, cs.AdminGetUserResponse)

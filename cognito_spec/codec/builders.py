@@ -48,6 +48,7 @@ __all__ = [
     "Absent",
     "BuildWriter",
     "Mode",
+    "accept_test",
     "ascii_class_test",
     "blank_class",
     "extend_path",
@@ -483,6 +484,21 @@ def ascii_class_test(var: str, allowed: bytes, table: str) -> str:
     if chars > PRINTABLE:
         return f"({var}.isprintable() or {translate})"
     return translate
+
+
+def accept_test(var: str, shape: Shape) -> str | None:
+    """For a scalar member: the test a value of the usual exact type passes (then
+    :meth:`~cognito_spec.codec.source.SourceWriter.check_exact` checks the rest), or None for other shapes."""
+    t = shape.type
+    if t == "string":
+        return f"type({var}) is _str"
+    if t == "boolean":
+        return f"{var} is True or {var} is False"
+    if t in ("integer", "long"):
+        return f"type({var}) is _int"
+    if t == "timestamp":
+        return f"type({var}) is _float and {-_TS_WINDOW!r} < {var} < {_TS_WINDOW!r}"
+    return None
 
 
 def extend_path(path: str, item: str) -> str:

@@ -5,7 +5,9 @@ described in :mod:`cognito_spec.codec.compile`, which compiles and caches them):
 
 ``check`` / ``strict``
     ``(data, path, out, strict, cnt)``: a violation appended to ``out`` per broken constraint, the
-    object keys and string values visited added to ``cnt[0]`` and ``cnt[1]``; ``strict`` also builds.
+    object keys and string values visited added to ``cnt[0]`` and ``cnt[1]``; ``strict`` also builds,
+    and takes ``size``: no string or collection in ``data`` is longer (the parsed body's length in
+    bytes, as a UTF-8 character takes one byte at least; -1 when unknown).
 ``build`` / ``unbuild``
     ``build(data)`` wire value to objects (JSON types checked, nothing else); ``unbuild(obj)`` back.
 
@@ -62,6 +64,7 @@ class SourceWriter(BuildWriter):
     def __init__(self, mode: Mode) -> None:
         super().__init__(mode)
         self.memos: dict[int, str] = {}
+        self.sizes: set[int] = set()  # the length_max bounds tested alone (check_length)
         self.uses_nb = False
 
     # -- check mode ------------------------------------------------------------------------------
@@ -334,22 +337,8 @@ class SourceWriter(BuildWriter):
             self.emit(inner, f"if {fm}({var}) is None:")
             self.violation(inner + 1, path, "pattern", repr(shape.pattern), var, shape, sens)
 
-    def accept_test(self, var: str, shape: Shape) -> str | None:
-        """For a scalar member: the test a value of the usual exact type passes (then
-        :meth:`check_exact` checks the rest), or None for other shapes."""
-        t = shape.type
-        if t == "string":
-            return f"type({var}) is _str"
-        if t == "boolean":
-            return f"{var} is True or {var} is False"
-        if t in ("integer", "long"):
-            return f"type({var}) is _int"
-        if t == "timestamp":
-            return f"type({var}) is _float and {-_TS_WINDOW!r} < {var} < {_TS_WINDOW!r}"
-        return None
-
     def check_exact(self, indent: int, var: str, path: str, shape: Shape, sens: bool, counted: bool) -> None:
-        """The checks of ``var`` once :meth:`accept_test` passed: what :meth:`check_value` does after
+        """The checks of ``var`` once :func:`~cognito_spec.codec.builders.accept_test` passed: what :meth:`check_value` does after
         its own type test, for that type (the same checks, the same order)."""
         t = shape.type
         sens = sens or shape.sensitive
@@ -396,14 +385,16 @@ class SourceWriter(BuildWriter):
     def check_length(self, indent: int, var: str, path: str, shape: Shape, sens: bool) -> None:
         if not shape.length_min and shape.length_max is None:
             return
-        if not shape.length_min:
-            self.emit(indent, f"if _len({var}) > {shape.length_max}:")
+        if shape.length_max is not None and not shape.length_min:
+            # Strict, a bound no value of a body of ``size`` bytes can break is not tested (w<max>).
+            self.sizes.add(shape.length_max)
+            bound = f"w{shape.length_max} and " if self.mode == "strict" else ""
+            self.emit(indent, f"if {bound}_len({var}) > {shape.length_max}:")
             self.violation(indent + 1, path, "length_max", str(shape.length_max), var, shape, sens)
             return
         self.emit(indent, f"n = _len({var})")
-        if shape.length_min:
-            self.emit(indent, f"if n < {shape.length_min}:")
-            self.violation(indent + 1, path, "length_min", str(shape.length_min), var, shape, sens)
+        self.emit(indent, f"if n < {shape.length_min}:")
+        self.violation(indent + 1, path, "length_min", str(shape.length_min), var, shape, sens)
         if shape.length_max is not None:
             self.emit(indent, f"if n > {shape.length_max}:")
             self.violation(indent + 1, path, "length_max", str(shape.length_max), var, shape, sens)
@@ -506,7 +497,7 @@ class SourceWriter(BuildWriter):
         for name, m, v in got:
             mpath = extend_path(path, repr(m.wire))
             msens = m.sensitive or sens
-            accept = self.accept_test(v, m.shape)
+            accept = builders.accept_test(v, m.shape)
             if accept is not None:
                 # A scalar of its usual exact type (a str, an int...) is told from an absent member
                 # and from anything else by one test, not two; the rest go the general way below.
@@ -563,9 +554,11 @@ def write_source(cls: type, mode: Mode) -> Source:
     w = SourceWriter(mode)
     if mode in ("check", "strict"):
         # nk and ns count the object keys and string values seen, for body.keys_unique.
-        w.emit(0, f"def {mode}(data, path, out, strict, cnt):")
+        w.emit(0, f"def {mode}(data, path, out, strict, cnt{', size=-1' if mode == 'strict' else ''}):")
         w.emit(1, "nk = ns = 0")
         result = w.check_structure(1, "data", "path", cls, 0)
+        if mode == "strict":  # each w<max>: a string or collection of data may be longer than max
+            w.lines[2:2] = [f"    w{m} = size < 0 or size > {m}" for m in sorted(w.sizes)]
         if w.uses_nb:
             w.lines[1] = "    nk = ns = nb = 0"
             w.emit(1, "cnt[0] += nk + nb")
