@@ -19,7 +19,7 @@ from cognito_spec.codec.reach import target as _target
 from cognito_spec.codec.timestamps import FLOAT_WINDOW as _TS_WINDOW
 from cognito_spec.codec.timestamps import decode_timestamp, timestamp_ok
 from cognito_spec.codec.violations import MapEntry, MapKey, Violation
-from cognito_spec.model import Shape, members_of
+from cognito_spec.model import Shape, members_of, struct_info
 from cognito_spec.patterns.ranges import Ranges
 
 Mode = Literal["check", "strict", "build", "unbuild"]
@@ -44,12 +44,17 @@ JSON_KIND: Final = {
 
 __all__ = [
     "JSON_KIND",
+    "PRINTABLE",
     "Absent",
     "BuildWriter",
     "Mode",
+    "accept_test",
+    "ascii_class_test",
     "blank_class",
+    "extend_path",
     "fast_string_regex",
     "lazy_pattern",
+    "struct_shape",
     "without_idle_passes",
 ]
 
@@ -114,6 +119,7 @@ class BuildWriter:
             "_V": Violation,
             "_ts_ok": timestamp_ok,
             "_unknown": runtime.unknown_members,
+            "_unknown_below": runtime.unknown_members_below,
             "_str": str,
             "_dict": dict,
             "_list": list,
@@ -446,6 +452,67 @@ def _class_regex(
 def lazy_pattern(pattern: str) -> patterns.LazyFullmatch:
     """The full match of a model pattern, compiled at its first call (for a slow path)."""
     return patterns.LazyFullmatch(patterns.compile(pattern))  # the Pattern's own expression, shared
+
+
+#: The printable ASCII characters, 0x20 (the space) to 0x7E: what ``str.isprintable`` accepts of ASCII.
+PRINTABLE: Final = frozenset(range(0x20, 0x7F))
+
+
+def ascii_class_test(var: str, allowed: bytes, table: str) -> str:
+    """An expression true exactly when every character of ``var``, an exact ``str`` known to be
+    ASCII, is one of ``allowed`` (patterns.ranges.ascii_bytes of a class); ``table`` names a global
+    holding ``allowed``.
+
+    The general test deletes the class's characters with ``bytes.translate``: nothing is left
+    exactly when all are in it.  That makes a bytes object and, with a delete argument, a 256-entry
+    table on every call.  ``str.isprintable`` makes neither, and on ASCII it is true exactly for
+    0x20..0x7E (the C0 controls and DEL are Cc, which it refuses; the space is the one Zs it
+    accepts), so it decides alone the classes made of exactly those: the model's Unicode class
+    ``[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]`` holds all of 0x21..0x7E and not the space (Zs), its
+    ``\\p{Z}`` form holds the space too.  A class holding every printable character and some
+    controls asks ``isprintable`` first and ``translate`` only for a value holding a control; one
+    holding all of ASCII passes every such value.
+    """
+    translate = f"not {var}.encode().translate(None, {table})"
+    chars = frozenset(allowed)
+    if len(chars) == 0x80:
+        return "True"
+    if chars == PRINTABLE:
+        return f"{var}.isprintable()"
+    if chars == PRINTABLE - {0x20}:
+        return f"({var}.isprintable() and ' ' not in {var})"
+    if chars > PRINTABLE:
+        return f"({var}.isprintable() or {translate})"
+    return translate
+
+
+def accept_test(var: str, shape: Shape) -> str | None:
+    """For a scalar member: the test a value of the usual exact type passes (then
+    :meth:`~cognito_spec.codec.source.SourceWriter.check_exact` checks the rest), or None for other shapes."""
+    t = shape.type
+    if t == "string":
+        return f"type({var}) is _str"
+    if t == "boolean":
+        return f"{var} is True or {var} is False"
+    if t in ("integer", "long"):
+        return f"type({var}) is _int"
+    if t == "timestamp":
+        return f"type({var}) is _float and {-_TS_WINDOW!r} < {var} < {_TS_WINDOW!r}"
+    return None
+
+
+def extend_path(path: str, item: str) -> str:
+    """Source of a path tuple one item longer (paths are only built when a violation is recorded)."""
+    if path == "path":
+        return f"(*path, {item})"
+    return f"({path[1:-1]}, {item})"
+
+
+def struct_shape(cls: type) -> Shape:
+    """A structure shape naming ``cls`` (what a violation of a whole object records)."""
+    info = struct_info(cls)
+    assert info is not None
+    return Shape(name=info.name, type="structure", target=info.name)
 
 
 def without_idle_passes(lines: list[str]) -> list[str]:

@@ -9,8 +9,10 @@ mode) and caches the function.  The modes:
     and of string values it visited to ``cnt[0]`` and ``cnt[1]`` (for the duplicate-key test of
     :func:`cognito_spec.codec.body.keys_unique`).
 ``strict``
-    ``strict(data, path, out, strict, cnt)`` does both in one pass: the checks of ``check`` and the
-    objects of ``build``.  Its result is only meaningful when ``out`` stayed empty.
+    ``strict(data, path, out, strict, cnt, size=-1)`` does both in one pass: the checks of ``check``
+    and the objects of ``build``.  Its result is only meaningful when ``out`` stayed empty.
+    ``size``, when known, is the length in bytes of the body ``data`` was parsed from: no string or
+    collection in it is longer, so the length bounds it cannot break are not tested.
 ``build``
     ``build(data)`` turns a parsed wire value into objects.  It checks JSON types (no coercion) and
     nothing else; on a wrong type it raises, and the caller re-runs the checker for a precise report.

@@ -272,7 +272,8 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
             else:
                 out: list[Violation] = []
                 cnt = [0, 0]
-                checked: T = fn(data, (), out, True, cnt)
+                # len(body): no string or list in data is longer, so length bounds above it pass.
+                checked: T = fn(data, (), out, True, cnt, len(body))
                 if not out and (
                     body.count(b'"') == 2 * (cnt[0] + cnt[1])
                     if 0x5C not in body

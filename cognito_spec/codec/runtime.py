@@ -30,6 +30,7 @@ __all__ = [
     "missing",
     "plain_str",
     "unknown_members",
+    "unknown_members_below",
     "wrong",
 ]
 
@@ -102,6 +103,24 @@ def unknown_members(
         if key not in known
     ]
     out[at:at] = found
+
+
+def unknown_members_below(
+    data: dict[str, Any],
+    known: frozenset[str],
+    path: tuple[PathItem, ...],
+    out: list[Violation],
+    strict: bool,
+    shape: str,
+) -> None:
+    """:func:`unknown_members` for an object a strict builder inlined, which does not note where its
+    violations begin: they are the last ones in ``out`` whose paths lie strictly below ``path``
+    (every member's path does; none recorded before the object was reached does, as no two values
+    share a path, and a map key's path is no longer than its value's)."""
+    at, depth = len(out), len(path)
+    while at and len(out[at - 1].path) > depth and out[at - 1].path[:depth] == path:
+        at -= 1
+    unknown_members(data, known, path, out, strict, shape, at)
 
 
 def b64_ok(value: str) -> bool:

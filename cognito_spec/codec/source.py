@@ -5,7 +5,9 @@ described in :mod:`cognito_spec.codec.compile`, which compiles and caches them):
 
 ``check`` / ``strict``
     ``(data, path, out, strict, cnt)``: a violation appended to ``out`` per broken constraint, the
-    object keys and string values visited added to ``cnt[0]`` and ``cnt[1]``; ``strict`` also builds.
+    object keys and string values visited added to ``cnt[0]`` and ``cnt[1]``; ``strict`` also builds,
+    and takes ``size``: no string or collection in ``data`` is longer (the parsed body's length in
+    bytes, as a UTF-8 character takes one byte at least; -1 when unknown).
 ``build`` / ``unbuild``
     ``build(data)`` wire value to objects (JSON types checked, nothing else); ``unbuild(obj)`` back.
 
@@ -25,7 +27,15 @@ import attrs
 
 from cognito_spec import patterns
 from cognito_spec.codec import builders
-from cognito_spec.codec.builders import JSON_KIND, BuildWriter, Mode, fast_string_regex, without_idle_passes
+from cognito_spec.codec.builders import (
+    JSON_KIND,
+    BuildWriter,
+    Mode,
+    extend_path,
+    fast_string_regex,
+    struct_shape,
+    without_idle_passes,
+)
 from cognito_spec.codec.reach import holds_secret as _holds_secret
 from cognito_spec.codec.reach import target as _target
 from cognito_spec.codec.timestamps import FLOAT_WINDOW as _TS_WINDOW
@@ -54,6 +64,7 @@ class SourceWriter(BuildWriter):
     def __init__(self, mode: Mode) -> None:
         super().__init__(mode)
         self.memos: dict[int, str] = {}
+        self.sizes: set[int] = set()  # the length_max bounds tested alone (check_length)
         self.uses_nb = False
 
     # -- check mode ------------------------------------------------------------------------------
@@ -183,20 +194,24 @@ class SourceWriter(BuildWriter):
             self.emit(indent, "else:")
             self.emit(indent + 1, "pass")
             self.check_length(indent + 1, var, path, shape, sens)
-            i, item = self.var("i"), self.var("x")
-            if build:
-                self.emit(indent + 1, f"{acc} = []")
+            # Built, an item's index is the number of items appended before it (a null one too),
+            # read only when a path is made: no (index, item) tuple per item.
+            item, i = self.var("x"), f"_len({acc})" if build else self.var("i")
             strings = shape.member.type == "string"
             if strings:  # every item must be a string; a wrong one is a violation anyway
                 self.emit(indent + 1, f"ns += _len({var})")
-            self.emit(indent + 1, f"for {i}, {item} in _enumerate({var}):")
-            item_path = _extend(path, i)
+            if build:
+                self.emit(indent + 1, f"{acc} = []")
+            self.emit(
+                indent + 1, f"for {item} in {var}:" if build else f"for {i}, {item} in _enumerate({var}):"
+            )
+            item_path = extend_path(path, i)
             saved = self.enter_collection(var, shape, sens)
             inner = self.check_item(indent + 2, item, item_path, shape.member, sens, depth + 1, strings)
             out = self.check_value(inner, item, item_path, shape.member, sens, depth + 1, strings, self.null)
             self.within = saved
             if build:
-                self.emit(inner, f"{acc}.append({out})")
+                self.emit(indent + 2, f"{acc}.append({out})")
                 self.emit(indent + 1, f"{var} = _tuple({acc})")
             return var
         if t == "map":
@@ -213,7 +228,7 @@ class SourceWriter(BuildWriter):
             self.emit(indent + 1, f"for {k}, {v} in {var}.items():")
             # Keys in paths are marked (MapKey for the key itself, MapEntry for the value at it):
             # equal to the key, but the service's message tells them from member names.
-            key_path, item_path = _extend(path, f"_KK({k})"), _extend(path, f"_MK({k})")
+            key_path, item_path = extend_path(path, f"_KK({k})"), extend_path(path, f"_MK({k})")
             saved = self.enter_collection(var, shape, sens)
             # A map key is a key (counted above), not a string value: counted=True.
             kout = self.check_value(indent + 2, k, key_path, shape.key, sens, depth + 1, True)
@@ -322,22 +337,8 @@ class SourceWriter(BuildWriter):
             self.emit(inner, f"if {fm}({var}) is None:")
             self.violation(inner + 1, path, "pattern", repr(shape.pattern), var, shape, sens)
 
-    def accept_test(self, var: str, shape: Shape) -> str | None:
-        """For a scalar member: the test a value of the usual exact type passes (then
-        :meth:`check_exact` checks the rest), or None for other shapes."""
-        t = shape.type
-        if t == "string":
-            return f"type({var}) is _str"
-        if t == "boolean":
-            return f"{var} is True or {var} is False"
-        if t in ("integer", "long"):
-            return f"type({var}) is _int"
-        if t == "timestamp":
-            return f"type({var}) is _float and {-_TS_WINDOW!r} < {var} < {_TS_WINDOW!r}"
-        return None
-
     def check_exact(self, indent: int, var: str, path: str, shape: Shape, sens: bool, counted: bool) -> None:
-        """The checks of ``var`` once :meth:`accept_test` passed: what :meth:`check_value` does after
+        """The checks of ``var`` once :func:`~cognito_spec.codec.builders.accept_test` passed: what :meth:`check_value` does after
         its own type test, for that type (the same checks, the same order)."""
         t = shape.type
         sens = sens or shape.sensitive
@@ -355,10 +356,9 @@ class SourceWriter(BuildWriter):
         """An expression true exactly when the string ``var`` has the length and the pattern of
         ``shape``, for ``[class]+``-like patterns (None for others).
 
-        For an exact ``str`` of ASCII characters, C string methods decide: the length, then
-        ``bytes.translate`` deleting the class's ASCII characters leaves nothing exactly when every
-        character is in the class (patterns.ranges.ascii_bytes).  Any other value (non-ASCII text,
-        a ``str`` subclass, whose methods may be overridden) goes to one ``re`` match of
+        For an exact ``str`` of ASCII characters, C string methods decide: the length, then the
+        class (:func:`~cognito_spec.codec.builders.ascii_class_test`).  Any other value (non-ASCII
+        text, a ``str`` subclass, whose methods may be overridden) goes to one ``re`` match of
         ``[class]{min,max}``, the same expression as before, which the tests keep as the oracle.
         """
         fast = fast_string_regex(shape)
@@ -377,7 +377,7 @@ class SourceWriter(BuildWriter):
             size = f"_len({var}) <= {hi} and "
         else:
             size = ""
-        test = f"not {var}.encode().translate(None, {self.name('_AB', allowed)})"
+        test = builders.ascii_class_test(var, allowed, self.name("_AB", allowed))
         if exact:  # var is known to be an exact str
             return f"({size}{test}) if {var}.isascii() else {match}"
         return f"({size}{test}) if type({var}) is _str and {var}.isascii() else {match}"
@@ -385,14 +385,16 @@ class SourceWriter(BuildWriter):
     def check_length(self, indent: int, var: str, path: str, shape: Shape, sens: bool) -> None:
         if not shape.length_min and shape.length_max is None:
             return
-        if not shape.length_min:
-            self.emit(indent, f"if _len({var}) > {shape.length_max}:")
+        if shape.length_max is not None and not shape.length_min:
+            # Strict, a bound no value of a body of ``size`` bytes can break is not tested (w<max>).
+            self.sizes.add(shape.length_max)
+            bound = f"w{shape.length_max} and " if self.mode == "strict" else ""
+            self.emit(indent, f"if {bound}_len({var}) > {shape.length_max}:")
             self.violation(indent + 1, path, "length_max", str(shape.length_max), var, shape, sens)
             return
         self.emit(indent, f"n = _len({var})")
-        if shape.length_min:
-            self.emit(indent, f"if n < {shape.length_min}:")
-            self.violation(indent + 1, path, "length_min", str(shape.length_min), var, shape, sens)
+        self.emit(indent, f"if n < {shape.length_min}:")
+        self.violation(indent + 1, path, "length_min", str(shape.length_min), var, shape, sens)
         if shape.length_max is not None:
             self.emit(indent, f"if n > {shape.length_max}:")
             self.violation(indent + 1, path, "length_max", str(shape.length_max), var, shape, sens)
@@ -449,9 +451,9 @@ class SourceWriter(BuildWriter):
             null[0](indent + 2)
             self.within = None
             self.emit(indent + 1, "else:")
-            self.violation(indent + 2, path, "type", "'object'", var, _struct_shape(cls), False)
+            self.violation(indent + 2, path, "type", "'object'", var, struct_shape(cls), False)
         else:
-            self.violation(indent + 1, path, "type", "'object'", var, _struct_shape(cls), False)
+            self.violation(indent + 1, path, "type", "'object'", var, struct_shape(cls), False)
         self.emit(indent, "else:")
         indent += 1
         all_strings = all(m.shape.type == "string" for _, m in members)
@@ -485,14 +487,17 @@ class SourceWriter(BuildWriter):
         got = [(name, m, self.var("m")) for name, m in members]
         for _, m, v in got:
             self.emit(indent, f"{v} = {var}.get({m.wire!r})")
-        first = self.var("first")
-        self.emit(indent, f"{first} = _len(out)")
+        # Built and inlined, an object finds where its violations begin only if it has unknown
+        # members (runtime.unknown_members_below): one _len(out) less per object.
+        first, below = self.var("first"), build and depth > 0
+        if not below:
+            self.emit(indent, f"{first} = _len(out)")
         if build:
             self.emit(indent, f"{obj} = {self.new_expr(cls)}")
         for name, m, v in got:
-            mpath = _extend(path, repr(m.wire))
+            mpath = extend_path(path, repr(m.wire))
             msens = m.sensitive or sens
-            accept = self.accept_test(v, m.shape)
+            accept = builders.accept_test(v, m.shape)
             if accept is not None:
                 # A scalar of its usual exact type (a str, an int...) is told from an absent member
                 # and from anything else by one test, not two; the rest go the general way below.
@@ -516,7 +521,8 @@ class SourceWriter(BuildWriter):
         if build:
             self.finish(indent, obj, cls)
         self.emit(indent, f"if {n} != {len(members)} and not {known}.issuperset({var}):")
-        self.emit(indent + 1, f"_unknown({var}, {known}, {path}, out, strict, {info.name!r}, {first})")
+        call = f"_unknown_below({var}, {known}, {path}" if below else f"_unknown({var}, {known}, {path}"
+        self.emit(indent + 1, f"{call}, out, strict, {info.name!r}{'' if below else ', ' + first})")
         return obj
 
 
@@ -526,22 +532,9 @@ _HOT = frozenset(
     {
         "_len", "_str", "_fts", "_UTC", "_object_new", "_dict", "_list", "_tuple", "_enumerate",
         "_int", "_float", "_Decimal", "_isinstance", "_ts", "_ts_ok", "_ets", "_b64", "_blob",
-        "_b64ok", "_float_of", "_unknown",
+        "_b64ok", "_float_of", "_unknown", "_unknown_below",
     }
 )  # fmt: skip
-
-
-def _extend(path: str, item: str) -> str:
-    """Source of a path tuple one item longer (paths are only built when a violation is recorded)."""
-    if path == "path":
-        return f"(*path, {item})"
-    return f"({path[1:-1]}, {item})"
-
-
-def _struct_shape(cls: type) -> Shape:
-    info = struct_info(cls)
-    assert info is not None
-    return Shape(name=info.name, type="structure", target=info.name)
 
 
 @attrs.frozen
@@ -561,9 +554,11 @@ def write_source(cls: type, mode: Mode) -> Source:
     w = SourceWriter(mode)
     if mode in ("check", "strict"):
         # nk and ns count the object keys and string values seen, for body.keys_unique.
-        w.emit(0, f"def {mode}(data, path, out, strict, cnt):")
+        w.emit(0, f"def {mode}(data, path, out, strict, cnt{', size=-1' if mode == 'strict' else ''}):")
         w.emit(1, "nk = ns = 0")
         result = w.check_structure(1, "data", "path", cls, 0)
+        if mode == "strict":  # each w<max>: a string or collection of data may be longer than max
+            w.lines[2:2] = [f"    w{m} = size < 0 or size > {m}" for m in sorted(w.sizes)]
         if w.uses_nb:
             w.lines[1] = "    nk = ns = nb = 0"
             w.emit(1, "cnt[0] += nk + nb")
