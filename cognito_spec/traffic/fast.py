@@ -102,6 +102,9 @@ RESPONSE_NAMES: Final = frozenset(
 )
 
 
+_LIST_ONLY: Final = {list}
+
+
 def _picked(pairs: list[Any], wanted: frozenset[str]) -> dict[str, str] | None:
     """The first value, stripped, of each ``wanted`` name among JSON-lines header pairs (lists of
     two strings), as map_of_pairs gives it; None when any pair is of another form.
@@ -109,19 +112,25 @@ def _picked(pairs: list[Any], wanted: frozenset[str]) -> dict[str, str] | None:
     Names are folded through the header rule's table of spellings (a dict look-up per pair, no new
     string); the whole map is never built.
     """
+    if pairs and set(map(type, pairs)) != _LIST_ONLY:
+        return None  # a two-letter string unpacks too: it is no pair
     spelled = FOLDED
     out: dict[str, str] = {}
-    for pair in pairs:
-        if type(pair) is not list or len(pair) != 2:
-            return None  # a two-letter string unpacks too: it is no pair
-        name, value = pair
-        if type(name) is not str or type(value) is not str:
-            return None
-        key = spelled.get(name)
-        if key is None:
-            key = fold_name(name)
-        if key in wanted and key not in out:
-            out[key] = value.strip(" \t")
+    try:
+        for name, value in pairs:
+            # Only str names are in the table (no other JSON value equals a str): a hit proves the
+            # name's type, and a miss checks it.
+            key = spelled.get(name)
+            if key is None:
+                if type(name) is not str:
+                    return None
+                key = fold_name(name)
+            if type(value) is not str:
+                return None
+            if key in wanted and key not in out:
+                out[key] = value.strip(" \t")
+    except (ValueError, TypeError):  # not two items; an unhashable name
+        return None
     return out
 
 
