@@ -574,3 +574,24 @@ def test_tokens_in_the_service_form_are_read_quickly() -> None:
         [json_segment({"kid": "k", "alg": "RS256"}), json_segment(scopeless), b64url_encode(b"s")]
     )
     assert _quick_read(token) == _full_read(token) == TokenRead(None, 1700003600, scoped=False)
+
+
+@given(drawn=st.lists(_tokens(), min_size=2, max_size=4))
+def test_a_cached_reading_is_the_tokens_own_when_tokens_end_alike(drawn: list[str]) -> None:
+    # The cache is keyed by a token's last 24 characters: tokens that share them keep apart.
+    from cognito_spec.traffic.tokens import read_token
+
+    alike = [t + drawn[0][-24:] for t in drawn[1:]]
+    for token in [*drawn, *alike, *reversed(drawn), *alike]:
+        assert read_token(token) == (_quick_read(token) or _full_read(token))
+
+
+def test_the_token_cache_stays_bounded_and_a_reading_shows_no_token() -> None:
+    from cognito_spec.traffic import tokens as capture_tokens
+
+    made = issuer().issue(sub="s", username="u", client_id="c", now=1700000000).access_token
+    for i in range(5000):
+        capture_tokens.read_token(f"{made}{i:x}")
+    assert len(capture_tokens._READS) <= 4096
+    read = capture_tokens.read_token(made)
+    assert read == _full_read(made) and not any(part in repr(read) for part in made.split("."))

@@ -138,3 +138,30 @@ def test_lenient_reading_keeps_what_it_can_and_never_raises() -> None:
 def test_one_look_up_gives_what_the_normalised_map_holds(pairs: list[tuple[str, str]], name: str) -> None:
     folded = next(iter(map_of_pairs([(name, "")])))
     assert first_value(pairs, name) == map_of_pairs(pairs).get(folded)
+
+
+@given(
+    name=names | st.text(max_size=80) | st.sampled_from(["\u212aeep-Alive", "\u0421ontent-Type", "A" * 65])
+)
+def test_fold_name_is_the_rule_and_its_table_stays_bounded(name: str) -> None:
+    from cognito_spec.protocol.headers import FOLDED, fold_name
+
+    assert fold_name(name) == fold_name(name) == next(iter(reference_map([(name, "")])))
+    assert len(FOLDED) <= 1024
+    assert all(len(k) <= 64 and v == fold_name(k) for k, v in FOLDED.items())
+
+
+def test_fold_name_table_keeps_at_most_1024_spellings() -> None:
+    from cognito_spec.protocol.headers import FOLDED, fold_name
+
+    kept = dict(FOLDED)
+    FOLDED.clear()
+    try:
+        for i in range(1500):
+            assert fold_name(f"X-Name-{i}") == f"x-name-{i}"
+        assert len(FOLDED) == 1024
+        assert fold_name("X-Name-1499") == "x-name-1499"  # folded the full way, not kept
+        assert "X-Name-1499" not in FOLDED
+    finally:
+        FOLDED.clear()
+        FOLDED.update(kept)

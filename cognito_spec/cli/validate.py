@@ -171,28 +171,30 @@ def _har_results(entries: Iterable[Any], source: str, reveal: bool, every: int) 
     """
     tally = Summary()
     reported: Reported = []
-    read, operations, quick = tally.read, tally.operations, quick_valid
+    quick = quick_valid
+    proved: list[str] = []  # the operations of the entries proved valid, counted at each result
     index = -1
     try:
         for index, entry in enumerate(entries):
             parts = har_quick_parts(entry)
             name = quick(*parts) if parts is not None else None
             if name is not None:
-                read.entries += 1
-                operations[name] += 1
-                tally.valid += 1
+                proved.append(name)
             else:
                 examine_into((har_exchange(entry, index, source),), reveal, tally, reported)
             if (index + 1) % every == 0:
+                tally.add_proved(proved)
                 yield BatchResult(source, reported, tally)
                 tally = Summary()
                 reported = []
-                read, operations = tally.read, tally.operations
+                proved = []
     except CaptureError as exc:
         # What was checked before the unreadable part is reported first, as with batches.
+        tally.add_proved(proved)
         yield BatchResult(source, reported, tally, failure=exc)
         return
     if (index + 1) % every != 0:
+        tally.add_proved(proved)
         yield BatchResult(source, reported, tally)
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "Headers",
     "HeadersLike",
     "first_value",
+    "fold_name",
     "header_map",
     "header_pairs",
     "header_text",
@@ -137,6 +138,30 @@ def map_of_pairs(pairs: Sequence[tuple[str, str]]) -> HeaderMap:
     """
     lower = _ASCII_LOWER
     return {(k.lower() if k.isascii() else k.translate(lower)): v.strip(" \t") for k, v in reversed(pairs)}
+
+
+#: Spellings of header names already folded -> their fold, for readers that look names up one pair
+#: at a time (see :func:`fold_name`).  Bounded: a capture could spell endlessly many names.
+FOLDED: Final[dict[str, str]] = {}
+_FOLDED_MAX: Final = 1024
+_FOLDED_LONGEST: Final = 64
+
+
+def fold_name(name: str) -> str:
+    """A header name folded by the rule (ASCII letters lower-cased, every other character kept).
+
+    The fold of a spelling seen before is read from :data:`FOLDED`, which keeps up to 1024
+    spellings of at most 64 characters; any other name is folded each time.  A reader on a hot
+    path may read :data:`FOLDED` itself and call this only on a miss.
+    """
+    try:
+        return FOLDED[name]
+    except KeyError:
+        pass
+    folded = name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
+    if len(name) <= _FOLDED_LONGEST and len(FOLDED) < _FOLDED_MAX:
+        FOLDED[name] = folded
+    return folded
 
 
 def first_value(pairs: Sequence[tuple[str, str]], name: str) -> str | None:

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import attrs
 
-from cognito_spec.codec.body import MAX_DEPTH, MISS, ORJSON
+from cognito_spec.codec.body import MISS, ORJSON
 from cognito_spec.errors import ArgumentTypeError, CaptureError
 from cognito_spec.traffic.check import Finding, examine
 from cognito_spec.traffic.fast import quick_valid, record_quick_parts
@@ -85,6 +85,13 @@ class Summary:
         self.errors += other.errors
         self.warnings += other.warnings
         self.warnings_by_side.update(other.warnings_by_side)
+
+    def add_proved(self, names: list[str]) -> None:
+        """Count entries the fast path proved valid, by their operations' names (a batch's at once:
+        one count at a time cost the fast path more than some of its checks)."""
+        self.read.entries += len(names)
+        self.valid += len(names)
+        self.operations.update(names)
 
     @staticmethod
     def combine(*summaries: Summary) -> Summary:
@@ -197,29 +204,6 @@ def examine_into(exchanges: Iterable[Any], reveal: bool, summary: Summary, repor
             summary.valid += 1
 
 
-#: The members of a JSON-lines record, of its request and of its response that the fast path reads
-#: (see _shallow); body_base64 is not among them, since a record with a text body may still hold one.
-_RECORD_MEMBERS: Final = frozenset({"index", "url", "started", "request", "response"})
-_REQUEST_MEMBERS: Final = frozenset({"method", "headers", "body"})
-_RESPONSE_MEMBERS: Final = frozenset({"status", "headers", "body"})
-_CONTAINERS: Final = (dict, list)
-
-
-def _shallow(record: dict[str, Any]) -> bool:
-    """Whether a record that :func:`~cognito_spec.traffic.fast.record_quick_parts` accepted holds no
-    member but the usual ones, ``index`` not an array or object.
-
-    Such a record (a string url, started, method and bodies, an integer status, header lists of
-    string pairs) nests 4 levels deep at most, which json.loads always reads.
-    """
-    return (
-        record.keys() <= _RECORD_MEMBERS
-        and record["request"].keys() <= _REQUEST_MEMBERS
-        and record["response"].keys() <= _RESPONSE_MEMBERS
-        and type(record.get("index")) not in _CONTAINERS
-    )
-
-
 def _as_bytes(line: object) -> bytes:
     """A line as the bytes of the file, from bytes or from text.
 
@@ -256,9 +240,12 @@ def validate_lines(
     """
     summary = Summary()
     reported: Reported = []
-    read, operations, quick = summary.read, summary.operations, quick_valid
+    quick = quick_valid
     scan, parts_of = _RECORD_SCAN, record_quick_parts
     loads, orjson_error = ORJSON.loads, ORJSON.error
+    # The exchanges the fast path proved valid, by operation: added to the summary once, at the end
+    # of the batch (or where it stops), not one count at a time.
+    proved: list[str] = []
     lineno = first_line - 1
     for lineno, raw in enumerate(lines, first_line):
         line = raw if type(raw) is bytes else _as_bytes(raw)
@@ -270,11 +257,8 @@ def validate_lines(
         # the UTF-8 text.  Anything unusual (white space before the record, bad JSON, not UTF-8)
         # falls to the full path, which reads or refuses it exactly.  Only JSON white space may
         # follow the record: str.isspace also takes U+001C, U+00A0 and more, which json.loads
-        # refuses.  Nesting: orjson reads 1024 levels, json.loads fewer (its recursion limit); a
-        # record holding only its usual members nests 4 levels at most (the record, a part, the
-        # headers, a pair: see _shallow), and any other that the fast path would take has its
-        # brackets counted (codec.body's bound, as fast_value counts them): beyond MAX_DEPTH
-        # brackets it takes the full path.
+        # refuses.  Nesting: orjson reads 1024 levels, json.loads fewer (its recursion limit);
+        # record_quick_parts takes the line to bound a record of unusual members by its brackets.
         record = MISS
         if loads is not None:
             try:
@@ -289,24 +273,17 @@ def validate_lines(
                     record = None
             except (StopIteration, ValueError, RecursionError):
                 record = None
-        lparts = parts_of(record) if record is not None else None
-        if (
-            lparts is not None
-            and not _shallow(record)
-            and len(line) > 2 * MAX_DEPTH
-            and line.count(b"[") + line.count(b"{") > MAX_DEPTH
-        ):
-            lparts = None  # the full path reads it, as json.loads does
+        lparts = parts_of(record, line) if record is not None else None
         name = quick(*lparts) if lparts is not None else None
         if name is not None:
-            read.entries += 1
-            operations[name] += 1
-            summary.valid += 1
+            proved.append(name)
             continue
         try:
             ex = next(iter_jsonl_lines([line], first_line=lineno))
         except CaptureError as exc:
+            summary.add_proved(proved)
             failure = CaptureError(exc.reason, source=source, position=f"line {lineno + 1}")
             return BatchResult(source, reported, summary, lineno + 1 - first_line, failure, lineno)
         examine_into((ex,), reveal, summary, reported)
+    summary.add_proved(proved)
     return BatchResult(source, reported, summary, lineno + 1 - first_line)

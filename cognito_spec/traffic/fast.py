@@ -19,7 +19,7 @@ from cognito_spec.codec.reach import wire_depth
 from cognito_spec.codec.violations import Violation
 from cognito_spec.operations import operation_for_target
 from cognito_spec.protocol.envelope import error_code
-from cognito_spec.protocol.headers import map_of_pairs
+from cognito_spec.protocol.headers import FOLDED, fold_name, map_of_pairs
 from cognito_spec.protocol.server import CONTENT_TYPE
 from cognito_spec.traffic.tokens import (
     TOKEN_MEMBER,
@@ -88,18 +88,87 @@ def message_header_agrees(message: object, header: str | None) -> bool:
     return header.strip() == text
 
 
-_LIST_ONLY: Final = {list}
-
 #: What the quick readers return: method, request headers, request body, status, response headers,
 #: response body, and when the exchange started (``started``, None when the capture has none).
-#: Headers map lower-cased names to their first value, stripped.
+#: Headers map folded names (protocol.headers) to their first value, stripped; the quick readers
+#: keep only the names quick_valid reads (:data:`REQUEST_NAMES`, :data:`RESPONSE_NAMES`).
 QuickParts = tuple[str, dict[str, str], str, int, dict[str, str], str, str | None]
 
+#: The header names, folded, that :func:`quick_valid` reads of a request and of a response.  A map
+#: of just these gives it the same answer as the whole map (tests/test_quick_parts.py checks it).
+REQUEST_NAMES: Final = frozenset({"x-amz-target", "content-type", "authorization"})
+RESPONSE_NAMES: Final = frozenset(
+    {"content-type", "x-amzn-requestid", "x-amzn-errortype", "x-amzn-errormessage"}
+)
 
-def record_quick_parts(record: Any) -> QuickParts | None:
+
+_LIST_ONLY: Final = {list}
+
+
+def _picked(pairs: list[Any], wanted: frozenset[str]) -> dict[str, str] | None:
+    """The first value, stripped, of each ``wanted`` name among JSON-lines header pairs (lists of
+    two strings), as map_of_pairs gives it; None when any pair is of another form.
+
+    Names are folded through the header rule's table of spellings (a dict look-up per pair, no new
+    string); the whole map is never built.
+    """
+    if pairs and set(map(type, pairs)) != _LIST_ONLY:
+        return None  # a two-letter string unpacks too: it is no pair
+    spelled = FOLDED
+    out: dict[str, str] = {}
+    try:
+        for name, value in pairs:
+            # Only str names are in the table (no other JSON value equals a str): a hit proves the
+            # name's type, and a miss checks it.
+            key = spelled.get(name)
+            if key is None:
+                if type(name) is not str:
+                    return None
+                key = fold_name(name)
+            if type(value) is not str:
+                return None
+            if key in wanted and key not in out:
+                out[key] = value.strip(" \t")
+    except (ValueError, TypeError):  # not two items; an unhashable name
+        return None
+    return out
+
+
+def _picked_har(headers: list[Any], wanted: frozenset[str]) -> dict[str, str] | None:
+    """:func:`_picked` for HAR header objects (``name`` and ``value`` strings, other members
+    ignored); None when any header is of another form."""
+    spelled = FOLDED
+    out: dict[str, str] = {}
+    try:
+        for h in headers:
+            name = h["name"]
+            value = h["value"]
+            if type(name) is not str or type(value) is not str:
+                return None
+            key = spelled.get(name)
+            if key is None:
+                key = fold_name(name)
+            if key in wanted and key not in out:
+                out[key] = value.strip(" \t")
+    except (KeyError, TypeError):
+        return None
+    return out
+
+
+_CONTAINERS: Final = (dict, list)
+
+
+def record_quick_parts(record: Any, line: bytes = b"") -> QuickParts | None:
     """The parts of a JSON-lines record in its most common form (text bodies, header pairs as lists
     of two strings); None for any other form, which :func:`exchange_from_record` then reads (or
     refuses).  Whatever this accepts, :func:`exchange_from_record` accepts too.
+
+    ``line`` is the text the record was parsed from, when a parser that reads deeper than
+    json.loads parsed it (orjson reads 1024 levels; json.loads fewer, by its recursion limit).  A
+    record holding only its usual members (counted here), each of its usual type, nests 4 levels at
+    most (the record, a part, the headers, a pair), which json.loads always reads; any other has
+    the brackets of its line counted (codec.body's bound, as fast_value counts them), and beyond
+    MAX_DEPTH it is None: the full path reads it, as json.loads does.
 
     This is the CLI's fast path (``cognito_spec.traffic.check.quick_valid`` takes these parts): no
     :class:`Exchange` is built for a record that turns out valid.
@@ -126,15 +195,24 @@ def record_quick_parts(record: Any) -> QuickParts | None:
         or type(rt) is not str
         or type(qh) is not list
         or type(rh) is not list
-        or (qh and set(map(type, qh)) != _LIST_ONLY)
-        or (rh and set(map(type, rh)) != _LIST_ONLY)
     ):
         return None
-    try:
-        # Among JSON values only str has lower() and strip(): this also proves the pairs' types.
-        qd = map_of_pairs(qh)  # the header rule; it also proves the pairs are str pairs
-        rd = map_of_pairs(rh)
-    except (AttributeError, ValueError):
+    if (
+        len(line) > 2 * MAX_DEPTH
+        and not (
+            # Only the usual members (request, response and headers, body and status are known
+            # present), the index not an array or object: 4 levels at most.
+            len(record) == 2 + ("index" in record) + ("url" in record) + ("started" in record)
+            and len(req) == 2 + ("method" in req)
+            and len(resp) == 3
+            and type(record.get("index")) not in _CONTAINERS
+        )
+        and line.count(b"[") + line.count(b"{") > MAX_DEPTH
+    ):
+        return None
+    qd = _picked(qh, REQUEST_NAMES)
+    rd = _picked(rh, RESPONSE_NAMES)
+    if qd is None or rd is None:
         return None
     return method, qd, qt, status, rd, rt, started
 
@@ -174,10 +252,9 @@ def har_quick_parts(entry: Any) -> QuickParts | None:
         or type(rh) is not list
     ):
         return None
-    try:
-        qd = map_of_pairs([(h["name"], h["value"]) for h in qh])  # the header rule, as above
-        rd = map_of_pairs([(h["name"], h["value"]) for h in rh])
-    except (AttributeError, KeyError, TypeError):
+    qd = _picked_har(qh, REQUEST_NAMES)
+    rd = _picked_har(rh, RESPONSE_NAMES)
+    if qd is None or rd is None:
         return None
     return method, qd, qt, status, rd, rt, started
 
@@ -315,7 +392,9 @@ def quick_valid(
 ) -> str | None:
     """The operation's name when the exchange has no finding at all; None when it may have one.
 
-    The headers are maps of lower-cased names to first values, stripped (see :func:`quick_headers`).
+    The headers are maps of lower-cased names to first values, stripped (see :func:`quick_headers`);
+    maps of just :data:`REQUEST_NAMES` and :data:`RESPONSE_NAMES` (as the quick readers give them)
+    give the same answer, since no other name is read.
     Covers clean successes and clean errors (declared for the operation, with the service's status,
     ``X-Amzn-ErrorType`` and ``__type`` agreeing); anything else is for the full check.  For an
     operation authorised by an access token the answer must also be the service's answer to the
@@ -391,6 +470,8 @@ def quick_headers(pairs: Any) -> dict[str, str] | None:
 
 
 __all__ = [
+    "REQUEST_NAMES",
+    "RESPONSE_NAMES",
     "UUID",
     "QuickParts",
     "code_of",

@@ -31,10 +31,9 @@ Findings never quote the token or a claim; a captured message is quoted only wit
 from __future__ import annotations
 
 import binascii
-import functools
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -97,9 +96,13 @@ def capture_time(started: object) -> float | None:
     return moment.timestamp()
 
 
-@attrs.frozen
-class TokenRead:
-    """What a capture can know of a token without a key (cached per token: captures repeat them)."""
+class TokenRead(NamedTuple):
+    """What a capture can know of a token without a key (cached per token: captures repeat them).
+
+    A named tuple, made with ``tuple.__new__`` on the hot path (a frozen attrs instance cost the
+    fast path an ``__init__`` with three ``object.__setattr__`` per read).  It holds no part of the
+    token, so its repr shows none.
+    """
 
     #: ``invalid`` (unreadable or not RS256), ``id`` (an ID token) or None (a readable access token).
     problem: str | None
@@ -107,23 +110,44 @@ class TokenRead:
     scoped: bool = True
 
 
-@functools.lru_cache(maxsize=4096)
+_new_read: Final[Any] = tuple.__new__
+_INVALID_READ: Final = TokenRead("invalid")
+_ID_READ: Final = TokenRead("id")
+
+#: Readings, keyed by a token's last characters (of its signature: one pool's tokens share their
+#: header and often the start of their payload), each with the whole token, which a hit must equal.
+#: Hashing a 1.2 KB token for functools.lru_cache cost more than reading its payload; comparing it
+#: with the one kept is a memcmp.  Bounded: a full table starts again.
+_READS: dict[str, tuple[str, TokenRead]] = {}
+_READS_MAX: Final = 4096
+_KEY_CHARS: Final = 24
+
+
 def read_token(token: str) -> TokenRead:
     """What a capture can know of ``token`` without a key (cached: captures repeat tokens)."""
-    quick = _quick_read(token)
-    return quick if quick is not None else _full_read(token)
+    key = token[-_KEY_CHARS:]
+    kept = _READS.get(key)
+    if kept is not None and kept[0] == token:
+        return kept[1]
+    read = _quick_read(token)
+    if read is None:
+        read = _full_read(token)
+    if len(_READS) >= _READS_MAX:
+        _READS.clear()  # as _HEADERS and _PLANS below: one C call, safe under threads
+    _READS[key] = (token, read)
+    return read
 
 
 def _full_read(token: str) -> TokenRead:
     try:
         parsed = parse_token(token)
     except TokenFormatError:
-        return TokenRead("invalid")
+        return _INVALID_READ
     if parsed.header.alg != "RS256":
-        return TokenRead("invalid")
+        return _INVALID_READ
     claims = parsed.claims
     if isinstance(claims, IdTokenClaims):
-        return TokenRead("id")
+        return _ID_READ
     assert isinstance(claims, AccessTokenClaims)
     return TokenRead(None, claims.exp, ADMIN_SCOPE in claims.scopes)
 
@@ -260,7 +284,7 @@ def _quick_read(token: str) -> TokenRead | None:
     head = token[:i]
     ok = _HEADERS.get(head)
     if not (_header_ok(head) if ok is None else ok):
-        return TokenRead("invalid")  # read_header refused it, or not RS256: the full reading agrees
+        return _INVALID_READ  # read_header refused it, or not RS256: the full reading agrees
     raw = token.encode("ascii")
     if raw[j + 1 :].translate(None, _ALPHABET):
         return None  # the signature holds a character outside base64url
@@ -312,8 +336,9 @@ def _quick_read(token: str) -> TokenRead | None:
     if not _keys_unique(data, len(payload), strings):
         return None
     if cls is IdTokenClaims:
-        return TokenRead("id")
-    return TokenRead(None, payload["exp"], ADMIN_SCOPE in payload["scope"].split())
+        return _ID_READ
+    read: TokenRead = _new_read(TokenRead, (None, payload["exp"], ADMIN_SCOPE in payload["scope"].split()))
+    return read
 
 
 #: The padding a base64 segment of ``len % 4`` characters needs (1 never comes: refused above).
