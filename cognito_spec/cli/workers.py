@@ -180,7 +180,7 @@ class Workers(Generic[T, R]):
                     self._send(sel, w, task)
                 if closing:
                     for w in workers:
-                        self._close_tasks(sel, w)
+                        self._close_tasks(w)
                 if mine:
                     # The workers' tasks are written: they work while the main process does its own.
                     done[sent] = self._fn(task)
@@ -228,12 +228,10 @@ class Workers(Generic[T, R]):
         elif not w.outgoing and registered:
             sel.unregister(w.tasks)
 
-    def _close_tasks(self, sel: selectors.BaseSelector, w: _Worker) -> None:
+    def _close_tasks(self, w: _Worker) -> None:
         """No more tasks: close the worker's task pipe once what it holds is written (it then ends
-        after its last result)."""
+        after its last result); the selector watches it only while something waits (:meth:`_flush`)."""
         if w.tasks >= 0 and not w.outgoing:
-            if w.tasks in sel.get_map():  # pragma: no cover - unregistered when flushed
-                sel.unregister(w.tasks)
             os.close(w.tasks)
             w.tasks = -1
 
