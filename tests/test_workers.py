@@ -10,6 +10,7 @@ in test_cli_validate.
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import time
@@ -84,6 +85,23 @@ def test_the_workers_are_fed_first_and_the_main_process_takes_a_share() -> None:
     by = [pid for _, pid in got]
     assert by[:2] == [worker, worker] and by[2] == MAIN
     assert by.count(MAIN) >= 8 and by.count(worker) >= 8
+
+
+def timed(task: float) -> tuple[int, float, float]:
+    start = time.monotonic()  # one clock for every process
+    time.sleep(task)
+    return os.getpid(), start, time.monotonic()
+
+
+def test_a_worker_never_waits_for_the_main_process() -> None:
+    # Its next task is queued before it ends one: from one to the next is a read from its pipe, far
+    # less than a task (it was a whole task when the main process took its own on stale counts).
+    with Workers(timed, 2, 2, 6) as pool:
+        got = list(pool.map([0.05] * 24))
+        (worker,) = pool.pids
+    spans = [(start, end) for pid, start, end in got if pid == worker]
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)]
+    assert len(spans) >= 6 and max(gaps) < 0.03, gaps
 
 
 def test_the_main_process_takes_a_task_only_when_every_worker_holds_its_fill() -> None:

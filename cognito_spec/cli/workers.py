@@ -162,7 +162,6 @@ class Workers(Generic[T, R]):
             while True:
                 mine = False  # whether the main process takes ``task`` itself
                 while not exhausted and sent - given < self._buffered:
-                    w = min(workers, key=lambda w: len(w.held))
                     try:
                         task, last = next(source)
                     except StopIteration:
@@ -172,6 +171,12 @@ class Workers(Generic[T, R]):
                         failure, exhausted, closing = exc, True, True
                         break
                     closing = closing or last
+                    w = min(workers, key=lambda w: len(w.held))
+                    if len(w.held) >= depth:
+                        # Results that came meanwhile free their slots: without this look, a main
+                        # process that just yielded took batch after batch while a worker waited.
+                        self._poll(sel, done, 0)
+                        w = min(workers, key=lambda w: len(w.held))
                     if len(w.held) >= depth:  # every worker has its fill: this one is the main's
                         mine = True
                         break
@@ -192,17 +197,21 @@ class Workers(Generic[T, R]):
                 if exhausted and given == sent:
                     break
                 # After a task of its own the main process only looks (a result, a worker's end).
-                for key, events in sel.select(0 if mine else None):
-                    w = key.data
-                    if events & selectors.EVENT_WRITE:
-                        self._flush(sel, w)
-                    if events & selectors.EVENT_READ:
-                        for number, value in self._receive(sel, w):
-                            done[number] = value
+                self._poll(sel, done, 0 if mine else None)
         finally:
             sel.close()
         if failure is not None:
             raise failure
+
+    def _poll(self, sel: selectors.BaseSelector, done: dict[int, R], timeout: float | None) -> None:
+        """Write what waits, read what came (into ``done``), waiting up to ``timeout`` for either."""
+        for key, events in sel.select(timeout):
+            w = key.data
+            if events & selectors.EVENT_WRITE:
+                self._flush(sel, w)
+            if events & selectors.EVENT_READ:
+                for number, value in self._receive(sel, w):
+                    done[number] = value
 
     def _send(self, sel: selectors.BaseSelector, w: _Worker, task: T) -> None:
         payload = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
