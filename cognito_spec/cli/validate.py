@@ -16,17 +16,19 @@
     DevTools exports do).
 
 How ``--jobs`` works, and when it does not: a regular JSON-lines file is cut into byte ranges of
-whole lines (:data:`JSONL_BATCH_BYTES`) which the workers read and validate themselves; the main
-process only finds the boundaries and prints the results in range order, so the output, order
-included, is the one of ``--jobs 1``, which runs the very same batches in process.  At most a few
-batches per worker are in flight, so memory stays flat with any input size.  Standard input is read
-by the main process, which hands the blocks over once :data:`PARALLEL_MIN_BYTES` have come.
+whole lines (:data:`JSONL_BATCH_BYTES`) which the processes read and validate themselves: ``--jobs
+N`` is the main process and N - 1 forked workers.  The main process finds the boundaries, keeps the
+workers' queues full, validates a batch itself whenever they are, and prints the results in range
+order, so the output, order included, is the one of ``--jobs 1``, which runs the very same batches
+in process.  At most a few batches per process are in flight, so memory stays flat with any input
+size.  Standard input is read by the main process, which hands blocks over once
+:data:`PARALLEL_MIN_BYTES` have come.
 
 ``--jobs N`` must never be slower than ``--jobs 1`` by design, so some inputs stay in one process
 (:func:`workers_for`): a HAR (one JSON document: parsing it is most of the work and cannot be split,
 and shipping parsed entries to workers cost more than checking them; measured 2 x the CPU time of
 ``--jobs 1``), an input smaller than :data:`PARALLEL_MIN_BYTES` (starting workers costs more than it
-saves), and never more workers than CPUs or than batches.
+saves), and never more processes than CPUs or than batches.
 
 The workers are forks of the main process taken after the first batch (:data:`FIRST_BATCH_BYTES`,
 validated in process), so they share the checkers it compiled; see :mod:`cognito_spec.cli.workers`.
@@ -34,8 +36,9 @@ Without :func:`os.fork` (Windows) everything runs in one process.
 
 Ctrl-C: the workers ignore SIGINT (it reaches the whole foreground process group); the main process
 gets ``KeyboardInterrupt``, terminates them, and ``cognito-spec`` prints one line and exits 130.  A
-worker that dies (the out-of-memory killer, ``kill -9``) ends the run at once: the other workers are
-terminated, one line names the signal, and the exit status is 2 (the output is incomplete).
+worker that dies (the out-of-memory killer, ``kill -9``) ends the run within a batch: the other
+workers are terminated, one line names the signal, and the exit status is 2 (the output is
+incomplete).
 """
 
 from __future__ import annotations
@@ -90,9 +93,10 @@ FIRST_BATCH_BYTES: Final = 64 << 10
 #: process until this much has come): starting two workers takes longer than validating it.
 PARALLEL_MIN_BYTES: Final = 4 << 20
 #: Batches a worker holds at most: one at work, one queued in its pipe, so that it never waits for the
-#: main process, and a batch is given to the worker that is free when its turn comes.
+#: main process (which validates a batch of its own only when every worker holds this many), and a
+#: batch is given to the worker that is free when its turn comes.
 WORKER_DEPTH: Final = 2
-#: Batches handed out and not yet reported, per worker (bounds memory while keeping the workers busy).
+#: Batches handed out and not yet reported, per process (bounds memory while keeping the workers busy).
 IN_FLIGHT_PER_JOB: Final = 3
 #: The progress bar appears for inputs of at least this size (or of unknown size) ...
 PROGRESS_MIN_BYTES: Final = 8 << 20
@@ -130,7 +134,8 @@ def register(subparsers: Any) -> None:
         type=int,
         default=1,
         metavar="N",
-        help="worker processes for JSON lines of 4 MiB or more (0: one per CPU; at most one per CPU);"
+        help="processes (this one and N-1 workers) for JSON lines of 4 MiB or more (0: one per CPU;"
+        " at most one per CPU);"
         " a HAR is parsed in one process, where workers would only cost",
     )
     p.add_argument("--reveal", action="store_true", help="show sensitive values in messages")
@@ -206,13 +211,13 @@ def _read_span(span: tuple[str, int, int] | None) -> bytes:
         return fp.read(end - start)
 
 
-def _batches(src: CaptureSource, reveal: bool, progress: list[int], workers: int = 1) -> Iterator[_Batch]:
+def _batches(src: CaptureSource, reveal: bool, progress: list[int], jobs: int = 1) -> Iterator[_Batch]:
     """The batches of a JSON-lines capture, in order; ``progress[0]`` follows the bytes handed out."""
     if src.path is not None and src.size is not None:
         # A regular file: only the batch boundaries are found here (a few bytes read around each);
         # the workers read their ranges themselves, so the main process copies nothing.  Towards
         # the end the batches shrink, down to FIRST_BATCH_BYTES: each worker holds up to
-        # WORKER_DEPTH of them, and with full batches the workers finish apart by up to two
+        # WORKER_DEPTH of them, and with full batches the processes finish apart by up to two
         # (measured 35-47 ms of one CPU idle at 30,000 exchanges).
         with open(src.path, "rb") as fp:
             pos = src.start
@@ -223,7 +228,7 @@ def _batches(src: CaptureSource, reveal: bool, progress: list[int], workers: int
                 progress[0] = pos = end
                 size = max(
                     FIRST_BATCH_BYTES,
-                    min(JSONL_BATCH_BYTES, (src.size - pos) // (2 * WORKER_DEPTH * workers)),
+                    min(JSONL_BATCH_BYTES, (src.size - pos) // (2 * WORKER_DEPTH * jobs)),
                 )
         return
     # The parts of a line longer than a block are kept and joined once, when its end has come:
@@ -268,7 +273,8 @@ def cpu_count() -> int:
 
 
 def workers_for(fmt: str, size: int | None, requested: int, cpus: int) -> int:
-    """How many worker processes validate a capture (1: none, in process); see the module docstring.
+    """How many processes validate a capture, the main one included (1: no worker); see the module
+    docstring.
 
     ``size`` is None for standard input, which starts in process and gets workers once it has shown
     itself large (:func:`_results`)."""
@@ -283,7 +289,7 @@ def workers_for(fmt: str, size: int | None, requested: int, cpus: int) -> int:
 
 
 def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -> Iterator[BatchResult]:
-    """Results in input order, computed in process or by up to ``jobs`` workers."""
+    """Results in input order, computed in process or by up to ``jobs`` processes (this one too)."""
     if src.format == "har":
         # In process, a HAR needs no batches: entries go from the parser to the check one by one.
         # A regular file can be read again: the quick entry reader first, ijson when it is unusual.
@@ -293,7 +299,7 @@ def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -
             progress[0] = src.consumed
             yield result
         return
-    workers = workers_for(src.format, src.size, jobs, cpu_count())
+    workers = workers_for(src.format, src.size, jobs, cpu_count())  # processes, this one included
     batches = _batches(src, reveal, progress, workers)
     if workers > 1 and src.size is None:
         # Standard input: in process until it has shown itself large enough to be worth the workers.
@@ -312,7 +318,8 @@ def _results(src: CaptureSource, reveal: bool, jobs: int, progress: list[int]) -
     for batch in batches:
         yield _work(batch)
         break
-    # Done, interrupted (Ctrl-C, a closed pipe) or failed: leaving the block ends the workers.
+    # The main process and workers - 1 forks.  Done, interrupted (Ctrl-C, a closed pipe) or failed:
+    # leaving the block ends the workers.
     with Workers(_work, workers, WORKER_DEPTH, workers * IN_FLIGHT_PER_JOB) as pool:
         yield from pool.map(batches)
 

@@ -1,12 +1,22 @@
 """Forked worker processes for ``cognito-spec validate --jobs``: one function over a stream of tasks,
-the results in task order.
+the results in task order, computed by the main process and ``jobs - 1`` forks of it.
+
+The main process validates too: with two CPUs, a main process that only hands out tasks and collects
+results leaves one of three processes mostly idle and makes the other two share the CPUs with it.
+So ``--jobs 2`` is the main process and one worker.  The workers come first: a worker holds up to
+``depth`` tasks (one at work, the rest queued in its pipe), and the main process takes the next task
+for itself only when every worker holds that many, after writing theirs; while it works, the workers
+work through their queues, and it refills them before it takes another.  A worker then never waits
+for the main process, and the main process's share adapts to its speed (it also prints).
 
 Why not :class:`multiprocessing.Pool`: a worker that dies (the out-of-memory killer, ``kill -9``)
 takes its task with it and ``Pool`` waits for that result forever -- the run hung.  Here each worker
 has its own pair of pipes, so the main process knows which tasks a worker holds and sees it die (its
-end of the result pipe closes): the run stops at once with one line and exit 2.  It also costs less:
-no ``multiprocessing`` import (25 ms, paid after the first batch, while the other CPU waits), no
-handler threads, no locks; a task is a length-prefixed pickle written to the worker's pipe.
+end of the result pipe closes): the run stops with one line and exit 2, at the latest when the main
+process has finished the task it was working on.  It also costs less: no ``multiprocessing`` import
+(25 ms, paid while the other CPU waits), no handler threads, no locks; a task is a length-prefixed
+pickle written to the worker's pipe.  Once the last task is handed out, every task pipe is closed as
+soon as it is written: a worker ends by itself after its last result, while the main process works.
 
 A worker is a fork of the main process taken after it validated its first batch, so it shares the
 checkers that batch compiled (and the collector is told to leave them alone: :func:`gc.freeze` just
@@ -54,8 +64,8 @@ class _Worker:
 
     def __init__(self, pid: int, tasks: int, results: int) -> None:
         self.pid = pid
-        self.tasks = tasks  # write end, non-blocking
-        self.results = results  # read end, non-blocking
+        self.tasks = tasks  # write end, non-blocking; -1 once closed (the number may be reused)
+        self.results = results  # read end, non-blocking; -1 once closed
         self.held: deque[int] = deque()  # numbers of the tasks sent and not yet answered, in order
         self.outgoing = bytearray()
         self.incoming = bytearray()
@@ -63,28 +73,31 @@ class _Worker:
 
 
 class Workers(Generic[T, R]):
-    """``n`` forked workers applying ``fn`` to tasks; use as a context manager (the exit ends them).
+    """``fn`` over tasks in the main process and ``jobs - 1`` forked workers; use as a context manager
+    (the exit ends the workers).  With ``jobs`` at most 1 nothing is forked and all runs in process.
 
     :meth:`map` yields ``fn(task)`` for each task in order.  An exception ``fn`` raises in a worker
     is raised in the main process (where the CLI turns it into its exit status); one the task
     iterator raises is raised after the results of the tasks handed out before it.
     """
 
-    def __init__(self, fn: Callable[[T], R], n: int, depth: int, buffered: int) -> None:
+    def __init__(self, fn: Callable[[T], R], jobs: int, depth: int, buffered: int) -> None:
         """``depth``: tasks a worker holds at most (one at work, the rest queued in its pipe);
-        ``buffered``: tasks handed out and not yet yielded at most, all workers together (bounds
+        ``buffered``: tasks handed out and not yet yielded at most, all processes together (bounds
         memory when a result waits for an earlier one)."""
         self._fn = fn
-        self._n = n
+        self._forks = max(jobs - 1, 0)
         self._depth = depth
-        self._buffered = max(buffered, n * depth)
+        self._buffered = max(buffered, self._forks * depth + 1)
         self._workers: list[_Worker] = []
 
     def __enter__(self) -> Workers[T, R]:
+        if not self._forks:
+            return self
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             gc.freeze()
-            for _ in range(self._n):
+            for _ in range(self._forks):
                 self._workers.append(self._fork())
         except BaseException:
             self._end(kill=True)
@@ -95,6 +108,11 @@ class Workers(Generic[T, R]):
 
     def __exit__(self, *exc: object) -> None:
         self._end(kill=exc[0] is not None)
+
+    @property
+    def pids(self) -> list[int]:
+        """The workers' process ids (the main process's is not among them)."""
+        return [w.pid for w in self._workers]
 
     # ----------------------------------------------------------------------------------------------
     # The worker's side.
@@ -125,49 +143,75 @@ class Workers(Generic[T, R]):
 
     def map(self, tasks: Iterable[T]) -> Iterator[R]:
         """``fn(task)`` for every task, in task order."""
-        source = iter(tasks)
-        sent = 0  # tasks handed out
+        if not self._workers:
+            for task in tasks:
+                yield self._fn(task)
+            return
+        source = _marking_last(tasks)
+        sent = 0  # tasks handed out (to a worker or to the main process itself)
         given = 0  # results yielded
         done: dict[int, R] = {}
         failure: Exception | None = None
         exhausted = False
+        closing = False  # the last task is handed out: close the task pipes
+        depth, workers = self._depth, self._workers
         sel = selectors.DefaultSelector()
         try:
-            for w in self._workers:
+            for w in workers:
                 sel.register(w.results, selectors.EVENT_READ, w)
             while True:
+                mine = False  # whether the main process takes ``task`` itself
                 while not exhausted and sent - given < self._buffered:
-                    w = min(self._workers, key=lambda w: len(w.held))
-                    if len(w.held) >= self._depth:
-                        break
                     try:
-                        task = next(source)
+                        task, last = next(source)
                     except StopIteration:
-                        exhausted = True
+                        exhausted = closing = True
                         break
                     except Exception as exc:  # reading failed: what was handed out is reported first
-                        failure, exhausted = exc, True
+                        failure, exhausted, closing = exc, True, True
+                        break
+                    closing = closing or last
+                    w = min(workers, key=lambda w: len(w.held))
+                    if len(w.held) >= depth:
+                        # Results that came meanwhile free their slots: without this look, a main
+                        # process that just yielded took batch after batch while a worker waited.
+                        self._poll(sel, done, 0)
+                        w = min(workers, key=lambda w: len(w.held))
+                    if len(w.held) >= depth:  # every worker has its fill: this one is the main's
+                        mine = True
                         break
                     w.held.append(sent)
                     sent += 1
                     self._send(sel, w, task)
+                if closing:
+                    for w in workers:
+                        self._close_tasks(w)
+                if mine:
+                    # The workers' tasks are written: they work while the main process does its own.
+                    done[sent] = self._fn(task)
+                    sent += 1
                 if given in done:
                     yield done.pop(given)
                     given += 1
                     continue
                 if exhausted and given == sent:
                     break
-                for key, events in sel.select():
-                    w = key.data
-                    if events & selectors.EVENT_WRITE:
-                        self._flush(sel, w)
-                    if events & selectors.EVENT_READ:
-                        for number, value in self._receive(w):
-                            done[number] = value
+                # After a task of its own the main process only looks (a result, a worker's end).
+                self._poll(sel, done, 0 if mine else None)
         finally:
             sel.close()
         if failure is not None:
             raise failure
+
+    def _poll(self, sel: selectors.BaseSelector, done: dict[int, R], timeout: float | None) -> None:
+        """Write what waits, read what came (into ``done``), waiting up to ``timeout`` for either."""
+        for key, events in sel.select(timeout):
+            w = key.data
+            if events & selectors.EVENT_WRITE:
+                self._flush(sel, w)
+            if events & selectors.EVENT_READ:
+                for number, value in self._receive(sel, w):
+                    done[number] = value
 
     def _send(self, sel: selectors.BaseSelector, w: _Worker, task: T) -> None:
         payload = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
@@ -193,12 +237,21 @@ class Workers(Generic[T, R]):
         elif not w.outgoing and registered:
             sel.unregister(w.tasks)
 
-    def _receive(self, w: _Worker) -> Iterator[tuple[int, R]]:
+    def _close_tasks(self, w: _Worker) -> None:
+        """No more tasks: close the worker's task pipe once what it holds is written (it then ends
+        after its last result); the selector watches it only while something waits (:meth:`_flush`)."""
+        if w.tasks >= 0 and not w.outgoing:
+            os.close(w.tasks)
+            w.tasks = -1
+
+    def _receive(self, sel: selectors.BaseSelector, w: _Worker) -> Iterator[tuple[int, R]]:
+        ended = False
         try:
             while True:
                 chunk = os.read(w.results, _READ_SIZE)
                 if not chunk:
-                    self._died(w)
+                    ended = True
+                    break
                 w.incoming += chunk
         except BlockingIOError:
             pass
@@ -213,10 +266,19 @@ class Workers(Generic[T, R]):
             if not ok:
                 raise value
             yield number, value
+        if ended:
+            # Its pipe closed: after its last task and with a clean exit, the worker is done.
+            sel.unregister(w.results)
+            os.close(w.results)
+            w.results = -1
+            w.status = os.waitpid(w.pid, 0)[1]
+            if w.held or w.tasks >= 0 or w.incoming or not _clean(w.status):
+                self._died(w)
 
     def _died(self, w: _Worker) -> NoReturn:
-        _, status = os.waitpid(w.pid, 0)
-        w.status = status
+        if w.status is None:
+            w.status = os.waitpid(w.pid, 0)[1]
+        status = w.status
         if os.WIFSIGNALED(status):
             sig = os.WTERMSIG(status)
             try:
@@ -240,8 +302,9 @@ class Workers(Generic[T, R]):
                 with contextlib.suppress(ProcessLookupError):  # already gone
                     os.kill(w.pid, signal.SIGTERM)
             for fd in (w.tasks, w.results):
-                with contextlib.suppress(OSError):  # closed already
+                if fd >= 0:
                     os.close(fd)
+            w.tasks = w.results = -1
         for w in self._workers:
             if w.status is None:
                 try:
@@ -249,6 +312,31 @@ class Workers(Generic[T, R]):
                 except ChildProcessError:  # pragma: no cover - reaped by someone else
                     w.status = 0
         self._workers = []
+
+
+def _marking_last(tasks: Iterable[T]) -> Iterator[tuple[T, bool]]:
+    """``(task, whether no task follows)``, one task ahead; when the iterator fails after a task,
+    that task comes first, marked last, and the exception at the next call."""
+    source = iter(tasks)
+    try:
+        task = next(source)
+    except StopIteration:
+        return
+    while True:
+        try:
+            following = next(source)
+        except StopIteration:
+            yield task, True
+            return
+        except Exception:
+            yield task, True
+            raise
+        yield task, False
+        task = following
+
+
+def _clean(status: int) -> bool:
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
 def _read_exactly(fd: int, n: int) -> bytes | None:  # pragma: no cover - runs in the child
