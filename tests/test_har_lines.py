@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from cognito_spec.codec.body import use_orjson
 from cognito_spec.traffic.har import iter_har_entries
-from cognito_spec.traffic.harlines import ORJSON_DEPTH
+from cognito_spec.traffic.harlines import ORJSON_DEPTH, _longest_line
 from cognito_spec.traffic.harstream import MAX_DEPTH
 from cognito_spec.traffic.record import Exchange, write_har
 from cognito_spec.traffic.source import open_capture
@@ -213,3 +213,15 @@ def test_orjson_nests_as_deep_as_the_line_reader_counts_on() -> None:
     # The line reader wraps a batch so that orjson's own bound refuses an entry deeper than the
     # guard allows; with another bound it takes the scanner (0).
     assert ORJSON_DEPTH in (0, 1024)
+
+
+@given(
+    data=st.binary(max_size=300) | st.lists(st.sampled_from([b"\n", b"ab", b"x" * 40])).map(b"".join),
+    cut=st.data(),
+)
+def test_the_longest_line_is_found_without_splitting(data: bytes, cut: st.DataObject) -> None:
+    # How far a guard's read may reach rests on the longest line: found break by break, it must be
+    # the longest piece a split at the line breaks gives, over any stretch of the bytes.
+    start = cut.draw(st.integers(0, len(data)))
+    end = cut.draw(st.integers(start, len(data)))
+    assert _longest_line(data, start, end) == max(map(len, data[start:end].split(b"\n")))
