@@ -250,7 +250,8 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
     pos = _frame(buf)
     longest = _longest_line(buf, 0, pos)
     base = 0  # the file position of buf[0]
-    held: deque[tuple[Any, int]] = deque()  # entries read, and where the line of each ends
+    # Entries read, in runs (a block's, or a line's), with where the run's last line ends.
+    held: deque[tuple[list[Any], int]] = deque()
     given = 0
     while True:
         nl = buf.rfind(b"\n", pos)
@@ -267,10 +268,11 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
                 entries = None if has_long_number(padded) else _orjson_padded(padded, loads)
                 if entries is not None:
                     end = base + nl + 1
-                    held.extend((e, base + nl) for e in entries)
+                    held.append((entries, base + nl))
                     while held and held[0][1] + reach <= end:
-                        yield held.popleft()[0]
-                        given += 1
+                        run = held.popleft()[0]
+                        yield from run
+                        given += len(run)
                     pos = nl + 1
                     continue
             chunk = buf[pos:nl]  # whole lines, the last ending with a comma
@@ -306,11 +308,12 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
                         len(brackets) > _ENTRY_DEPTH and not _depth_within(entry, _ENTRY_DEPTH)
                     ):
                         break
-                    hold((entry, end + len(body)))
+                    hold(([entry], end + len(body)))
                 end += len(line) + 1
                 while held and held[0][1] + reach <= end:
-                    yield release()[0]
-                    given += 1
+                    run = release()[0]
+                    yield from run
+                    given += len(run)
             if end < base + nl + 1:
                 # The rest of the lines at once (another layout of lines, a lone surrogate escape,
                 # white space in odd places): for the batch readers.
@@ -318,11 +321,12 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
                 entries = _batch(region[:-1], loads) if region[-1:] == b"," else None
                 if not entries:
                     raise Unusual(given)
-                held.extend((e, base + nl) for e in entries)
+                held.append((entries, base + nl))
                 end = base + nl + 1
                 while held and held[0][1] + reach <= end:
-                    yield held.popleft()[0]
-                    given += 1
+                    run = held.popleft()[0]
+                    yield from run
+                    given += len(run)
             pos = nl + 1
             continue
         if len(buf) - pos > _MAX_LINE:
@@ -346,6 +350,6 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
     entries = _batch(rest, loads) if rest else None
     if not entries:
         raise Unusual(given)  # "[]" (ijson checks the frame), a trailing comma
-    for entry, _ in held:
-        yield entry
+    for run, _ in held:
+        yield from run
     yield from entries
