@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from cognito_spec.codec.body import use_orjson
 from cognito_spec.traffic.har import iter_har_entries
-from cognito_spec.traffic.harlines import ORJSON_DEPTH
+from cognito_spec.traffic.harlines import ORJSON_DEPTH, _longest_line
+from cognito_spec.traffic.harsplit import has_long_number
 from cognito_spec.traffic.harstream import MAX_DEPTH
 from cognito_spec.traffic.record import Exchange, write_har
 from cognito_spec.traffic.source import open_capture
@@ -213,3 +214,42 @@ def test_orjson_nests_as_deep_as_the_line_reader_counts_on() -> None:
     # The line reader wraps a batch so that orjson's own bound refuses an entry deeper than the
     # guard allows; with another bound it takes the scanner (0).
     assert ORJSON_DEPTH in (0, 1024)
+
+
+@given(
+    data=st.binary(max_size=300) | st.lists(st.sampled_from([b"\n", b"ab", b"x" * 40])).map(b"".join),
+    cut=st.data(),
+)
+def test_the_longest_line_is_found_without_splitting(data: bytes, cut: st.DataObject) -> None:
+    # How far a guard's read may reach rests on the longest line: found break by break, it must be
+    # the longest piece a split at the line breaks gives, over any stretch of the bytes.
+    start = cut.draw(st.integers(0, len(data)))
+    end = cut.draw(st.integers(start, len(data)))
+    assert _longest_line(data, start, end) == max(map(len, data[start:end].split(b"\n")))
+
+
+_JSON_INTS = st.recursive(
+    st.integers()
+    | st.integers(-(10**25), 10**25)
+    | st.text(st.sampled_from("0123456789-: ,[x"), max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def _ints(value: Any) -> list[int]:
+    if type(value) is int:
+        return [value]
+    items = value.values() if type(value) is dict else value if type(value) is list else []
+    return [n for v in items for n in _ints(v)]
+
+
+@given(value=_JSON_INTS, indent=st.none() | st.integers(0, 2), compact=st.booleans())
+def test_every_integer_of_19_digits_or_more_is_found(value: Any, indent: int | None, compact: bool) -> None:
+    # The batch readers hand a text with such an integer (yajl refuses one beyond 63 bits, orjson
+    # reads it) to the scanner that refuses it: the digit test may find more, never less, whatever
+    # the separators around the number.
+    separators = (",", ":") if compact else None
+    text = json.dumps({"v": value}, indent=indent, separators=separators).encode()
+    if any(len(str(abs(n))) >= 19 for n in _ints(value)):
+        assert has_long_number(text)

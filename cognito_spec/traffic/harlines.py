@@ -3,10 +3,11 @@
 The writers in use (this library's ``write_har``, and every tool that writes one entry a line) put
 the frame (``{"log": {`` ... ``"entries": [``) first, then each entry on a line of its own followed
 by a comma.  A raw line break is never inside a JSON string, so a line that is one object and a
-comma is a whole element: :func:`line_entries` reads the lines of each block one by one with orjson
-(or, without it, the stdlib's C scanner), and whatever lines do not read so at once
-(``[`` + lines + ``]``; two entries a line, odd white space, a lone surrogate escape, which only
-the scanner reads).
+comma is a whole element: :func:`line_entries` reads each block of whole lines at once with orjson
+(one call, no line copied, no bracket counted: the pad below bounds the nesting); a block orjson
+does not read so (or every block, without orjson) is read line by line, orjson or the stdlib's C
+scanner per line, and whatever lines do not read so at once (``[`` + lines + ``]``; two entries a
+line, odd white space, a lone surrogate escape, which only the scanner reads).
 
 It reads the raw bytes, not the :class:`~cognito_spec.traffic.harstream.HarStream`, whose nesting
 guard costs more than parsing the entries with orjson; the guard's verdict is proven instead.  The
@@ -149,8 +150,13 @@ def _orjson_batch(elems: bytes, loads: Any) -> list[Any] | None:
     """:func:`_scan_batch` by orjson, which refuses an element deeper than an entry may be; None
     when orjson refuses (the caller then asks the scanner, which reads what orjson does not: a lone
     surrogate escape)."""
+    return _orjson_padded(b"".join((_OPEN, elems, _CLOSE)), loads)
+
+
+def _orjson_padded(padded: bytes, loads: Any) -> list[Any] | None:
+    """:func:`_orjson_batch` of the elements already inside the pad."""
     try:
-        value = loads(b"".join((_OPEN, elems, _CLOSE)))
+        value = loads(padded)
     except ValueError:  # orjson.JSONDecodeError
         return None
     for _ in range(_PAD):
@@ -189,7 +195,14 @@ def _frame(buf: bytes) -> int:
 
 
 def _longest_line(buf: bytes, start: int, end: int) -> int:
-    return max(map(len, buf[start:end].split(b"\n")))
+    """The length of the longest line of ``buf[start:end]`` (line breaks not counted), found line
+    break by line break: no line is copied."""
+    longest = 0
+    find = buf.find
+    while (nl := find(b"\n", start, end)) >= 0:
+        longest = max(longest, nl - start)
+        start = nl + 1
+    return max(longest, end - start)
 
 
 def _reach(longest: int) -> int:
@@ -237,15 +250,33 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
     pos = _frame(buf)
     longest = _longest_line(buf, 0, pos)
     base = 0  # the file position of buf[0]
-    held: deque[tuple[Any, int]] = deque()  # entries read, and where the line of each ends
+    # Entries read, in runs (a block's, or a line's), with where the run's last line ends.
+    held: deque[tuple[list[Any], int]] = deque()
     given = 0
     while True:
         nl = buf.rfind(b"\n", pos)
         if nl >= 0 and buf[pos:nl].rstrip(_WS_BYTES)[-1:] == b",":
+            longest = max(longest, _longest_line(buf, pos, nl))
+            reach = _reach(longest)
+            if loads is not None:
+                # The usual block: all its lines at once, by orjson inside the pad that bounds the
+                # nesting; no bracket counted, no line copied, the digit test over the padded text
+                # (the pad's brackets only come before a number: it can find more, never fewer).
+                # Each entry counts as ending where the block does, which only holds it longer.
+                comma = buf.rindex(b",", pos, nl)  # the last line's, before its white space
+                padded = b"".join((_OPEN, memoryview(buf)[pos:comma], _CLOSE))
+                entries = None if has_long_number(padded) else _orjson_padded(padded, loads)
+                if entries is not None:
+                    end = base + nl + 1
+                    held.append((entries, base + nl))
+                    while held and held[0][1] + reach <= end:
+                        run = held.popleft()[0]
+                        yield from run
+                        given += len(run)
+                    pos = nl + 1
+                    continue
             chunk = buf[pos:nl]  # whole lines, the last ending with a comma
             lines = chunk.split(b"\n")
-            longest = max(longest, *map(len, lines))
-            reach = _reach(longest)
             end = base + pos  # where the line read next starts
             # One entry a line, each parsed alone (fewer values alive than a batch keeps, and
             # faster): a line that is one object and a comma is a whole element.  Its brackets (in
@@ -277,11 +308,12 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
                         len(brackets) > _ENTRY_DEPTH and not _depth_within(entry, _ENTRY_DEPTH)
                     ):
                         break
-                    hold((entry, end + len(body)))
+                    hold(([entry], end + len(body)))
                 end += len(line) + 1
                 while held and held[0][1] + reach <= end:
-                    yield release()[0]
-                    given += 1
+                    run = release()[0]
+                    yield from run
+                    given += len(run)
             if end < base + nl + 1:
                 # The rest of the lines at once (another layout of lines, a lone surrogate escape,
                 # white space in odd places): for the batch readers.
@@ -289,11 +321,12 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
                 entries = _batch(region[:-1], loads) if region[-1:] == b"," else None
                 if not entries:
                     raise Unusual(given)
-                held.extend((e, base + nl) for e in entries)
+                held.append((entries, base + nl))
                 end = base + nl + 1
                 while held and held[0][1] + reach <= end:
-                    yield held.popleft()[0]
-                    given += 1
+                    run = held.popleft()[0]
+                    yield from run
+                    given += len(run)
             pos = nl + 1
             continue
         if len(buf) - pos > _MAX_LINE:
@@ -317,6 +350,6 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
     entries = _batch(rest, loads) if rest else None
     if not entries:
         raise Unusual(given)  # "[]" (ijson checks the frame), a trailing comma
-    for entry, _ in held:
-        yield entry
+    for run, _ in held:
+        yield from run
     yield from entries

@@ -290,19 +290,21 @@ def orjson_loads() -> Any:
 
 
 #: A table for finding numbers of 19 digits or more (an integer beyond 63 bits, which yajl refuses and
-#: orjson reads, as an integer up to 2**64 and as a float beyond): digits become "0", what may come
-#: before a number ([ , : and white space) "|", "-" stays.
+#: orjson reads, as an integer up to 2**64 and as a float beyond): digits and "-" become "0", what
+#: may come before a number ([ , : and white space) "|".
 _NUMBER_TABLE: Final = bytes(
-    48 if 48 <= c <= 57 else 124 if chr(c) in "[,: \t\n\r" else 45 if c == 45 else 32 for c in range(256)
+    48 if 48 <= c <= 57 or c == 45 else 124 if chr(c) in "[,: \t\n\r" else 32 for c in range(256)
 )
-_LONG: Final = b"0" * 19
+#: What may come before a number, then 19 digits or a sign and 18 (or more) digits: one search finds
+#: both signs (a negative number of 19 digits is 20 marks), and a sign and 18 digits too, which is
+#: only more found, never less.
+_LONG: Final = b"|" + b"0" * 19
 
 
 def has_long_number(data: bytes) -> bool:
     """Whether ``data`` may hold an integer of 19 digits or more (one beyond 63 bits, which yajl
     refuses): 19 digits after what may come before a number, a string's text too."""
-    marks = data.translate(_NUMBER_TABLE)
-    return _LONG in marks and (b"|" + _LONG in marks or b"|-" + _LONG in marks)
+    return _LONG in data.translate(_NUMBER_TABLE)
 
 
 def _batch(text: str, pos: int, loads: Any) -> tuple[list[Any], int] | None:
