@@ -159,6 +159,7 @@ _ODD_INDENTED = [
     "hostile",  # a nested member that closes at the entry's own column, with a comma
     "mixed",  # indented otherwise than the others (tabs for spaces, or deeper)
     "oneline",  # one entry a line amid indented ones
+    "misaligned",  # an entry that closes at another column than it opens: no cut for it
     "brace",  # a string that looks like the entry's end
     "scalar",
 ]
@@ -215,6 +216,8 @@ def _indented_hars(draw: st.DrawFn) -> bytes:
         elif kind == "mixed":
             other = draw(st.sampled_from(["\t", "   ", unit + " "]))
             text = _indent(json.dumps(e, indent=other), other * 3)
+        elif kind == "misaligned":
+            text = text[: text.rindex("\n") + 1] + unit + "}"
         elif kind == "oneline":
             text = column + json.dumps(e)
         elif kind == "scalar":

@@ -33,7 +33,10 @@ the stretch from an element's ``{`` parsing as an array of objects proves it is 
 (objects end themselves and the grammar is deterministic), and what the stretch could hold that
 orjson reads otherwise (an integer of 19 digits or more) sends it to the scanner.  A parse that
 fails (a nested member at the entry's column, a lone surrogate escape) sends the rest of the file to
-the scanner, so a failed parse is paid once.
+the scanner, so a failed parse is paid once.  When the text read holds no cut (the element runs
+past its end), it is read on once and cut again before the scanner takes the element: the scanner
+would read on only after failing at the end, and ``json``'s error counts the lines of all the text.
+The reads are the stream's, in the same sizes; only the text kept before them is a line longer.
 """
 
 from __future__ import annotations
@@ -253,6 +256,7 @@ def _split_entries(stream: HarStream) -> Iterator[Any]:
     src = _Text(stream)
     given = 0
     loads = orjson_loads()
+    read_on = True  # whether to read on once when no cut is found in the text read
     try:
         src.more(0)
         pos = _frame(src, given)
@@ -273,7 +277,18 @@ def _split_entries(stream: HarStream) -> Iterator[Any]:
                     pos = _ws(src, pos, given)
                     if src.text[pos] != "{":
                         raise Unusual(given)
+                    read_on = True
                     continue
+                elif read_on and not src.eof:
+                    # No cut in the text read: the element runs past its end.  Read on once (as the
+                    # scanner would, failing there first) and cut again; the line break before
+                    # the element is kept, for its indentation.
+                    keep = src.text.rfind("\n", 0, pos)
+                    keep = pos if keep < 0 else keep
+                    pos = src.more(keep) + pos - keep
+                    read_on = False
+                    continue
+            read_on = True
             entry, pos = _value(src, pos, given)
             yield entry
             given += 1
