@@ -859,9 +859,9 @@ def _nested(depth: int) -> Any:
 
 @st.composite
 def _har_texts(draw: st.DrawFn) -> bytes:
-    """HAR documents as writers write them and as they break: one entry a line or pretty-printed,
-    odd white space, escapes or raw UTF-8, lone surrogates, long strings across reads, deep nesting,
-    a byte-order mark, keys around entries, and cut or spoilt bytes."""
+    """HAR documents as writers write them and as they break: one entry a line or pretty-printed
+    (spaces, tabs, CRLF), odd white space, escapes or raw UTF-8, lone surrogates, long strings
+    across reads, deep nesting, a byte-order mark, keys around entries, and cut or spoilt bytes."""
     entries = draw(_ENTRIES)
     if entries and draw(st.booleans()):
         i = draw(st.integers(0, len(entries) - 1))
@@ -885,7 +885,10 @@ def _har_texts(draw: st.DrawFn) -> bytes:
     if draw(st.booleans()):
         items = (",\n").join(dump(e) for e in entries)
     else:
-        items = json.dumps(entries, ensure_ascii=ascii_only, indent=draw(st.sampled_from([1, 2, "\t"])))[1:-1]
+        indent = draw(st.sampled_from([1, 2, 4, "\t", " \t"]))
+        items = json.dumps(entries, ensure_ascii=ascii_only, indent=indent)[1:-1]
+        if draw(st.booleans()):
+            items = items.replace("\n", "\r\n")  # CRLF: every raw line break is the layout's
     text = "{" + draw(ws) + '"log"' + draw(ws) + ":" + draw(ws) + "{" + before + '"entries": [' + items
     text += "]" + draw(ws) + after + draw(ws) + "}" + draw(ws) + "}" + draw(ws)
     # Numbers json.dumps never writes, in place of a marker string.

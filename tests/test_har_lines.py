@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cognito_spec.codec.body import use_orjson
+from cognito_spec.traffic import harsplit
 from cognito_spec.traffic.har import iter_har_entries
 from cognito_spec.traffic.harlines import ORJSON_DEPTH, _longest_line
 from cognito_spec.traffic.harsplit import has_long_number
@@ -149,6 +150,106 @@ def test_the_line_reader_gives_the_entries_and_errors_ijson_gives(
         use_orjson(previous)
 
 
+#: Entries in place of one of an indented file's: what breaks the cut, the JSON or the guard.
+_ODD_INDENTED = [
+    "deep",  # nested near the guard's bound (either side)
+    "long",  # an integer beyond 63 bits (or just within): yajl refuses it, orjson reads it
+    "surrogate",  # a lone surrogate escape: orjson refuses it, json reads it
+    "inf",
+    "hostile",  # a nested member that closes at the entry's own column, with a comma
+    "mixed",  # indented otherwise than the others (tabs for spaces, or deeper)
+    "oneline",  # one entry a line amid indented ones
+    "misaligned",  # an entry that closes at another column than it opens: no cut for it
+    "brace",  # a string that looks like the entry's end
+    "scalar",
+]
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.split("\n"))
+
+
+@st.composite
+def _indented_hars(draw: st.DrawFn) -> bytes:
+    """HARs as browsers save them (every member indented, an entry over many lines): two or four
+    spaces, tabs or both, LF or CRLF, a few entries odd, sometimes cut short or with bytes after."""
+    unit = draw(st.sampled_from(["  ", "    ", "\t", " \t"]))
+    n = draw(st.integers(0, 150))
+    size = draw(st.integers(0, 1500))
+    odd = dict(
+        draw(st.lists(st.tuples(st.integers(0, max(n - 1, 0)), st.sampled_from(_ODD_INDENTED)), max_size=3))
+    )
+    column = unit * 3
+    texts = []
+    for i in range(n):
+        e: dict[str, Any] = {"i": i, "request": {"method": "POST", "headers": [{"name": "a", "value": "b"}]}}
+        e["pad"] = "p" * ((i * 37 + size) % 1600)
+        kind = odd.get(i)
+        raw = None
+        if kind == "deep":
+            e["deep"] = _nested(MAX_DEPTH - 4 + draw(st.integers(-3, 3)))
+        elif kind == "long":
+            raw = draw(
+                st.sampled_from(["9223372036854775808", "-9223372036854775808", "9223372036854775807"])
+            )
+        elif kind == "surrogate":
+            raw = '"\\ud800"'
+        elif kind == "inf":
+            raw = "1e400"
+        elif kind == "brace":
+            e["text"] = "\n" + column + "},\n" + column + "{"
+        if raw is not None:
+            e["raw"] = "@@raw@@"
+        text = _indent(json.dumps(e, indent=unit, ensure_ascii=draw(st.booleans())), column)
+        if kind == "hostile":
+            inner = column + unit
+            text = "\n".join(
+                [
+                    column + "{",
+                    inner + '"a": {',
+                    inner + '"x": 1',
+                    column + "},",
+                    inner + f'"i": {i}',
+                    column + "}",
+                ]
+            )
+        elif kind == "mixed":
+            other = draw(st.sampled_from(["\t", "   ", unit + " "]))
+            text = _indent(json.dumps(e, indent=other), other * 3)
+        elif kind == "misaligned":
+            text = text[: text.rindex("\n") + 1] + unit + "}"
+        elif kind == "oneline":
+            text = column + json.dumps(e)
+        elif kind == "scalar":
+            text = column + "5"
+        texts.append(text.replace('"@@raw@@"', raw or ""))
+    head = "{\n" + unit + '"log": {\n' + unit * 2 + '"version": "1.2",\n' + unit * 2 + '"entries": ['
+    tail = draw(st.sampled_from(["\n" + unit * 2 + "]\n" + unit + "}\n}\n", "\n]}}x", '\n]}, "x": 1}']))
+    text = head + ("\n" + ",\n".join(texts) if texts else "") + tail
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")  # every raw line break is the layout's
+    data = text.encode("utf-8", "surrogatepass")
+    if draw(st.integers(0, 9)) == 0:
+        data = data[: draw(st.integers(0, len(data)))]
+    return data
+
+
+@given(data=_indented_hars(), orjson=st.booleans())
+def test_an_indented_har_gives_the_entries_and_errors_ijson_gives(
+    tmp_path_factory: Any, data: bytes, orjson: bool
+) -> None:
+    # The stretch reader cuts after a line of the entry's indentation and "},": a cut that is
+    # wrong (a member closing there, a string so written) or a stretch orjson reads otherwise must
+    # change nothing the reader gives.
+    path = tmp_path_factory.mktemp("har") / "x.har"
+    path.write_bytes(data)
+    previous = use_orjson(orjson)
+    try:
+        assert _read(path, True) == _read(path, False)
+    finally:
+        use_orjson(previous)
+
+
 @pytest.mark.parametrize("orjson", [True, False])
 @pytest.mark.parametrize("depth", [MAX_DEPTH - 4, MAX_DEPTH - 3])
 def test_an_entry_nested_too_deep_after_many_plain_lines_stops_where_ijson_stops(
@@ -208,6 +309,41 @@ def test_a_har_written_one_entry_a_line_is_read_without_the_byte_guard(
         got = list(iter_har_entries(src.stream, source=src.name, reopen=refuse))
     assert got == json.loads(path.read_bytes())["log"]["entries"]
     assert sum(read_bytes) < 1000  # the frame only
+
+
+def test_a_browser_saved_har_is_read_a_stretch_per_orjson_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An indented file (json.dumps(indent=2), as DevTools saves one) is cut after the lines that
+    # close an entry at its own column: a few orjson calls give nearly all of hundreds of entries,
+    # every entry as json reads it, and there is no second pass.
+    entries = [
+        {"i": i, "request": {"headers": [{"name": "n", "value": "v"}]}, "pad": "p" * (i * 37 % 2000)}
+        for i in range(600)
+    ]
+    path = tmp_path / "browser.har"
+    path.write_text(json.dumps({"log": {"version": "1.2", "entries": entries}}, indent=2))
+    calls: list[int] = []
+
+    def counting() -> Any:
+        import orjson
+
+        def loads(text: str) -> Any:
+            value = orjson.loads(text)
+            calls.append(len(value))
+            return value
+
+        return loads
+
+    monkeypatch.setattr(harsplit, "orjson_loads", counting)
+
+    def refuse() -> Any:
+        raise AssertionError("read again")
+
+    with open_capture(path) as src:
+        got = list(iter_har_entries(src.stream, source=src.name, reopen=refuse))
+    assert got == entries
+    assert len(calls) < 60 and sum(calls) > 550  # the scanner only takes the entry across a read
 
 
 def test_orjson_nests_as_deep_as_the_line_reader_counts_on() -> None:

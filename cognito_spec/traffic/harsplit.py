@@ -23,6 +23,20 @@ are refused, white space is JSON's four characters, UTF-8 is decoded strictly); 
 entry complete before an error (a HAR cut short or broken still yields what precedes the break).
 The bytes come through the same :class:`~cognito_spec.traffic.harstream.HarStream`, read with the
 same sizes, as ijson's; tests/test_capture.py checks the two readers agree over generated HAR texts.
+
+With orjson, a stretch of many elements goes to it in one call (:func:`_batch`), cut where the
+layout says elements end: at the last line break for a file written one entry a line, and for one a
+browser saves (every member indented, an entry over many lines) after the last line that holds only
+the entry's own indentation and ``},`` -- the column of the entry's ``{``, which every deeper line
+of a pretty-printer passes, and a raw line break is never inside a string.  The cut is only a guess:
+the stretch from an element's ``{`` parsing as an array of objects proves it is whole elements
+(objects end themselves and the grammar is deterministic), and what the stretch could hold that
+orjson reads otherwise (an integer of 19 digits or more) sends it to the scanner.  A parse that
+fails (a nested member at the entry's column, a lone surrogate escape) sends the rest of the file to
+the scanner, so a failed parse is paid once.  When the text read holds no cut (the element runs
+past its end), it is read on once and cut again before the scanner takes the element: the scanner
+would read on only after failing at the end, and ``json``'s error counts the lines of all the text.
+The reads are the stream's, in the same sizes; only the text kept before them is a line longer.
 """
 
 from __future__ import annotations
@@ -242,6 +256,7 @@ def _split_entries(stream: HarStream) -> Iterator[Any]:
     src = _Text(stream)
     given = 0
     loads = orjson_loads()
+    read_on = True  # whether to read on once when no cut is found in the text read
     try:
         src.more(0)
         pos = _frame(src, given)
@@ -262,7 +277,18 @@ def _split_entries(stream: HarStream) -> Iterator[Any]:
                     pos = _ws(src, pos, given)
                     if src.text[pos] != "{":
                         raise Unusual(given)
+                    read_on = True
                     continue
+                elif read_on and not src.eof:
+                    # No cut in the text read: the element runs past its end.  Read on once (as the
+                    # scanner would, failing there first) and cut again; the line break before
+                    # the element is kept, for its indentation.
+                    keep = src.text.rfind("\n", 0, pos)
+                    keep = pos if keep < 0 else keep
+                    pos = src.more(keep) + pos - keep
+                    read_on = False
+                    continue
+            read_on = True
             entry, pos = _value(src, pos, given)
             yield entry
             given += 1
@@ -308,25 +334,37 @@ def has_long_number(data: bytes) -> bool:
 
 
 def _batch(text: str, pos: int, loads: Any) -> tuple[list[Any], int] | None:
-    """Every element from ``pos`` to the last line break of ``text`` at once, by orjson, and the
-    position after them (their last comma); None when that stretch is not whole elements each
-    followed by a comma, or holds what orjson reads otherwise than ``json`` (a long integer).
+    """Every element from ``pos`` to a cut (see below) at once, by orjson, and the position after
+    them (at or after their last comma); ``[]`` when no cut is found (the scanner takes the next
+    element), None when the stretch is not whole elements each followed by a comma, or holds what
+    orjson reads otherwise than ``json`` (a long integer).
 
-    A raw line break is never inside a string, so when a writer puts one between entries (one entry
-    a line, as JSON-lines writers and this library's write_har do), the stretch up to the last one is
-    whole elements; "[" + stretch + "]" parsing as an array of objects proves it.  orjson refuses
-    what ``json`` refuses here (a lone surrogate escape, a float that overflows) and reads the rest
-    alike, but for integers beyond 63 bits, which yajl refuses and orjson reads: the digit test (19
-    digits after what may come before a number) sends those, and the rare string so written, to the
-    scanner.
+    A raw line break is never inside a string.  An element whose ``{`` ends its line is indented
+    (a pretty-printer puts every deeper line further right): the cut is after the last ``}`` that
+    stands alone with a comma on a line at the column of that ``{`` (see :func:`_indented_cut`).
+    Any other element is taken as one entry a line (as JSON-lines writers and this library's
+    write_har write them): the cut is the last line break, after a comma.  Either way the cut is
+    only a guess, and "[" + stretch + "]" parsing as an array of objects is the proof: the stretch
+    starts at an element's ``{``, objects end themselves and the grammar is deterministic, so it is
+    exactly whole elements; a wrong guess only makes the parse fail.  orjson refuses what ``json``
+    refuses here (a lone surrogate escape, a float that overflows) and reads the rest alike, but for
+    integers beyond 63 bits, which yajl refuses and orjson reads: the digit test (19 digits after
+    what may come before a number) sends those, and the rare string so written, to the scanner.
     """
-    end = text.rfind("\n", pos)
-    if end < 0:
-        return [], pos  # no line break after pos: the scanner takes the next element
-    body = text[pos:end].rstrip(" \t\n\r")
-    if body[-1:] != ",":
-        return None
-    body = body[:-1]
+    if text[pos + 1 : pos + 2] in ("\n", "\r"):
+        cut = _indented_cut(text, pos)
+        if cut < 0:
+            return [], pos  # no cut in the text read: the scanner takes the next element
+        body = text[pos:cut]
+        end = cut + 1  # past the comma
+    else:
+        end = text.rfind("\n", pos)
+        if end < 0:
+            return [], pos  # no line break after pos: the scanner takes the next element
+        body = text[pos:end].rstrip(" \t\n\r")
+        if body[-1:] != ",":
+            return None
+        body = body[:-1]
     if has_long_number(body.encode("utf-8", "surrogatepass")):
         return None  # an integer orjson would read as a float (or digits so placed in a string)
     try:
@@ -336,3 +374,21 @@ def _batch(text: str, pos: int, loads: Any) -> tuple[list[Any], int] | None:
     if not all(type(e) is dict for e in entries):
         return None
     return entries, end
+
+
+def _indented_cut(text: str, pos: int) -> int:
+    """Where the last line after ``pos`` that holds only the indentation of the ``{`` at ``pos``
+    and ``},`` has its comma (the ``}`` just before); -1 when there is none, or when the ``{`` has
+    more than blanks before it on its line (or the start of its line was dropped)."""
+    start = text.rfind("\n", 0, pos) + 1
+    indent = text[start:pos]
+    if start == 0 or indent.strip(" \t"):
+        return -1
+    needle = "\n" + indent + "},"
+    limit = len(text)
+    while (at := text.rfind(needle, pos, limit)) >= 0:
+        comma = at + len(needle) - 1
+        if text[comma + 1 : comma + 2] == "\n" or text[comma + 1 : comma + 3] == "\r\n":
+            return comma
+        limit = comma  # more on that line (or the text ends there): an earlier line
+    return -1
