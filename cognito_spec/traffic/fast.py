@@ -23,6 +23,7 @@ from cognito_spec.protocol.headers import FOLDED, fold_name, map_of_pairs
 from cognito_spec.protocol.server import CONTENT_TYPE
 from cognito_spec.traffic.tokens import (
     TOKEN_MEMBER,
+    TOKEN_PATTERN,
     capture_time,
     issues_tokens,
     read_token,
@@ -330,6 +331,15 @@ def _bounded(cls: type) -> bool:
     return depth is not None and depth <= MAX_DEPTH
 
 
+def _token_pattern(cls: type | None) -> str | None:
+    """The pattern of the token member (:data:`TOKEN_MEMBER`) of an input ``cls``, if it has one."""
+    from cognito_spec.model import members_of
+
+    if cls is None:
+        return None
+    return next((m.shape.pattern for _, m in members_of(cls) if m.wire == TOKEN_MEMBER), None)
+
+
 @attrs.frozen
 class _Quick:
     """What the fast path needs of one operation, looked up once."""
@@ -349,6 +359,9 @@ class _Quick:
     #: Whether the input's and the output's values nest at most MAX_DEPTH deep (see _clean_body).
     in_bounded: bool = False
     out_bounded: bool = False
+    #: The input's token member has the model's token pattern: a token its checker passed holds
+    #: traffic.tokens.TOKEN_CHARS only, which read_token then need not test again.
+    token_checked: bool = False
 
 
 #: Per target, built on first use of that operation: compiling the checkers of all 153 operations
@@ -375,6 +388,7 @@ def _quick_for(target: str) -> _Quick | None:
             issues_tokens(op.output),
             _bounded(op.input),
             _bounded(op.output),
+            _token_pattern(op.input) == TOKEN_PATTERN,
         )
     if op is not None:  # unknown targets are not remembered: a capture could name endlessly many
         _QUICK[target] = quick
@@ -419,7 +433,7 @@ def quick_valid(
     if status == 200:
         if quick.issues or _clean_body(response_text, quick.check_out, False, quick.out_bounded) is _UNCLEAN:
             return None
-        if quick.token and not _token_accepted(request, started):
+        if quick.token and not _token_accepted(request, started, quick.token_checked):
             return None
         return quick.name
     error_type = response_headers.get("x-amzn-errortype")
@@ -440,13 +454,15 @@ def quick_valid(
     return quick.name
 
 
-def _token_accepted(request: Any, started: str | None) -> bool:
+def _token_accepted(request: Any, started: str | None, checked: bool = False) -> bool:
     """Whether a success for the request's token has no token finding (what token_findings says
-    of a 2xx answer: a readable access token, not expired at a known time, with the scope)."""
+    of a 2xx answer: a readable access token, not expired at a known time, with the scope).
+
+    ``checked``: the input's checker has passed the token against the model's token pattern."""
     token = request.get(TOKEN_MEMBER)
     if type(token) is not str:
         return False  # the full check decides (the input check has refused it already)
-    read = read_token(token)
+    read = read_token(token, checked)
     if read.problem is not None or not read.scoped:
         return False
     at = capture_time(started)
