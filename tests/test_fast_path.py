@@ -515,3 +515,18 @@ def test_a_clean_body_is_one_whose_members_are_written_once(
         assert got == json.loads(text) and not out and _members_once(text)
     elif not out and _members_once(text) and "\\" not in text and " " not in text:
         raise AssertionError("a clean body without escapes or white space must be taken")
+
+
+@given(token=st.text(st.sampled_from('Az09-_=.+/ é!"\n\u212a'), min_size=0, max_size=12))
+def test_the_models_token_checker_passes_only_token_chars(token: str) -> None:
+    # What read_token(checked=True) rests on: every token-authorised operation's input names its
+    # token with TOKEN_PATTERN, and a token its checker passes holds TOKEN_CHARS only.
+    from cognito_spec.traffic.fast import _token_pattern
+    from cognito_spec.traffic.tokens import TOKEN_CHARS, TOKEN_MEMBER, TOKEN_PATTERN
+
+    ops = [op for op in cs.OPERATIONS.values() if op.auth == "access_token"]
+    assert ops and all(_token_pattern(op.input) == TOKEN_PATTERN for op in ops)
+    out: list[Any] = []
+    function_for(ops[0].input, "check")({TOKEN_MEMBER: token}, (), out, True, [0, 0])
+    if not any(v.pointer == "/" + TOKEN_MEMBER for v in out):
+        assert token and set(token) <= TOKEN_CHARS
