@@ -28,6 +28,7 @@ from cognito_spec.tokens.claims import CLAIM_FIELDS
 from cognito_spec.traffic.check import Finding, _Checker, examine
 from cognito_spec.traffic.record import Exchange, write_jsonl
 from cognito_spec.traffic.tokens import (
+    TOKEN_CHARS,
     TokenRead,
     _full_read,
     _quick_read,
@@ -535,10 +536,13 @@ def test_the_quick_token_reading_says_what_the_full_reading_says_or_nothing(toke
     from cognito_spec.codec.body import use_orjson
 
     full = _full_read(token)
+    # checked=True: the input's checker passed the token (TOKEN_CHARS only); the same reading.
+    passed = "".join(c if c in TOKEN_CHARS else "=" for c in token)
     for orjson in (True, False):
         previous = use_orjson(orjson)
         try:
             quick = _quick_read(token)
+            assert _quick_read(passed, checked=True) == _quick_read(passed)
         finally:
             use_orjson(previous)
         assert quick is None or quick == full

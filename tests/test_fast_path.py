@@ -472,3 +472,61 @@ def _quick_outcome(value: Any) -> Any:
 @settings(max_examples=BODY_EXAMPLES)
 def test_quick_body_is_quick_value_of_the_body_text(data: bytes | str) -> None:
     assert _quick_outcome(codec_body.quick_body(data)) == _quick_outcome(reference_quick_body(data))
+
+
+def _members_once(text: str) -> bool:
+    seen: list[list[str]] = []
+    json.loads(text, object_pairs_hook=lambda pairs: seen.append([k for k, _ in pairs]) or dict(pairs))
+    return all(len(keys) == len(set(keys)) for keys in seen)
+
+
+_KEY_TEXT = st.sampled_from(['"AccessToken"', '"\\u0041ccessToken"', '"Other"', '""'])
+_VALUE_TEXT = st.one_of(
+    st.text(st.sampled_from("aZ09-_=."), max_size=6).map(json.dumps),
+    st.sampled_from(['"a\\"b"', '"\\/x"', '"\\u00e9"', '"é"', "1", "null", "[]", '{"a":"b"}']),
+)
+
+
+@given(
+    members=st.lists(st.tuples(_KEY_TEXT, _VALUE_TEXT), min_size=1, max_size=3),
+    colon=st.sampled_from([":", " :", ": "]),
+    op=st.sampled_from(["GetUser", "AdminGetUser"]),
+    orjson_on=st.booleans(),
+)
+def test_a_clean_body_is_one_whose_members_are_written_once(
+    members: list[tuple[str, str]], colon: str, op: str, orjson_on: bool
+) -> None:
+    # traffic.fast._clean_body takes a body only when its parse kept every member written (a
+    # one-member body by its length, any other by the quote count, keys_unique deciding) and its
+    # checker passes it.  The oracle: the members of every object, as written, and the checker.
+    from cognito_spec.traffic.fast import _UNCLEAN, _clean_body
+
+    text = "{" + ",".join(k + colon + v for k, v in members) + "}"
+    check = function_for(cs.OPERATIONS[op].input, "check")
+    previous = codec_body.use_orjson(orjson_on)
+    try:
+        got = _clean_body(text, check, True, True)
+    finally:
+        codec_body.use_orjson(previous)
+    out: list[Any] = []
+    cnt = [0, 0]
+    check(json.loads(text), (), out, True, cnt)
+    if got is not _UNCLEAN:
+        assert got == json.loads(text) and not out and _members_once(text)
+    elif not out and _members_once(text) and "\\" not in text and " " not in text:
+        raise AssertionError("a clean body without escapes or white space must be taken")
+
+
+@given(token=st.text(st.sampled_from('Az09-_=.+/ é!"\n\u212a'), min_size=0, max_size=12))
+def test_the_models_token_checker_passes_only_token_chars(token: str) -> None:
+    # What read_token(checked=True) rests on: every token-authorised operation's input names its
+    # token with TOKEN_PATTERN, and a token its checker passes holds TOKEN_CHARS only.
+    from cognito_spec.traffic.fast import _token_pattern
+    from cognito_spec.traffic.tokens import TOKEN_CHARS, TOKEN_MEMBER, TOKEN_PATTERN
+
+    ops = [op for op in cs.OPERATIONS.values() if op.auth == "access_token"]
+    assert ops and all(_token_pattern(op.input) == TOKEN_PATTERN for op in ops)
+    out: list[Any] = []
+    function_for(ops[0].input, "check")({TOKEN_MEMBER: token}, (), out, True, [0, 0])
+    if not any(v.pointer == "/" + TOKEN_MEMBER for v in out):
+        assert token and set(token) <= TOKEN_CHARS

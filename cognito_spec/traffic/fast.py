@@ -23,6 +23,7 @@ from cognito_spec.protocol.headers import FOLDED, fold_name, map_of_pairs
 from cognito_spec.protocol.server import CONTENT_TYPE
 from cognito_spec.traffic.tokens import (
     TOKEN_MEMBER,
+    TOKEN_PATTERN,
     capture_time,
     issues_tokens,
     read_token,
@@ -102,9 +103,6 @@ RESPONSE_NAMES: Final = frozenset(
 )
 
 
-_LIST_ONLY: Final = {list}
-
-
 def _picked(pairs: list[Any], wanted: frozenset[str]) -> dict[str, str] | None:
     """The first value, stripped, of each ``wanted`` name among JSON-lines header pairs (lists of
     two strings), as map_of_pairs gives it; None when any pair is of another form.
@@ -112,12 +110,15 @@ def _picked(pairs: list[Any], wanted: frozenset[str]) -> dict[str, str] | None:
     Names are folded through the header rule's table of spellings (a dict look-up per pair, no new
     string); the whole map is never built.
     """
-    if pairs and set(map(type, pairs)) != _LIST_ONLY:
-        return None  # a two-letter string unpacks too: it is no pair
     spelled = FOLDED
     out: dict[str, str] = {}
     try:
-        for name, value in pairs:
+        for pair in pairs:
+            # A two-letter string unpacks too: it is no pair.  Tested in the loop, where type() is a
+            # specialised instruction: set(map(type, pairs)) cost ~300 instructions a pair.
+            if type(pair) is not list:
+                return None
+            name, value = pair
             # Only str names are in the table (no other JSON value equals a str): a hit proves the
             # name's type, and a miss checks it.
             key = spelled.get(name)
@@ -318,6 +319,15 @@ def _clean_body(text: str, check: Any, strict: bool, bounded: bool) -> Any:
     check(data, (), out, strict, cnt)
     if out:
         return _UNCLEAN
+    if len(data) == 1:
+        # One member whose value is a string (a token-authorised request: its token is ~1 KB, which
+        # the quote count below would read).  A text of one member k: v is at least len(k) + len(v)
+        # + 7 characters long (braces, colon, two quotes each; an escape only lengthens), and a
+        # repeated member the parse dropped adds at least its comma, key, colon and value: a text of
+        # exactly that length holds that member once.
+        for key, value in data.items():
+            if type(value) is str and len(text) == len(key) + len(value) + 7:
+                return data
     # The quote count proves the keys unique with or without backslashes (see traffic.tokens'
     # _keys_unique); keys_unique decides when it fails.
     kept = cnt[0] + cnt[1]  # string tokens the parse kept: keys and string values
@@ -328,6 +338,15 @@ def _bounded(cls: type) -> bool:
     """Whether a value of ``cls`` that its checker passes nests at most MAX_DEPTH deep."""
     depth = wire_depth(cls)
     return depth is not None and depth <= MAX_DEPTH
+
+
+def _token_pattern(cls: type | None) -> str | None:
+    """The pattern of the token member (:data:`TOKEN_MEMBER`) of an input ``cls``, if it has one."""
+    from cognito_spec.model import members_of
+
+    if cls is None:
+        return None
+    return next((m.shape.pattern for _, m in members_of(cls) if m.wire == TOKEN_MEMBER), None)
 
 
 @attrs.frozen
@@ -349,6 +368,9 @@ class _Quick:
     #: Whether the input's and the output's values nest at most MAX_DEPTH deep (see _clean_body).
     in_bounded: bool = False
     out_bounded: bool = False
+    #: The input's token member has the model's token pattern: a token its checker passed holds
+    #: traffic.tokens.TOKEN_CHARS only, which read_token then need not test again.
+    token_checked: bool = False
 
 
 #: Per target, built on first use of that operation: compiling the checkers of all 153 operations
@@ -375,6 +397,7 @@ def _quick_for(target: str) -> _Quick | None:
             issues_tokens(op.output),
             _bounded(op.input),
             _bounded(op.output),
+            _token_pattern(op.input) == TOKEN_PATTERN,
         )
     if op is not None:  # unknown targets are not remembered: a capture could name endlessly many
         _QUICK[target] = quick
@@ -419,7 +442,7 @@ def quick_valid(
     if status == 200:
         if quick.issues or _clean_body(response_text, quick.check_out, False, quick.out_bounded) is _UNCLEAN:
             return None
-        if quick.token and not _token_accepted(request, started):
+        if quick.token and not _token_accepted(request, started, quick.token_checked):
             return None
         return quick.name
     error_type = response_headers.get("x-amzn-errortype")
@@ -440,13 +463,15 @@ def quick_valid(
     return quick.name
 
 
-def _token_accepted(request: Any, started: str | None) -> bool:
+def _token_accepted(request: Any, started: str | None, checked: bool = False) -> bool:
     """Whether a success for the request's token has no token finding (what token_findings says
-    of a 2xx answer: a readable access token, not expired at a known time, with the scope)."""
+    of a 2xx answer: a readable access token, not expired at a known time, with the scope).
+
+    ``checked``: the input's checker has passed the token against the model's token pattern."""
     token = request.get(TOKEN_MEMBER)
     if type(token) is not str:
         return False  # the full check decides (the input check has refused it already)
-    read = read_token(token)
+    read = read_token(token, checked)
     if read.problem is not None or not read.scoped:
         return False
     at = capture_time(started)

@@ -59,7 +59,9 @@ from cognito_spec.traffic.finding import Finding
 
 __all__ = [
     "AUTH_RESULT_MEMBER",
+    "TOKEN_CHARS",
     "TOKEN_MEMBER",
+    "TOKEN_PATTERN",
     "TokenVerdict",
     "authentication_result_findings",
     "capture_time",
@@ -123,13 +125,23 @@ _READS_MAX: Final = 4096
 _KEY_CHARS: Final = 24
 
 
-def read_token(token: str) -> TokenRead:
-    """What a capture can know of ``token`` without a key (cached: captures repeat tokens)."""
+#: The pattern of the model's token shape (TokenModelType).  A token its checker passed holds no
+#: character but base64url's, ``=`` and ``.`` (:data:`TOKEN_CHARS`): read_token(..., checked=True).
+TOKEN_PATTERN: Final = "[A-Za-z0-9-_=.]+"
+
+
+def read_token(token: str, checked: bool = False) -> TokenRead:
+    """What a capture can know of ``token`` without a key (cached: captures repeat tokens).
+
+    ``checked``: the token is known to hold only :data:`TOKEN_CHARS` (the model's checker passed it
+    against :data:`TOKEN_PATTERN`), so the quick reading tests only what that leaves open.  The
+    reading is the same either way (tests/test_capture_tokens.py checks it).
+    """
     key = token[-_KEY_CHARS:]
     kept = _READS.get(key)
     if kept is not None and kept[0] == token:
         return kept[1]
-    read = _quick_read(token)
+    read = _quick_read(token, checked)
     if read is None:
         read = _full_read(token)
     if len(_READS) >= _READS_MAX:
@@ -166,7 +178,8 @@ def _full_read(token: str) -> TokenRead:
 #   (the table below).  Empty segments go to the full reading (an empty signature is refused
 #   there).  The alphabet is checked once per segment, in C: the header's by read_header, the
 #   payload's by its strict decoding (after a translation that leaves '+', '/' and '=' outside the
-#   alphabet), the signature's by one deleting translation.
+#   alphabet), the signature's by one deleting translation, or, for a token the model's checker
+#   passed (``checked``: it holds TOKEN_CHARS only), by a search for the one of them left, '='.
 # * the header: read by decode.read_header itself, once per distinct first segment (the tokens of
 #   a pool share one).  Its verdict does not depend on the other segments: a header read_header
 #   refuses, or that is not RS256, makes the full reading "invalid" whatever follows.
@@ -182,6 +195,8 @@ def _full_read(token: str) -> TokenRead:
 #   refuses or accepts it.
 
 _ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+#: What :data:`TOKEN_PATTERN` admits: base64url, its padding and the dots between segments.
+TOKEN_CHARS: Final = frozenset(_ALPHABET.decode() + "=.")
 #: base64url to base64, and the two characters of base64 that base64url lacks (and padding) to one
 #: outside both, which a strict decoding refuses: the decoding checks the payload's alphabet.
 _TO_STRICT: Final = bytes.maketrans(b"-_+/=", b"+/!!!")
@@ -260,8 +275,11 @@ def _plan(cls: _ClaimsClass, names: tuple[str, ...], types: tuple[type, ...]) ->
     return tuple(times), tuple(lists), strings
 
 
-def _quick_read(token: str) -> TokenRead | None:
-    """:func:`_full_read`'s answer for a token in the service's form, or None (see above)."""
+def _quick_read(token: str, checked: bool = False) -> TokenRead | None:
+    """:func:`_full_read`'s answer for a token in the service's form, or None (see above).
+
+    ``checked``: the token holds only :data:`TOKEN_CHARS` (see :func:`read_token`).
+    """
     n = len(token)
     if n > MAX_TOKEN_CHARS or not token.isascii():
         return None
@@ -286,8 +304,10 @@ def _quick_read(token: str) -> TokenRead | None:
     if not (_header_ok(head) if ok is None else ok):
         return _INVALID_READ  # read_header refused it, or not RS256: the full reading agrees
     raw = token.encode("ascii")
-    if raw[j + 1 :].translate(None, _ALPHABET):
-        return None  # the signature holds a character outside base64url
+    if token.find("=", j + 1) >= 0 if checked else raw[j + 1 :].translate(None, _ALPHABET):
+        # The signature holds a character outside base64url: of TOKEN_CHARS only "=" is left, as
+        # the segments hold no "." (found above), and a search for it copies nothing.
+        return None
     try:
         data = binascii.a2b_base64(
             raw[i + 1 : j].translate(_TO_STRICT) + _PADDING[(j - i - 1) % 4], strict_mode=True
@@ -330,8 +350,9 @@ def _quick_read(token: str) -> TokenRead | None:
             return None
     for name in lists:
         items = payload[name]
-        if items and set(map(type, items)) != _STR_ONLY:
-            return None
+        for item in items:  # type() in a loop is a specialised instruction; map(type, ...) is a call
+            if type(item) is not str:
+                return None
         strings += len(items)
     if not _keys_unique(data, len(payload), strings):
         return None
@@ -357,9 +378,6 @@ def _keys_unique(data: bytes, keys: int, strings: int) -> bool:
     thus leaves nothing dropped; a difference only says "maybe", and keys_unique then decides.
     """
     return data.count(b'"') == 2 * (keys + strings) or keys_unique(data, keys, strings)
-
-
-_STR_ONLY: Final = {str}
 
 
 @attrs.frozen
