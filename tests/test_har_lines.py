@@ -137,10 +137,8 @@ def _read(path: Path, quick: bool) -> tuple[list[str], str | None]:
         return outcome(iter_har_entries(src.stream, source=src.name, reopen=reopen))
 
 
-@given(data=_line_hars(), orjson=st.booleans())
-def test_the_line_reader_gives_the_entries_and_errors_ijson_gives(
-    tmp_path_factory: Any, data: bytes, orjson: bool
-) -> None:
+def _assert_quick_reads_as_ijson(tmp_path_factory: Any, data: bytes, orjson: bool) -> None:
+    """The quick readers (lines, stretches, the scanner) give what ijson alone gives from ``data``."""
     path = tmp_path_factory.mktemp("har") / "x.har"
     path.write_bytes(data)
     previous = use_orjson(orjson)
@@ -148,6 +146,13 @@ def test_the_line_reader_gives_the_entries_and_errors_ijson_gives(
         assert _read(path, True) == _read(path, False)
     finally:
         use_orjson(previous)
+
+
+@given(data=_line_hars(), orjson=st.booleans())
+def test_the_line_reader_gives_the_entries_and_errors_ijson_gives(
+    tmp_path_factory: Any, data: bytes, orjson: bool
+) -> None:
+    _assert_quick_reads_as_ijson(tmp_path_factory, data, orjson)
 
 
 #: Entries in place of one of an indented file's: what breaks the cut, the JSON or the guard.
@@ -241,13 +246,7 @@ def test_an_indented_har_gives_the_entries_and_errors_ijson_gives(
     # The stretch reader cuts after a line of the entry's indentation and "},": a cut that is
     # wrong (a member closing there, a string so written) or a stretch orjson reads otherwise must
     # change nothing the reader gives.
-    path = tmp_path_factory.mktemp("har") / "x.har"
-    path.write_bytes(data)
-    previous = use_orjson(orjson)
-    try:
-        assert _read(path, True) == _read(path, False)
-    finally:
-        use_orjson(previous)
+    _assert_quick_reads_as_ijson(tmp_path_factory, data, orjson)
 
 
 @pytest.mark.parametrize("orjson", [True, False])

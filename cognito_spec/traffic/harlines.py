@@ -33,7 +33,7 @@ from __future__ import annotations
 import io
 import json
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import IO, Any, Final
 
 from cognito_spec.errors import CaptureError
@@ -243,6 +243,17 @@ def line_entries(raw: IO[bytes]) -> Iterator[Any]:
         raise Unusual(exc.given, kept.data) from None
 
 
+def _release(held: deque[tuple[list[Any], int]], upto: int) -> Generator[Any, None, int]:
+    """Give the runs of ``held`` whose last line ends at ``upto`` or before (the bytes a read of the
+    guard could reach from their end are proven); return how many entries were given."""
+    given = 0
+    while held and held[0][1] <= upto:
+        run = held.popleft()[0]
+        yield from run
+        given += len(run)
+    return given
+
+
 def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
     loads = orjson_loads() if ORJSON_DEPTH > _ENTRY_DEPTH + 1 else None
     buf = raw.read(_BLOCK)
@@ -269,10 +280,7 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
                 if entries is not None:
                     end = base + nl + 1
                     held.append((entries, base + nl))
-                    while held and held[0][1] + reach <= end:
-                        run = held.popleft()[0]
-                        yield from run
-                        given += len(run)
+                    given += yield from _release(held, end - reach)
                     pos = nl + 1
                     continue
             chunk = buf[pos:nl]  # whole lines, the last ending with a comma
@@ -323,10 +331,7 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
                     raise Unusual(given)
                 held.append((entries, base + nl))
                 end = base + nl + 1
-                while held and held[0][1] + reach <= end:
-                    run = held.popleft()[0]
-                    yield from run
-                    given += len(run)
+                given += yield from _release(held, end - reach)
             pos = nl + 1
             continue
         if len(buf) - pos > _MAX_LINE:
