@@ -97,17 +97,20 @@ def test_a_worker_never_waits_for_the_main_process() -> None:
     # Its next task is queued before it ends one: from one to the next is a read from its pipe, far
     # less than a task (it was a whole task when the main process took its own on stale counts).
     with Workers(timed, 2, 2, 6) as pool:
-        got = list(pool.map([0.05] * 24))
+        got = list(pool.map([0.1] * 20))
         (worker,) = pool.pids
     spans = [(start, end) for pid, start, end in got if pid == worker]
     gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)]
-    assert len(spans) >= 6 and max(gaps) < 0.03, gaps
+    # Half a task at most: room for a loaded machine's scheduling, none for a task's wait.
+    assert len(spans) >= 6 and max(gaps) < 0.05, gaps
 
 
 def test_the_main_process_takes_a_task_only_when_every_worker_holds_its_fill() -> None:
-    # Two workers of depth 1: tasks 0 and 1 go to them, task 2 is the main process's.
-    with Workers(tagged, 3, 1, 0) as pool:
-        got = list(pool.map(range(3)))
+    # Two workers of depth 1: tasks 0 and 1 go to them, task 2 is the main process's.  Their tasks
+    # outlast the main process's choice (a worker that had already answered would not hold its fill,
+    # and task 2 would rightly be its own).
+    with Workers(slow, 3, 1, 0) as pool:
+        got = list(pool.map([0.5, 0.5, 0.0]))
         pids = pool.pids
     assert sorted(pid for _, pid in got[:2]) == sorted(pids)
     assert got[2][1] == MAIN
