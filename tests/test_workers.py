@@ -149,9 +149,9 @@ def test_a_small_capture_runs_in_one_process_whatever_jobs_says(
 
 def _dies(task: int) -> int:
     if os.getpid() != MAIN:
-        time.sleep(0.05)  # the main process has written both its tasks and started its own
+        time.sleep(0.2)  # the main process has written both its tasks and started its own
         os.kill(os.getpid(), signal.SIGKILL)
-    time.sleep(0.3)  # the main process's own task: the worker is dead by its end
+    time.sleep(0.6)  # the main process's own task: the worker is dead by its end
     return task
 
 
