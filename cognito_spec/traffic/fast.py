@@ -13,17 +13,19 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from cognito_spec import patterns
 from cognito_spec.codec.body import DECODER, MAX_DEPTH, MISS, ORJSON, fast_value, keys_unique, too_deep
 from cognito_spec.codec.compile import function_for
 from cognito_spec.codec.reach import wire_depth
 from cognito_spec.codec.violations import Violation
 from cognito_spec.operations import operation_for_target
+from cognito_spec.patterns import ranges
 from cognito_spec.protocol.envelope import error_code
 from cognito_spec.protocol.headers import FOLDED, fold_name, map_of_pairs
 from cognito_spec.protocol.server import CONTENT_TYPE
 from cognito_spec.traffic.tokens import (
+    TOKEN_CHARS,
     TOKEN_MEMBER,
-    TOKEN_PATTERN,
     capture_time,
     issues_tokens,
     read_token,
@@ -340,13 +342,20 @@ def _bounded(cls: type) -> bool:
     return depth is not None and depth <= MAX_DEPTH
 
 
-def _token_pattern(cls: type | None) -> str | None:
-    """The pattern of the token member (:data:`TOKEN_MEMBER`) of an input ``cls``, if it has one."""
+#: The code points of TOKEN_CHARS, for _token_checked.
+_TOKEN_RANGES: Final = ranges.chars("".join(sorted(TOKEN_CHARS)))
+
+
+def _token_checked(cls: type | None) -> bool:
+    """Whether the checker of an input ``cls`` passes only tokens of :data:`TOKEN_CHARS`: its token
+    member's pattern, from the model, is one class repeated that admits no other character."""
     from cognito_spec.model import members_of
 
     if cls is None:
-        return None
-    return next((m.shape.pattern for _, m in members_of(cls) if m.wire == TOKEN_MEMBER), None)
+        return False
+    pattern = next((m.shape.pattern for _, m in members_of(cls) if m.wire == TOKEN_MEMBER), None)
+    single = patterns.compile(pattern).single_class if pattern is not None else None
+    return single is not None and not ranges.subtract(single[0], _TOKEN_RANGES)
 
 
 @attrs.frozen
@@ -368,8 +377,8 @@ class _Quick:
     #: Whether the input's and the output's values nest at most MAX_DEPTH deep (see _clean_body).
     in_bounded: bool = False
     out_bounded: bool = False
-    #: The input's token member has the model's token pattern: a token its checker passed holds
-    #: traffic.tokens.TOKEN_CHARS only, which read_token then need not test again.
+    #: A token the input's checker passed holds traffic.tokens.TOKEN_CHARS only (its pattern in the
+    #: model says so: _token_checked), which read_token then need not test again.
     token_checked: bool = False
 
 
@@ -397,7 +406,7 @@ def _quick_for(target: str) -> _Quick | None:
             issues_tokens(op.output),
             _bounded(op.input),
             _bounded(op.output),
-            _token_pattern(op.input) == TOKEN_PATTERN,
+            _token_checked(op.input),
         )
     if op is not None:  # unknown targets are not remembered: a capture could name endlessly many
         _QUICK[target] = quick

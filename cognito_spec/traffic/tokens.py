@@ -61,7 +61,6 @@ __all__ = [
     "AUTH_RESULT_MEMBER",
     "TOKEN_CHARS",
     "TOKEN_MEMBER",
-    "TOKEN_PATTERN",
     "TokenVerdict",
     "authentication_result_findings",
     "capture_time",
@@ -125,16 +124,11 @@ _READS_MAX: Final = 4096
 _KEY_CHARS: Final = 24
 
 
-#: The pattern of the model's token shape (TokenModelType).  A token its checker passed holds no
-#: character but base64url's, ``=`` and ``.`` (:data:`TOKEN_CHARS`): read_token(..., checked=True).
-TOKEN_PATTERN: Final = "[A-Za-z0-9-_=.]+"
-
-
 def read_token(token: str, checked: bool = False) -> TokenRead:
     """What a capture can know of ``token`` without a key (cached: captures repeat tokens).
 
     ``checked``: the token is known to hold only :data:`TOKEN_CHARS` (the model's checker passed it
-    against :data:`TOKEN_PATTERN`), so the quick reading tests only what that leaves open.  The
+    against its pattern in the model), so the quick reading tests only what that leaves open.  The
     reading is the same either way (tests/test_capture_tokens.py checks it).
     """
     key = token[-_KEY_CHARS:]
@@ -195,7 +189,8 @@ def _full_read(token: str) -> TokenRead:
 #   refuses or accepts it.
 
 _ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-#: What :data:`TOKEN_PATTERN` admits: base64url, its padding and the dots between segments.
+#: What the model's token pattern (TokenModelType) admits: base64url, its padding and the dots
+#: between segments.  read_token(..., checked=True) takes a token its checker passed to hold no other.
 TOKEN_CHARS: Final = frozenset(_ALPHABET.decode() + "=.")
 #: base64url to base64, and the two characters of base64 that base64url lacks (and padding) to one
 #: outside both, which a strict decoding refuses: the decoding checks the payload's alphabet.
