@@ -197,3 +197,25 @@ def test_a_length_bound_is_kept_whatever_the_body_length(length: int) -> None:
     value = json.loads(body)
     for size in (-1, len(body)):
         assert decoded(value, cs.AdminGetUserResponse, size) == checked(value, cs.AdminGetUserResponse)
+
+
+def test_a_null_item_tested_before_its_checks_keeps_the_indexes_of_the_items_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A list item that is a called (not inlined) structure, or a document, is tested for null
+    # before its own checks, and the item itself (None) is appended after them; no list of the
+    # model is deep enough to hold such structures, so the writer is told to inline nothing.  The
+    # null counts as an item: the next one is still /1.
+    from cognito_spec.codec import source
+    from cognito_spec.codec.compile import compile_function
+
+    cls = cs.OPERATIONS["AdminGetUser"].output
+    monkeypatch.setattr(source.SourceWriter, "MAX_INLINE_DEPTH", 0)
+    strict_fn, check_fn = compile_function(cls, "strict"), compile_function(cls, "check")
+    for items in ([None, {"Name": 1}], [None, None, {"Name": "a", "Value": 2}], [{"Name": 1}, None]):
+        data = {"Username": "u", "UserAttributes": items}
+        got: list[Violation] = []
+        want: list[Violation] = []
+        strict_fn(data, (), got, True, [0, 0])
+        check_fn(data, (), want, True, [0, 0])
+        assert got == want and len(got) == len(items)
