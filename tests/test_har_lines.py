@@ -37,6 +37,7 @@ def _nested(depth: int) -> Any:
 #: Lines in place of an entry's: what breaks the layout, the JSON or the guard, or only looks odd.
 _ODD = [
     "deep",  # nested near the guard's bound (either side)
+    "dupdeep",  # a repeated key whose first value, which the parsers drop, nests near the bound
     "brackets",  # many brackets inside a string: text, not nesting
     "surrogate",  # a lone surrogate escape: orjson refuses it, json reads it
     "long",  # an integer beyond 63 bits: yajl refuses it, orjson reads it
@@ -69,6 +70,9 @@ def _line_hars(draw: st.DrawFn) -> bytes:
         raw = None
         if kind == "deep":
             e["deep"] = _nested(MAX_DEPTH - 4 + draw(st.integers(-3, 3)))
+        elif kind == "dupdeep":
+            deep = json.dumps(_nested(MAX_DEPTH - 4 + draw(st.integers(-3, 3))))
+            raw = json.dumps(e)[:-1] + f', "d": {deep}, "d": 0}}'
         elif kind == "brackets":
             e["text"] = "[{" * 300
         elif kind == "surrogate":
@@ -276,6 +280,30 @@ def test_an_entry_nested_too_deep_after_many_plain_lines_stops_where_ijson_stops
                 assert len(want[0]) < 300  # not even those of its read
             else:
                 assert want[1] is None and len(want[0]) == 400
+    finally:
+        use_orjson(previous)
+
+
+@pytest.mark.parametrize("orjson", [True, False])
+@pytest.mark.parametrize("depth", [MAX_DEPTH - 4, MAX_DEPTH - 3])
+def test_a_repeated_key_whose_dropped_value_nests_too_deep_is_refused_as_ijson_refuses_it(
+    tmp_path: Path, orjson: bool, depth: int
+) -> None:
+    # json and orjson keep the last value of a repeated key, so the parsed entry holds no trace of
+    # how deep the first one nested; the guard counts it in the bytes all the same.  The line reader
+    # must measure such a line on its text, not on its value.
+    previous = use_orjson(orjson)
+    try:
+        lines = [json.dumps({"i": i, "pad": "p" * 900}) for i in range(400)]
+        lines[300] = '{"i": 300, "d": ' + json.dumps(_nested(depth)) + ', "d": 0}'
+        path = tmp_path / "repeated.har"
+        path.write_text('{"log": {"entries": [\n' + ",\n".join(lines) + "\n]}}\n")
+        want = _read(path, False)
+        assert _read(path, True) == want
+        if depth > MAX_DEPTH - 4:
+            assert want[1] is not None and "nested deeper than 256 levels" in want[1]
+        else:
+            assert want[1] is None and len(want[0]) == 400
     finally:
         use_orjson(previous)
 
