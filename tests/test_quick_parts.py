@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -242,3 +243,34 @@ def test_a_har_entry_with_hostile_headers_gets_the_full_checks_verdict(
     assert name == quick_valid(parts[0], full_in, parts[2], parts[3], full_out, parts[5], parts[6])
     if name is not None:
         assert _full(read) == ()
+
+
+@pytest.mark.parametrize("depth", [300, 1010])
+@pytest.mark.parametrize("where", ["record", "request", "response"])
+def test_a_repeated_record_member_whose_dropped_value_nests_deep_gets_the_same_answer_with_and_without_orjson(
+    where: str, depth: int
+) -> None:
+    # json.loads and orjson keep the last value of a repeated key, so the record they give looks
+    # usual (4 levels deep) whatever the first value was.  orjson reads 1024 levels, json.loads
+    # stops near its recursion limit: the fast path must not take the shape of the parsed record
+    # as a bound on the line's nesting, or a line the stdlib path cannot read would pass with orjson.
+    ex = Generator(RandomSource(7)).exchange(OPERATIONS["GetUser"], outcome="response")
+    line = json.dumps(exchange_to_json(ex), separators=(",", ":"))
+    deep = "[" * depth + "]" * depth
+    at = {"record": 0, "request": line.index('"request":{') + 10, "response": line.index('"response":{') + 11}
+    key = {"record": "request", "request": "method", "response": "status"}[where]
+    data = (line[: at[where] + 1] + f'"{key}":{deep},' + line[at[where] + 1 :]).encode()
+    results = []
+    for orjson_on in (True, False):
+        previous = use_orjson(orjson_on)
+        try:
+            result = validate_lines([data, line.encode()])
+        finally:
+            use_orjson(previous)
+        failure = None if result.failure is None else (str(result.failure), result.failure_line)
+        results.append((result.summary.exchanges, result.summary.valid, failure, result.reported))
+    assert results[0] == results[1]
+    if depth == 1010:
+        assert results[1][2] is not None  # json.loads cannot read it: the line stops the batch
+    else:
+        assert results[1][:3] == (2, 2, None)
