@@ -11,6 +11,7 @@ whole line or entry is the full check's.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import pytest
@@ -274,3 +275,16 @@ def test_a_repeated_record_member_whose_dropped_value_nests_deep_gets_the_same_a
         assert results[1][2] is not None  # json.loads cannot read it: the line stops the batch
     else:
         assert results[1][:3] == (2, 2, None)
+
+
+def test_json_loads_reads_half_the_recursion_limit_from_deep_in_a_stack() -> None:
+    # record_quick_parts skips the bracket count for a line whose text outside its bodies is no
+    # longer than the recursion limit (so it nests at most half of it), relying on json.loads to
+    # read that deep from any caller of the fast path; 400 frames is far deeper than any of them.
+    half = sys.getrecursionlimit() // 2
+    text = "[" * half + "]" * half
+
+    def down(frames: int) -> Any:
+        return down(frames - 1) if frames else json.loads(text)
+
+    assert down(400) is not None

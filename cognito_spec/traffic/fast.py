@@ -9,6 +9,8 @@ through the full check (:mod:`cognito_spec.traffic.check`), which decides.
 from __future__ import annotations
 
 import re
+from itertools import chain
+from sys import getrecursionlimit
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -165,7 +167,7 @@ def record_quick_parts(record: Any, line: bytes = b"") -> QuickParts | None:
 
     ``line`` is the text the record was parsed from, when a parser that reads deeper than
     json.loads parsed it (orjson reads 1024 levels; json.loads fewer, by its recursion limit).  A
-    line whose text outside the two bodies could nest deeper than MAX_DEPTH has its brackets
+    line whose text outside the strings it keeps could nest deeper than json.loads reads has its brackets
     counted (codec.body's bound, as fast_value counts them), and beyond MAX_DEPTH it is None: the
     full path reads it, as json.loads does.  The parsed record's shape is no bound: a repeated key's
     dropped value nests unseen.
@@ -180,7 +182,8 @@ def record_quick_parts(record: Any, line: bytes = b"") -> QuickParts | None:
     if type(req) is not dict or type(resp) is not dict:
         return None
     started = record.get("started")
-    if type(record.get("url", "")) is not str or (started is not None and type(started) is not str):
+    url = record.get("url", "")
+    if type(url) is not str or (started is not None and type(started) is not str):
         return None
     method = req.get("method", "POST")
     status = resp.get("status")
@@ -197,17 +200,26 @@ def record_quick_parts(record: Any, line: bytes = b"") -> QuickParts | None:
         or type(rh) is not list
     ):
         return None
-    # The line's nesting: a parse that kept only the usual members proves nothing, as a repeated
-    # key's first value is dropped (by orjson and json.loads alike) yet nested as deep as it likes.
-    # Its brackets lie outside the text of the two bodies (kept members' text, at least a byte per
-    # character), so a line whose rest is short cannot nest deeper than MAX_DEPTH; any other has its
-    # brackets counted (found by tests/test_quick_parts.py).
-    if len(line) - len(qt) - len(rt) > 2 * MAX_DEPTH and line.count(b"[") + line.count(b"{") > MAX_DEPTH:
-        return None
     qd = _picked(qh, REQUEST_NAMES)
     rd = _picked(rh, RESPONSE_NAMES)
     if qd is None or rd is None:
         return None
+    # The line's nesting.  The parsed record's shape proves nothing: a repeated key's first value is
+    # dropped (by orjson and json.loads alike) yet nests as deep as it likes, where orjson reads
+    # 1024 levels and json.loads fewer (found by tests/test_quick_parts.py).  Its brackets lie
+    # outside the text of the strings the parse kept (each written in at least a byte per
+    # character, the members' texts apart), so a line whose rest is no longer than the recursion
+    # limit nests at most half of it, which json.loads reads: it stops at the limit less the frames
+    # already on the stack, and no caller of the fast path (the CLI, a --jobs worker, a Dask task)
+    # runs half the limit deep [I] (the test reads half the limit from 400 frames down).  The
+    # bodies, url and start are taken away first, the header strings (proved strings by _picked)
+    # only when that is not enough; a line still longer has its brackets counted.
+    limit = getrecursionlimit()
+    slack = len(line) - len(qt) - len(rt) - len(url) - (len(started) if started is not None else 0)
+    if slack > limit:
+        slack -= sum(map(len, chain.from_iterable(qh))) + sum(map(len, chain.from_iterable(rh)))
+        if slack > limit and line.count(b"[") + line.count(b"{") > MAX_DEPTH:
+            return None
     return method, qd, qt, status, rd, rt, started
 
 
