@@ -1,4 +1,4 @@
-"""A HAR written one entry a line, read from the raw bytes, the nesting bound proven on the values.
+"""A HAR written one entry a line, read from the raw bytes, the guard's nesting bound proven otherwise.
 
 The writers in use (this library's ``write_har``, and every tool that writes one entry a line) put
 the frame (``{"log": {`` ... ``"entries": [``) first, then each entry on a line of its own followed
