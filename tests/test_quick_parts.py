@@ -258,9 +258,10 @@ def test_a_repeated_record_member_whose_dropped_value_nests_deep_gets_the_same_a
     ex = Generator(RandomSource(7)).exchange(OPERATIONS["GetUser"], outcome="response")
     line = json.dumps(exchange_to_json(ex), separators=(",", ":"))
     deep = "[" * depth + "]" * depth
-    at = {"record": 0, "request": line.index('"request":{') + 10, "response": line.index('"response":{') + 11}
+    # Where the object's "{" is, and a member it already has, repeated before it.
+    brace = 0 if where == "record" else line.index(f'"{where}":{{') + len(f'"{where}":')
     key = {"record": "request", "request": "method", "response": "status"}[where]
-    data = (line[: at[where] + 1] + f'"{key}":{deep},' + line[at[where] + 1 :]).encode()
+    data = (line[: brace + 1] + f'"{key}":{deep},' + line[brace + 1 :]).encode()
     results = []
     for orjson_on in (True, False):
         previous = use_orjson(orjson_on)

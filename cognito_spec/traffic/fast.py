@@ -167,10 +167,10 @@ def record_quick_parts(record: Any, line: bytes = b"") -> QuickParts | None:
 
     ``line`` is the text the record was parsed from, when a parser that reads deeper than
     json.loads parsed it (orjson reads 1024 levels; json.loads fewer, by its recursion limit).  A
-    line whose text outside the strings it keeps could nest deeper than json.loads reads has its brackets
-    counted (codec.body's bound, as fast_value counts them), and beyond MAX_DEPTH it is None: the
-    full path reads it, as json.loads does.  The parsed record's shape is no bound: a repeated key's
-    dropped value nests unseen.
+    line whose text outside the strings it keeps could nest deeper than json.loads reads has its
+    brackets counted (codec.body's bound, as fast_value counts them), and beyond MAX_DEPTH it is
+    None: the full path reads it, as json.loads does.  The parsed record's shape is no bound: a
+    repeated key's dropped value nests unseen.
 
     This is the CLI's fast path (``cognito_spec.traffic.check.quick_valid`` takes these parts): no
     :class:`Exchange` is built for a record that turns out valid.

@@ -1,4 +1,4 @@
-"""A HAR written one entry a line, read from the raw bytes, the guard's nesting bound proven otherwise.
+"""A HAR written one entry a line, read from the raw bytes, the guard's nesting bound proven apart.
 
 The writers in use (this library's ``write_har``, and every tool that writes one entry a line) put
 the frame (``{"log": {`` ... ``"entries": [``) first, then each entry on a line of its own followed
@@ -14,9 +14,9 @@ guard costs more than parsing the entries with orjson; the guard's verdict is pr
 frame goes through a ``HarStream`` of its own.  An entry sits 3 levels deep, so it may nest
 :data:`_ENTRY_DEPTH` levels itself: a line with no more brackets than that (in strings too: an upper
 bound) cannot nest deeper, and the rare line with more is measured on its text outside strings, as
-the guard measures it (not on its value, which has lost a repeated key's first value).  A batch is parsed
-inside :data:`_PAD` extra arrays, so that orjson's own bound (:data:`ORJSON_DEPTH`) refuses exactly
-an entry deeper than the guard allows.  Numbers yajl refuses and orjson reads (19 digits or more)
+the guard measures it (not on its value, which has lost a repeated key's first value).  A batch is
+parsed inside :data:`_PAD` extra arrays, so that orjson's own bound (:data:`ORJSON_DEPTH`) refuses
+exactly an entry deeper than the guard allows.  Numbers yajl refuses and orjson reads (19 digits or more)
 send their block to the scanner that refuses them.
 
 Anything else -- another layout, bad JSON, a value nested too deep, a number yajl refuses, a
