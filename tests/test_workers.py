@@ -226,18 +226,25 @@ def test_a_failing_task_iterator_fails_after_the_results_of_the_tasks_before_it(
 # The end of the run
 
 
-def test_the_task_pipes_close_when_the_last_task_is_handed_out() -> None:
+def test_the_task_pipes_close_when_the_last_task_is_handed_out(tmp_path: Path) -> None:
     # Three tasks of depth 2: the worker gets 0 and 1, the main process 2, the last.  Its pipe is
-    # closed before the main process starts on it, so the worker ends by itself meanwhile.
+    # closed before the main process starts on it, so the worker ends by itself meanwhile.  The
+    # worker holds task 0 until the main process has started task 2 (a marker file): a worker that
+    # answered task 0 first would free a slot, and task 2 would rightly be its own (CI saw that).
+    started = tmp_path / "main-started"
     pids: list[int] = []
     seen: list[bool] = []
 
     def fn(task: int) -> int:
+        deadline = time.monotonic() + 10
         if os.getpid() == MAIN:
-            deadline = time.monotonic() + 10
+            started.touch()
             while not _exited(pids[0]) and time.monotonic() < deadline:
                 time.sleep(0.005)
             seen.append(_exited(pids[0]))
+        elif task == 0:
+            while not started.exists() and time.monotonic() < deadline:
+                time.sleep(0.005)
         return task
 
     with Workers(fn, 2, 2, 6) as pool:
