@@ -121,11 +121,12 @@ def iter_har_entries(
     """The raw ``log.entries`` items of a HAR document, streamed (one in memory at a time).
 
     With ``reopen`` (a function giving a new stream of the same bytes from the start, as a regular
-    file can), a file written one entry a line is read line by line
-    (:mod:`~cognito_spec.traffic.harlines`); a file in another layout has its entries cut out of
-    the text and read by the stdlib's C scanner (:mod:`~cognito_spec.traffic.harsplit`), and one in
-    any other form is read with ijson; each reader starts from the first byte again and skips the
-    entries already given.  Without ``reopen``, ijson reads the file.
+    file can), a file in a usual layout (one entry a line, or indented as browsers save it) is read
+    from the raw bytes in blocks (:mod:`~cognito_spec.traffic.harlines`); a file in another layout
+    has its entries cut out of the text and read by the stdlib's C scanner
+    (:mod:`~cognito_spec.traffic.harsplit`), and one in any other form is read with ijson; each
+    reader starts from the first byte again and skips the entries already given.  Without
+    ``reopen``, ijson reads the file.
 
     The bytes go through a :class:`~cognito_spec.traffic.harstream.HarStream` (``fp`` may be one
     already, as :func:`~cognito_spec.traffic.source.open_capture` opens them): nesting is bounded,

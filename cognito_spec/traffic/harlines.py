@@ -1,13 +1,21 @@
-"""A HAR written one entry a line, read from the raw bytes, the guard's nesting bound proven apart.
+"""A HAR in the two layouts writers use, read from the raw bytes, the guard's nesting bound proven apart.
 
-The writers in use (this library's ``write_har``, and every tool that writes one entry a line) put
-the frame (``{"log": {`` ... ``"entries": [``) first, then each entry on a line of its own followed
-by a comma.  A raw line break is never inside a JSON string, so a line that is one object and a
-comma is a whole element: :func:`line_entries` reads each block of whole lines at once with orjson
-(one call, no line copied, no bracket counted: the pad below bounds the nesting); a block orjson
-does not read so (or every block, without orjson) is read line by line, orjson or the stdlib's C
-scanner per line, and whatever lines do not read so at once (``[`` + lines + ``]``; two entries a
-line, odd white space, a lone surrogate escape, which only the scanner reads).
+The writers in use put the frame (``{"log": {`` ... ``"entries": [``) first, then the entries in
+one of two layouts, and a raw line break is never inside a JSON string:
+
+* **One entry a line** (this library's ``write_har``, and the tools that write so): each entry on a
+  line of its own followed by a comma, so a line that is one object and a comma is a whole element.
+  :func:`line_entries` reads each block of whole lines at once with orjson (one call, no line
+  copied, no bracket counted: the pad below bounds the nesting); a block orjson does not read so
+  (or every block, without orjson) is read line by line, orjson or the stdlib's C scanner per line,
+  and whatever lines do not read so at once (``[`` + lines + ``]``; two entries a line, odd white
+  space, a lone surrogate escape, which only the scanner reads).
+* **Indented** (browsers: DevTools and Firefox indent every member, so an entry spans many lines):
+  an entry whose ``{`` ends its line is cut after the last line that holds only that brace's
+  indentation and ``},`` (:func:`_indented_cut`: a pretty-printer puts every deeper line further
+  right), and everything up to the cut is read at once, by orjson inside the pad or by the scanner.
+  The cut is a guess and the parse is its proof: text that starts at an element's ``{`` and parses
+  as objects separated by commas is exactly whole elements.
 
 It reads the raw bytes, not the :class:`~cognito_spec.traffic.harstream.HarStream`, whose nesting
 guard costs more than parsing the entries with orjson; the guard's verdict is proven instead.  The
@@ -33,6 +41,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections import deque
 from collections.abc import Generator, Iterator
 from typing import IO, Any, Final
@@ -61,6 +70,8 @@ _KEPT: Final = 4 << 20
 #: Text without a line that ends with a comma, at most: more is for the streaming reader.
 _MAX_LINE: Final = 16 << 20
 _WS_BYTES: Final = b" \t\n\r"
+_WS_RUN: Final = re.compile(rb"[ \t\n\r]*")
+_BREAKS: Final = (b"\n", b"\r")
 _COMMA: Final = ord(",")
 #: Every byte but the opening brackets and the line break (deleted to count brackets per line).
 _NOT_OPEN: Final = bytes(c for c in range(256) if c not in b"{[\n")
@@ -189,15 +200,48 @@ def _frame(buf: bytes) -> int:
     return end
 
 
-def _longest_line(buf: bytes, start: int, end: int) -> int:
-    """The length of the longest line of ``buf[start:end]`` (line breaks not counted), found line
-    break by line break: no line is copied."""
-    longest = 0
+def _long_line(buf: bytes, start: int, end: int, floor: int = READ) -> int:
+    """The length of the longest line of ``buf[start:end]`` (line breaks not counted) when one is
+    longer than ``floor``; else a length no more than ``floor`` (0 mostly), which :func:`_reach`
+    does not tell apart from the exact one.
+
+    Cut the stretch into pieces of ``floor // 2`` bytes from ``start``: when each whole piece holds
+    a line break, no line is as long as two pieces (it would hold a whole one), so none is longer
+    than ``floor``.  That costs a few finds a block, each stopping at the first break; only a
+    stretch with a piece without one is split to measure its lines."""
+    step = floor // 2
     find = buf.find
-    while (nl := find(b"\n", start, end)) >= 0:
-        longest = max(longest, nl - start)
-        start = nl + 1
-    return max(longest, end - start)
+    at = start
+    while step and at + step <= end:
+        if find(b"\n", at, at + step) < 0:
+            break
+        at += step
+    else:
+        if step:
+            return 0
+    return max(map(len, buf[start:end].split(b"\n")))
+
+
+def _indented_cut(buf: bytes, start: int) -> int:
+    """Where the last line after the ``{`` at ``start`` that holds only that brace's indentation
+    and ``},`` has its comma; -1 when there is none, or when the ``{`` has more than blanks before
+    it on its line (or is on the first line of ``buf``).
+
+    A pretty-printer puts every deeper line of an entry further right, and a raw line break is
+    never inside a string, so that line closes an entry; the cut is only a guess all the same, and
+    parsing what lies before it as whole elements is the proof (see :func:`_line_entries`)."""
+    line = buf.rfind(b"\n", 0, start) + 1
+    indent = buf[line:start]
+    if line == 0 or indent.strip(b" \t"):
+        return -1
+    needle = b"\n" + indent + b"},"
+    limit = len(buf)
+    while (at := buf.rfind(needle, start, limit)) >= 0:
+        comma = at + len(needle) - 1
+        if buf[comma + 1 : comma + 2] == b"\n" or buf[comma + 1 : comma + 3] == b"\r\n":
+            return comma
+        limit = comma  # more on that line (or the buffer ends there): an earlier line
+    return -1
 
 
 def _reach(longest: int) -> int:
@@ -227,8 +271,9 @@ class _Kept:
 
 
 def line_entries(raw: IO[bytes]) -> Iterator[Any]:
-    """The ``log.entries`` items of a HAR written one entry a line, from the first byte of ``raw``,
-    as ``json.loads`` reads them; :class:`Unusual` (see the module documentation) otherwise, with
+    """The ``log.entries`` items of a HAR in either layout (one entry a line, or indented), from the
+    first byte of ``raw``, as ``json.loads`` reads them; :class:`Unusual` (see the module
+    documentation) otherwise, with
     the bytes read to replay when none has been dropped yet (a file in another layout is told in
     its first block)."""
     kept = _Kept()
@@ -254,15 +299,33 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
     buf = raw.read(_BLOCK)
     kept.add(buf)
     pos = _frame(buf)
-    longest = _longest_line(buf, 0, pos)
+    longest = _long_line(buf, 0, pos)
     base = 0  # the file position of buf[0]
     # Entries read, in runs (a block's, or a line's), with where the run's last line ends.
     held: deque[tuple[list[Any], int]] = deque()
     given = 0
     while True:
-        nl = buf.rfind(b"\n", pos)
+        at = _WS_RUN.match(buf, pos).end()  # type: ignore[union-attr] # always matches
+        if buf[at + 1 : at + 2] in _BREAKS and buf[at : at + 1] == b"{":
+            # An entry whose "{" ends its line: indented, as a browser saves it.  The elements up
+            # to the last line that closes one at its column, at once (orjson inside the pad, or
+            # the scanner); each counts as ending where the last does.
+            cut = _indented_cut(buf, at)
+            if cut >= 0:
+                block = buf[pos:cut]
+                longest = max(longest, _long_line(buf, pos, cut))
+                entries = _batch(block, loads)
+                if not entries:
+                    raise Unusual(given)
+                held.append((entries, base + cut))
+                given += yield from _release(held, base + cut + 1 - _reach(longest))
+                pos = cut + 1
+                continue
+            nl = -1  # no cut in the bytes read: read on
+        else:
+            nl = buf.rfind(b"\n", pos)
         if nl >= 0 and buf[pos:nl].rstrip(_WS_BYTES)[-1:] == b",":
-            longest = max(longest, _longest_line(buf, pos, nl))
+            longest = max(longest, _long_line(buf, pos, nl))
             reach = _reach(longest)
             if loads is not None:
                 # The usual block: all its lines at once, by orjson inside the pad that bounds the

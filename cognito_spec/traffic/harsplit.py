@@ -8,13 +8,15 @@ frame (``{"log": {`` ... ``"entries": [``), then hands each element to the stdli
 ``json.loads`` gives -- the values the ijson reader gives after
 :func:`~cognito_spec.traffic.harstream.restore`, lone surrogate escapes included.
 
-It is only ever a shortcut.  Anything it does not recognise or cannot read -- another frame (a key
-before ``log``, a key with an escape, ``entries`` that is not an array, a second ``entries`` or
-``log``), an element that is not an object, text the scanner refuses (bad JSON, ``NaN``, invalid
-UTF-8, an integer beyond 63 bits or a float beyond the largest, which yajl refuses), trailing bytes, no entry at all, or an error of the
-stream itself (nesting deeper than :data:`~cognito_spec.traffic.harstream.MAX_DEPTH`) -- raises
-:class:`Unusual` with the count of entries already given, and the caller reads the file again with
-ijson, skipping those.  So the ijson reader decides every unusual file, errors and messages included.
+It takes the files :mod:`~cognito_spec.traffic.harlines` hands back (a frame too large for its
+first block, an element it cannot cut or read) and is only ever a shortcut.  Anything it does not
+recognise or cannot read -- another frame (a key before ``log``, a key with an escape, ``entries``
+that is not an array, a second ``entries`` or ``log``), an element that is not an object, text the
+scanner refuses (bad JSON, ``NaN``, invalid UTF-8, an integer beyond 63 bits or a float beyond the
+largest, which yajl refuses), trailing bytes, no entry at all, or an error of the stream itself
+(nesting deeper than :data:`~cognito_spec.traffic.harstream.MAX_DEPTH`) -- raises :class:`Unusual`
+with the count of entries already given, and the caller reads the file again with ijson, skipping
+those.  So the ijson reader decides every unusual file, errors and messages included.
 
 Why the entries given before an :class:`Unusual` are the ones ijson gives first: an entry is given
 only once everything before its end is valid JSON (the frame as matched, values and separators as
