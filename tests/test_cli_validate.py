@@ -25,7 +25,14 @@ from cognito_spec.cli import main
 from cognito_spec.cli import validate as _cli_validate
 from cognito_spec.errors import CaptureError
 from cognito_spec.fixtures import generate
-from cognito_spec.traffic.batch import LocatedFinding, Reported, Summary, examine_into, validate_lines
+from cognito_spec.traffic.batch import (
+    LocatedFinding,
+    Reported,
+    Summary,
+    examine_into,
+    lines_of,
+    validate_lines,
+)
 from cognito_spec.traffic.record import Exchange, exchange_to_json, write_har, write_jsonl
 from cognito_spec.traffic.source import open_capture
 
@@ -482,6 +489,16 @@ def _captured(args: list[str], stdin: bytes | None = None) -> tuple[int, str, st
             stack.enter_context(mock.patch.object(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin))))
         code = main(args)
     return code, out.getvalue().replace("<stdin>", "{path}"), err.getvalue()
+
+
+@given(data=st.lists(st.sampled_from([b"\n", b"a", b"{}", b"\r", b" "])).map(b"".join) | st.binary())
+def test_a_batch_is_cut_into_the_lines_split_gives_but_the_piece_after_the_last_break(data: bytes) -> None:
+    # The batch reader finds line breaks with bytes.find instead of split (which compares byte by
+    # byte); the lines must be split's, the empty piece after a final break left out, as before.
+    want = data.split(b"\n")
+    if data.endswith(b"\n"):
+        want.pop()
+    assert list(lines_of(data)) == want
 
 
 @settings(deadline=None)

@@ -64,6 +64,7 @@ from cognito_spec.traffic.batch import (
     examine_into,
     fails_strict,
     finding_record,
+    lines_of,
     validate_lines,
 )
 from cognito_spec.traffic.check import Finding
@@ -162,10 +163,7 @@ class _Batch:
 def _work(batch: _Batch) -> BatchResult:
     """Validate one batch (runs in a worker process with --jobs > 1)."""
     data = batch.lines if batch.lines is not None else _read_span(batch.span)
-    lines = data.split(b"\n")
-    if data.endswith(b"\n"):
-        lines.pop()
-    return validate_lines(lines, source=batch.source, reveal=batch.reveal)
+    return validate_lines(lines_of(data), source=batch.source, reveal=batch.reveal)
 
 
 def _har_results(entries: Iterable[Any], source: str, reveal: bool, every: int) -> Iterator[BatchResult]:
