@@ -30,9 +30,9 @@ from cognito_spec.traffic.batch import (
     Reported,
     Summary,
     examine_into,
-    lines_of,
     validate_lines,
 )
+from cognito_spec.traffic.jsonl import lines_of
 from cognito_spec.traffic.record import Exchange, exchange_to_json, write_har, write_jsonl
 from cognito_spec.traffic.source import open_capture
 
@@ -496,6 +496,7 @@ def test_a_batch_is_cut_into_the_lines_split_gives_but_the_piece_after_the_last_
     # The batch reader finds line breaks with bytes.find instead of split (which compares byte by
     # byte); the lines must be split's, the empty piece after a final break left out, as before.
     want = data.split(b"\n")
+    assert list(lines_of(data, final=True)) == want  # as the HAR line reader takes them
     if data.endswith(b"\n"):
         want.pop()
     assert list(lines_of(data)) == want

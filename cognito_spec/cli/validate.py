@@ -64,12 +64,12 @@ from cognito_spec.traffic.batch import (
     examine_into,
     fails_strict,
     finding_record,
-    lines_of,
     validate_lines,
 )
 from cognito_spec.traffic.check import Finding
 from cognito_spec.traffic.fast import har_quick_parts, quick_valid
 from cognito_spec.traffic.har import har_exchange, iter_har_entries
+from cognito_spec.traffic.jsonl import lines_of
 from cognito_spec.traffic.source import CaptureSource, open_capture
 
 __all__ = ["EXIT_RULE", "fails_strict", "register"]
