@@ -153,15 +153,10 @@ def _scan_batch(elems: bytes, exact: bool) -> list[Any] | None:
         pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
 
 
-def _orjson_batch(elems: bytes, loads: Any) -> list[Any] | None:
-    """:func:`_scan_batch` by orjson, which refuses an element deeper than an entry may be; None
-    when orjson refuses (the caller then asks the scanner, which reads what orjson does not: a lone
-    surrogate escape)."""
-    return _orjson_padded(b"".join((_OPEN, elems, _CLOSE)), loads)
-
-
 def _orjson_padded(padded: bytes, loads: Any) -> list[Any] | None:
-    """:func:`_orjson_batch` of the elements already inside the pad."""
+    """The elements inside the pad ``padded``, by orjson, which refuses an element deeper than an
+    entry may be; None when orjson refuses (the caller then asks the scanner, which reads what
+    orjson does not: a lone surrogate escape) or they are not all objects."""
     try:
         value = loads(padded)
     except ValueError:  # orjson.JSONDecodeError
@@ -174,15 +169,20 @@ def _orjson_padded(padded: bytes, loads: Any) -> list[Any] | None:
     return out
 
 
-def _batch(elems: bytes, loads: Any) -> list[Any] | None:
-    """The elements of ``elems``, read as ``json.loads`` reads them; None when it is not whole
-    objects of bounded nesting with no number yajl refuses."""
-    long = has_long_number(elems)
-    if loads is not None and not long:
-        got = _orjson_batch(elems, loads)
-        if got is not None:
+def _batch(buf: bytes, loads: Any, start: int = 0, end: int | None = None) -> list[Any] | None:
+    """The elements of ``buf[start:end]``, read as ``json.loads`` reads them; None when it is not
+    whole objects of bounded nesting with no number yajl refuses.  With orjson the stretch is copied
+    once, into the pad, and the digit test reads the padded text (the pad's brackets only come
+    before a number: it can find more, never fewer)."""
+    stretch = memoryview(buf)[start:end]
+    if loads is not None:
+        padded = b"".join((_OPEN, stretch, _CLOSE))
+        long = has_long_number(padded)
+        if not long and (got := _orjson_padded(padded, loads)) is not None:
             return got
-    return _scan_batch(elems, long)
+        return _scan_batch(bytes(stretch), long)
+    elems = bytes(stretch)
+    return _scan_batch(elems, has_long_number(elems))
 
 
 def _frame(buf: bytes) -> int:
@@ -313,9 +313,8 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
             # the scanner); each counts as ending where the last does.
             cut = _indented_cut(buf, at)
             if cut >= 0:
-                block = buf[pos:cut]
                 longest = max(longest, _long_line(buf, pos, cut))
-                entries = _batch(block, loads)
+                entries = _batch(buf, loads, pos, cut)
                 if not entries:
                     raise Unusual(given)
                 held.append((entries, base + cut))
