@@ -1,4 +1,4 @@
-"""A HAR in the two layouts writers use, read from the raw bytes, the guard's nesting bound proven apart.
+"""A HAR in either usual layout, read from the raw bytes, the guard's nesting bound proven apart.
 
 The writers in use put the frame (``{"log": {`` ... ``"entries": [``) first, then the entries in
 one of two layouts, and a raw line break is never inside a JSON string:
@@ -274,9 +274,8 @@ class _Kept:
 def line_entries(raw: IO[bytes]) -> Iterator[Any]:
     """The ``log.entries`` items of a HAR in either layout (one entry a line, or indented), from the
     first byte of ``raw``, as ``json.loads`` reads them; :class:`Unusual` (see the module
-    documentation) otherwise, with
-    the bytes read to replay when none has been dropped yet (a file in another layout is told in
-    its first block)."""
+    documentation) otherwise, with the bytes read to replay when none has been dropped yet (a file
+    in another layout is told in its first block)."""
     kept = _Kept()
     try:
         yield from _line_entries(raw, kept)
