@@ -307,6 +307,30 @@ def test_an_entry_nested_too_deep_after_many_plain_lines_stops_where_ijson_stops
         use_orjson(previous)
 
 
+@pytest.mark.parametrize("number", ["9223372036854775808", "-9223372036854775808", "9223372036854775807"])
+@pytest.mark.parametrize("indented", [False, True])
+@pytest.mark.parametrize("orjson", [True, False])
+def test_an_integer_beyond_63_bits_stops_the_reading_where_ijson_stops(
+    tmp_path: Path, orjson: bool, indented: bool, number: str
+) -> None:
+    # yajl refuses an integer beyond 63 bits (and -2**63); orjson reads it, and without orjson the
+    # line reader takes the scanner that refuses it (not the digit test, which costs more).
+    previous = use_orjson(orjson)
+    try:
+        lines = [_entry_text({"i": i, "pad": "p" * 900}, indented) for i in range(300)]
+        lines[150] = lines[150].replace('"i": 150', f'"i": {number}')
+        path = tmp_path / "long.har"
+        path.write_text('{"log": {"entries": [\n' + ",\n".join(lines) + "\n]}}\n")
+        want = _read(path, False)
+        assert _read(path, True) == want
+        if number.endswith("7"):
+            assert want[1] is None and len(want[0]) == 300
+        else:
+            assert want[1] is not None and "overflow" in want[1]
+    finally:
+        use_orjson(previous)
+
+
 def test_a_har_written_one_entry_a_line_is_read_without_the_byte_guard(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
