@@ -25,13 +25,7 @@ from cognito_spec.cli import main
 from cognito_spec.cli import validate as _cli_validate
 from cognito_spec.errors import CaptureError
 from cognito_spec.fixtures import generate
-from cognito_spec.traffic.batch import (
-    LocatedFinding,
-    Reported,
-    Summary,
-    examine_into,
-    validate_lines,
-)
+from cognito_spec.traffic.batch import LocatedFinding, Reported, Summary, examine_into, validate_lines
 from cognito_spec.traffic.jsonl import lines_of
 from cognito_spec.traffic.record import Exchange, exchange_to_json, write_har, write_jsonl
 from cognito_spec.traffic.source import open_capture

@@ -2,8 +2,9 @@
 
 traffic.harlines reads a HAR written one entry a line, or indented as browsers save it, without the
 byte guard of traffic.harstream, proving the guard's verdict on the text instead, and hands every
-other file (or the rest of it) to traffic.harsplit and ijson.  Whatever the layout and however the file breaks, the entries given
-and the error raised must be those of ijson alone, with and without orjson.
+other file (or the rest of it) to traffic.harsplit and ijson.  Whatever the layout and however the
+file breaks, the entries given and the error raised must be those of ijson alone, with and without
+orjson.
 """
 
 from __future__ import annotations

@@ -12,10 +12,10 @@ one of two layouts, and a raw line break is never inside a JSON string:
   space, a lone surrogate escape, which only the scanner reads).
 * **Indented** (browsers: DevTools and Firefox indent every member, so an entry spans many lines):
   an entry whose ``{`` ends its line is cut after the last line that holds only that brace's
-  indentation and ``},`` (:func:`_indented_cut`: a pretty-printer puts every deeper line further
-  right), and everything up to the cut is read at once, by orjson inside the pad or by the scanner.
-  The cut is a guess and the parse is its proof: text that starts at an element's ``{`` and parses
-  as objects separated by commas is exactly whole elements.
+  indentation and ``},`` (:func:`~cognito_spec.traffic.harsplit.indented_cut`: a pretty-printer
+  puts every deeper line further right), and everything up to the cut is read at once, by orjson
+  inside the pad or by the scanner.  The cut is a guess and the parse is its proof: text that starts
+  at an element's ``{`` and parses as objects separated by commas is exactly whole elements.
 
 It reads the raw bytes, not the :class:`~cognito_spec.traffic.harstream.HarStream`, whose nesting
 guard costs more than parsing the entries with orjson; the guard's verdict is proven instead.  The
@@ -49,11 +49,13 @@ from typing import IO, Any, Final
 from cognito_spec.codec.body import nesting_depth
 from cognito_spec.errors import CaptureError
 from cognito_spec.traffic.harsplit import (
+    BYTE_MARKS,
     EXACT_SCAN,
     WS,
     Unusual,
     frame_length,
     has_long_number,
+    indented_cut,
     orjson_loads,
     parse_float,
     refuse_constant,
@@ -222,28 +224,6 @@ def _long_line(buf: bytes, start: int, end: int, floor: int = READ) -> int:
     return max(map(len, buf[start:end].split(b"\n")))
 
 
-def _indented_cut(buf: bytes, start: int) -> int:
-    """Where the last line after the ``{`` at ``start`` that holds only that brace's indentation
-    and ``},`` has its comma; -1 when there is none, or when the ``{`` has more than blanks before
-    it on its line (or is on the first line of ``buf``).
-
-    A pretty-printer puts every deeper line of an entry further right, and a raw line break is
-    never inside a string, so that line closes an entry; the cut is only a guess all the same, and
-    parsing what lies before it as whole elements is the proof (see :func:`_line_entries`)."""
-    line = buf.rfind(b"\n", 0, start) + 1
-    indent = buf[line:start]
-    if line == 0 or indent.strip(b" \t"):
-        return -1
-    needle = b"\n" + indent + b"},"
-    limit = len(buf)
-    while (at := buf.rfind(needle, start, limit)) >= 0:
-        comma = at + len(needle) - 1
-        if buf[comma + 1 : comma + 2] == b"\n" or buf[comma + 1 : comma + 3] == b"\r\n":
-            return comma
-        limit = comma  # more on that line (or the buffer ends there): an earlier line
-    return -1
-
-
 def _reach(longest: int) -> int:
     """How far past its start a read of the guard may reach, when no line so far is longer than
     ``longest``: a read is :data:`READ` bytes, or inside a string as long as the string so far
@@ -309,7 +289,7 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
             # An entry whose "{" ends its line: indented, as a browser saves it.  The elements up
             # to the last line that closes one at its column, at once (orjson inside the pad, or
             # the scanner); each counts as ending where the last does.
-            cut = _indented_cut(buf, at)
+            cut = indented_cut(buf, at, BYTE_MARKS)
             if cut >= 0:
                 longest = max(longest, _long_line(buf, pos, cut))
                 entries = _batch(buf, loads, pos, cut)

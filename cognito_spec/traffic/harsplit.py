@@ -47,18 +47,21 @@ import codecs
 import json
 import re
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, AnyStr, Final
 
 from cognito_spec.codec.body import orjson_enabled
 from cognito_spec.errors import CaptureError
 from cognito_spec.traffic.harstream import IJSON_BUFFER, HarStream
 
 __all__ = [
+    "BYTE_MARKS",
     "EXACT_SCAN",
+    "TEXT_MARKS",
     "WS",
     "Unusual",
     "frame_length",
     "has_long_number",
+    "indented_cut",
     "orjson_loads",
     "parse_float",
     "refuse_constant",
@@ -343,7 +346,7 @@ def _batch(text: str, pos: int, loads: Any) -> tuple[list[Any], int] | None:
 
     A raw line break is never inside a string.  An element whose ``{`` ends its line is indented
     (a pretty-printer puts every deeper line further right): the cut is after the last ``}`` that
-    stands alone with a comma on a line at the column of that ``{`` (see :func:`_indented_cut`).
+    stands alone with a comma on a line at the column of that ``{`` (see :func:`indented_cut`).
     Any other element is taken as one entry a line (as JSON-lines writers and this library's
     write_har write them): the cut is the last line break, after a comma.  Either way the cut is
     only a guess, and "[" + stretch + "]" parsing as an array of objects is the proof: the stretch
@@ -354,7 +357,7 @@ def _batch(text: str, pos: int, loads: Any) -> tuple[list[Any], int] | None:
     what may come before a number) sends those, and the rare string so written, to the scanner.
     """
     if text[pos + 1 : pos + 2] in ("\n", "\r"):
-        cut = _indented_cut(text, pos)
+        cut = indented_cut(text, pos, TEXT_MARKS)
         if cut < 0:
             return [], pos  # no cut in the text read: the scanner takes the next element
         body = text[pos:cut]
@@ -378,19 +381,31 @@ def _batch(text: str, pos: int, loads: Any) -> tuple[list[Any], int] | None:
     return entries, end
 
 
-def _indented_cut(text: str, pos: int) -> int:
+#: The marks :func:`indented_cut` looks for, in text and in bytes: the line break, the blanks of an
+#: indentation, the end of an element and its comma, and the line break of CRLF files.
+TEXT_MARKS: Final = ("\n", " \t", "},", "\r\n")
+BYTE_MARKS: Final = (b"\n", b" \t", b"},", b"\r\n")
+
+
+def indented_cut(text: AnyStr, pos: int, marks: tuple[AnyStr, AnyStr, AnyStr, AnyStr]) -> int:
     """Where the last line after ``pos`` that holds only the indentation of the ``{`` at ``pos``
     and ``},`` has its comma (the ``}`` just before); -1 when there is none, or when the ``{`` has
-    more than blanks before it on its line (or the start of its line was dropped)."""
-    start = text.rfind("\n", 0, pos) + 1
+    more than blanks before it on its line (or the start of its line was dropped).  ``marks``:
+    :data:`TEXT_MARKS` or :data:`BYTE_MARKS`, as ``text`` is decoded or not.
+
+    A pretty-printer puts every deeper line of an entry further right, and a raw line break is
+    never inside a string, so that line closes an element; the cut is only a guess all the same,
+    and parsing what lies before it as whole elements is the proof."""
+    nl, blanks, close, crlf = marks
+    start = text.rfind(nl, 0, pos) + 1
     indent = text[start:pos]
-    if start == 0 or indent.strip(" \t"):
+    if start == 0 or indent.strip(blanks):
         return -1
-    needle = "\n" + indent + "},"
+    needle = nl + indent + close
     limit = len(text)
     while (at := text.rfind(needle, pos, limit)) >= 0:
         comma = at + len(needle) - 1
-        if text[comma + 1 : comma + 2] == "\n" or text[comma + 1 : comma + 3] == "\r\n":
+        if text[comma + 1 : comma + 2] == nl or text[comma + 1 : comma + 3] == crlf:
             return comma
         limit = comma  # more on that line (or the text ends there): an earlier line
     return -1
