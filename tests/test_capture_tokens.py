@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import cognito_spec as cs
@@ -204,6 +204,41 @@ def test_capture_times_are_iso_8601_with_an_offset() -> None:
     assert [capture_time(v) for v in (None, "", "2026-11-26T16:37:40", "x", 5)] == [None] * 5
 
 
+def _parsed_time(started: object) -> float | None:
+    """capture_time as specified: fromisoformat, an offset required, the float timestamp."""
+    if not isinstance(started, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(started.strip())
+    except ValueError:
+        return None
+    return None if moment.utcoffset() is None else moment.timestamp()
+
+
+@given(moment=st.datetimes(datetime(1, 1, 2), datetime(9999, 12, 30)), ms=st.integers(0, 999))
+def test_a_capture_time_in_the_usual_form_is_the_timestamp_fromisoformat_gives(
+    moment: datetime, ms: int
+) -> None:
+    # capture_time reads the usual form from a table of whole seconds; the float must be the one
+    # datetime.timestamp computes, to the last bit, at every second of every year.
+    started = moment.strftime("%Y-%m-%dT%H:%M:%S").rjust(19, "0") + f".{ms:03d}Z"
+    assert capture_time(started) == _parsed_time(started)
+    assert capture_time(started) == capture_time(started)  # the second read comes from the table
+
+
+@given(
+    moment=st.datetimes(datetime(1970, 1, 1), datetime(2100, 1, 1)),
+    at=st.integers(0, 23),
+    c=st.sampled_from("0159-:.TZ+ \u0660\u00b2x\U0001d7ce"),
+)
+def test_a_near_usual_capture_time_reads_as_fromisoformat_reads_it(moment: datetime, at: int, c: str) -> None:
+    # One character of the usual form changed: a non-ASCII digit, a month 13, a lost separator, a
+    # sign where Z was.  The table must not take what fromisoformat refuses, or read it otherwise.
+    usual = moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{moment.microsecond // 1000:03d}Z"
+    started = usual[:at] + c + usual[at + 1 :]
+    assert capture_time(started) == _parsed_time(started)
+
+
 @pytest.mark.parametrize(
     ("kind", "later", "scope"),
     [
@@ -273,6 +308,70 @@ def test_the_fast_path_agrees_with_the_full_check_on_tokens(
     assert examine(ex).findings == found
     if name is not None:
         assert found == ()
+
+
+#: The operations whose input is the access token alone: for a success, the token's reading stands
+#: for the input's check on the fast path (traffic.fast._token_only, from the model).
+TOKEN_ONLY = ["GetUser", "GetUserAuthFactors", "GlobalSignOut", "StartWebAuthnRegistration"]
+
+
+def _quick_args(ex: Exchange) -> tuple[Any, ...]:
+    from cognito_spec.traffic.fast import quick_headers
+
+    assert ex.request_body is not None and ex.response_body is not None and ex.status is not None
+    return (
+        ex.method,
+        quick_headers(ex.request_headers) or {},
+        ex.request_body.decode("utf-8", "surrogatepass"),
+        ex.status,
+        quick_headers(ex.response_headers) or {},
+        ex.response_body.decode(),
+        ex.started,
+    )
+
+
+def test_the_operations_whose_token_reading_proves_the_request_are_those_of_the_token_alone() -> None:
+    from cognito_spec.operations import TARGET_PREFIX
+    from cognito_spec.traffic.fast import _quick_for
+
+    found = [name for name in OPERATIONS if (q := _quick_for(f"{TARGET_PREFIX}.{name}")) and q.token_only]
+    assert sorted(found) == TOKEN_ONLY
+
+
+@settings(max_examples=max(40, settings().max_examples // 2), deadline=None)
+@given(
+    seed=st.integers(0, 2**32),
+    op=st.sampled_from(TOKEN_ONLY),
+    segment=st.integers(0, 2),
+    where=st.floats(0, 1),
+    c=st.sampled_from("+/=!é ~*:"),
+)
+def test_a_token_only_success_whose_token_leaves_base64url_goes_to_the_full_check(
+    seed: int, op: str, segment: int, where: float, c: str
+) -> None:
+    # The input's checker is not run for these successes: the reading must refuse every token
+    # the checker refuses (outside the pattern: "+", "!", ...) and those it passes but the service
+    # cannot read ("=" in a segment).  Without the signature's alphabet test, or with the checker's
+    # word taken for it (checked=True), "+" in the signature would be proved clean.
+    from cognito_spec.traffic.fast import quick_valid
+
+    g = fx.Generator(fx.RandomSource(seed), fx.Options())
+    ex = g.exchange(OPERATIONS[op], token_accepted=True)
+    # The exchange as made is proved clean quickly (always, but for StartWebAuthnRegistration's
+    # document output at times, which the fast path leaves to the full check: nothing to test then).
+    assume(quick_valid(*_quick_args(ex)) == op)
+
+    def body(token: str) -> bytes:  # as the service's clients write it, as the exchange has it
+        return json.dumps({"AccessToken": token}, ensure_ascii=False, separators=(",", ":")).encode()
+
+    token = json.loads(ex.request_body or b"")["AccessToken"]
+    assert ex.request_body == body(token)
+    parts = token.split(".")
+    at = int(where * (len(parts[segment]) - 1))
+    parts[segment] = parts[segment][:at] + c + parts[segment][at + 1 :]
+    damaged = attrs.evolve(ex, request_body=body(".".join(parts)))
+    assert quick_valid(*_quick_args(damaged)) is None
+    assert full(damaged) != ()
 
 
 # --------------------------------------------------------------------------------------------------

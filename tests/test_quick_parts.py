@@ -124,6 +124,34 @@ def test_record_headers_are_the_full_map_of_the_names_read(request: list[Any], r
     assert parts[1] == _restricted(map_of_pairs(ex.request_headers), REQUEST_NAMES)
 
 
+@pytest.mark.parametrize("wanted", [REQUEST_NAMES, RESPONSE_NAMES], ids=["request", "response"])
+def test_the_quick_readers_tables_of_spellings_stay_bounded_and_keep_reading_right(
+    wanted: frozenset[str],
+) -> None:
+    # Each spelling seen is kept with its fold when wanted, else "": up to 1024 of at most 64
+    # characters; once full, a name is folded the whole way each time, with the same answer.
+    from cognito_spec.protocol.headers import fold_name
+    from cognito_spec.traffic import fast
+
+    table = fast._SPELLED[wanted]
+    kept = dict(table)
+    table.clear()
+    try:
+        pairs = [[f"X-Name-{i}", "v"] for i in range(1500)] + [["A" * 65, "w"]]
+        pairs += [[name.upper(), f" {name} "] for name in sorted(wanted)] + [[n, "later"] for n in wanted]
+        for _ in range(2):  # misses, then hits (and misses past the bound)
+            got = fast._picked(pairs, wanted)
+            assert got == {name: name for name in wanted}
+            assert fast._picked_har([{"name": n, "value": v} for n, v in pairs], wanted) == got
+        assert len(table) == 1024
+        assert all(
+            len(k) <= 64 and v == (fold_name(k) if fold_name(k) in wanted else "") for k, v in table.items()
+        )
+    finally:
+        table.clear()
+        table.update(kept)
+
+
 #: HAR header objects: mostly name and value strings, sometimes more members, fewer, or others.
 _HAR_ITEMS = st.one_of(
     st.tuples(_NAMES, _VALUES).map(lambda p: {"name": p[0], "value": p[1]}),
