@@ -170,7 +170,7 @@ def test_instructions_per_exchange_are_the_difference_of_two_runs_over_their_exc
     assert bench.per_exchange(1_000_000 + 1000 * 175, 1_000_000 + 3000 * 175, 1000, 3000) == 175
     with pytest.raises(ValueError, match="must hold more exchanges"):
         bench.per_exchange(1, 2, 3000, 1000)
-    # The limits are bench_capture's, path for path.
+    # The limits are bench_capture's and bench_codec's, path for path.
     assert [(key, limit) for key, _, _, _, limit in bench.RUNS] == [
         ("jsonl", 2.0),
         ("jsonl_std", 3.0),
@@ -178,4 +178,12 @@ def test_instructions_per_exchange_are_the_difference_of_two_runs_over_their_exc
         ("har_std", 4.0),
         ("browser", 3.0),
         ("browser_std", 4.0),
+    ]
+    assert [(case, base, fast, limit) for _, _, case, base, fast, limit in bench.CODEC] == [
+        ("strict", "json.loads", True, 1.5),
+        ("tolerant", "json.loads", True, 1.1),
+        ("dumps", "json.dumps", True, 0.6),
+        ("strict", "json.loads", False, 2.5),
+        ("tolerant", "json.loads", False, 1.8),
+        ("dumps", "json.dumps", False, 1.3),
     ]
