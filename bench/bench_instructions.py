@@ -209,22 +209,8 @@ def _codec(args: argparse.Namespace, tmp: Path, results: _common.Results, pool: 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Instructions per exchange and per call of cognito-spec.")
     parser.add_argument("--only", choices=["capture", "codec"], help="count one part only")
-    parser.add_argument(
-        "--exchanges",
-        type=int,
-        nargs=2,
-        default=[1000, 3000],
-        metavar=("A", "B"),
-        help="the two capture sizes",
-    )
-    parser.add_argument(
-        "--calls",
-        type=int,
-        nargs=2,
-        default=[1000, 3000],
-        metavar=("A", "B"),
-        help="the two codec call counts",
-    )
+    for option, what in (("--exchanges", "the two capture sizes"), ("--calls", "the two codec call counts")):
+        parser.add_argument(option, type=int, nargs=2, default=[1000, 3000], metavar=("A", "B"), help=what)
     parser.add_argument("--keep", type=Path, default=None, help="write the captures here (reused if there)")
     parser.add_argument("--parallel", type=int, default=min(2, os.cpu_count() or 1), help="runs at once")
     parser.add_argument(
