@@ -38,7 +38,7 @@ from cognito_spec.traffic.tokens import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from cognito_spec.model import Member
 
 #: A request id as the service writes it: a UUID.
 UUID: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -298,8 +298,10 @@ _SCAN: Final[Any] = DECODER.scan_once  # type: ignore[attr-defined]
 _UNCLEAN: Final = object()
 
 
-#: The characters of ``{"AccessToken":""}``: a text that long plus its token's holds the member once.
-_TOKEN_MEMBER_TEXT: Final = len(TOKEN_MEMBER) + 7
+#: The characters of a one-member object of a string, beside its key's and value's: braces, colon,
+#: two quotes each (see the one-member proof in _clean_body).
+_MEMBER_TEXT: Final = 7
+_TOKEN_MEMBER_TEXT: Final = len(TOKEN_MEMBER) + _MEMBER_TEXT
 
 
 def _clean_body(text: str, check: Any, strict: bool, bounded: bool) -> Any:
@@ -367,7 +369,7 @@ def _clean_body(text: str, check: Any, strict: bool, bounded: bool) -> Any:
         # repeated member the parse dropped adds at least its comma, key, colon and value: a text of
         # exactly that length holds that member once.
         for key, value in data.items():
-            if type(value) is str and len(text) == len(key) + len(value) + 7:
+            if type(value) is str and len(text) == len(key) + len(value) + _MEMBER_TEXT:
                 return data
     # The quote count proves the keys unique with or without backslashes (see traffic.tokens'
     # _keys_unique); keys_unique decides when it fails.
@@ -385,16 +387,25 @@ def _bounded(cls: type) -> bool:
 _TOKEN_RANGES: Final = ranges.chars("".join(sorted(TOKEN_CHARS)))
 
 
-def _token_checked(cls: type | None) -> bool:
-    """Whether the checker of an input ``cls`` passes only tokens of :data:`TOKEN_CHARS`: its token
-    member's pattern, from the model, is one class repeated that admits no other character."""
+def _token_class(cls: type | None) -> tuple[Member, tuple[ranges.Ranges, int, int | None]] | None:
+    """The token member of an input ``cls``, with its pattern as ``(ranges, min, max)`` when the
+    pattern (from the model) is one class repeated; None otherwise."""
     from cognito_spec.model import members_of
 
     if cls is None:
-        return False
-    pattern = next((m.shape.pattern for _, m in members_of(cls) if m.wire == TOKEN_MEMBER), None)
-    single = patterns.compile(pattern).single_class if pattern is not None else None
-    return single is not None and not ranges.subtract(single[0], _TOKEN_RANGES)
+        return None
+    m = next((m for _, m in members_of(cls) if m.wire == TOKEN_MEMBER), None)
+    if m is None or m.shape.pattern is None:
+        return None
+    single = patterns.compile(m.shape.pattern).single_class
+    return None if single is None else (m, single)
+
+
+def _token_checked(cls: type | None) -> bool:
+    """Whether the checker of an input ``cls`` passes only tokens of :data:`TOKEN_CHARS`: its token
+    member's pattern, from the model, is one class repeated that admits no other character."""
+    found = _token_class(cls)
+    return found is not None and not ranges.subtract(found[1][0], _TOKEN_RANGES)
 
 
 #: The code points of READABLE_CHARS, for _token_only.
@@ -410,27 +421,18 @@ def _token_only(cls: type | None) -> bool:
     takes the signature's alphabet from the reading too (not ``checked``)."""
     from cognito_spec.model import members_of
 
-    if cls is None:
+    found = _token_class(cls)
+    if found is None or cls is None or len(list(members_of(cls))) != 1:
         return False
-    members = list(members_of(cls))
-    if len(members) != 1:
-        return False
-    m = members[0][1]
+    m, (chars, least, most) = found
     shape = m.shape
-    if (
-        m.wire != TOKEN_MEMBER
-        or not m.required
-        or shape.type != "string"
-        or shape.pattern is None
-        or (shape.length_min, shape.length_max, shape.enum) != (None, None, None)
-    ):
-        return False
-    single = patterns.compile(shape.pattern).single_class
     return (
-        single is not None
-        and not ranges.subtract(_READABLE_RANGES, single[0])
-        and single[1] <= READABLE_MIN
-        and single[2] is None
+        m.required
+        and shape.type == "string"
+        and (shape.length_min, shape.length_max, shape.enum) == (None, None, None)
+        and not ranges.subtract(_READABLE_RANGES, chars)
+        and least <= READABLE_MIN
+        and most is None
     )
 
 
@@ -524,15 +526,13 @@ def quick_valid(
     rid = response_headers.get("x-amzn-requestid")
     if rid is None or UUID.fullmatch(rid) is None:
         return None
+    # A success of a token-only operation: the token's reading (required below) proves the request.
+    alone = status == 200 and quick.token_only
+    request = _clean_body(request_text, None if alone else quick.check_in, True, quick.in_bounded)
+    if request is _UNCLEAN:
+        return None
     if status == 200:
-        # A success of a token-only operation: the token's reading (required below) proves the request.
-        alone = quick.token_only
-        request = _clean_body(request_text, None if alone else quick.check_in, True, quick.in_bounded)
-        if (
-            request is _UNCLEAN
-            or quick.issues
-            or _clean_body(response_text, quick.check_out, False, quick.out_bounded) is _UNCLEAN
-        ):
+        if quick.issues or _clean_body(response_text, quick.check_out, False, quick.out_bounded) is _UNCLEAN:
             return None
         if quick.token:
             # What token_findings says of a 2xx answer, inline: no finding for a readable access
@@ -548,9 +548,6 @@ def quick_valid(
             if at is None or at >= read.exp:
                 return None
         return quick.name
-    request = _clean_body(request_text, quick.check_in, True, quick.in_bounded)
-    if request is _UNCLEAN:
-        return None
     error_type = response_headers.get("x-amzn-errortype")
     code = code_of(error_type)
     if code is None or code not in quick.errors or error_type != code + ":":
