@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import os
@@ -122,6 +123,50 @@ def test_a_clean_capture_exits_0_with_a_summary(
         "  valid: 60, invalid: 0, errors: 0, warnings: 0",
         "  skipped: 0",
     ]
+
+
+def test_the_collector_waits_longer_during_a_run_and_its_thresholds_come_back_after(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[int, int, int]] = []
+    opened = _cli_validate.open_capture
+
+    def spying(path: str) -> Any:
+        seen.append(gc.get_threshold())
+        return opened(path)
+
+    monkeypatch.setattr(_cli_validate, "open_capture", spying)
+    before = gc.get_threshold()
+    clean = write_capture(tmp_path / "clean.jsonl", clean_exchanges(3))
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(b"{")
+    assert run(["validate", str(clean)], capsys)[0] == 0
+    assert gc.get_threshold() == before
+    assert run(["validate", str(broken)], capsys)[0] == 2  # an unreadable input restores them too
+    assert gc.get_threshold() == before
+    assert [t[0] for t in seen] == [max(before[0], _cli_validate.YOUNG_THRESHOLD)] * 2
+    assert [t[1:] for t in seen] == [before[1:]] * 2
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".har"])
+def test_a_run_leaves_no_cyclic_garbage_that_grows_with_its_exchanges(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    """What YOUNG_THRESHOLD relies on: the cyclic garbage of a run (clean exchanges and findings
+    alike) is the same for 3 times the exchanges, so the collector's rare runs bound no growth."""
+    small = write_capture(tmp_path / f"small{suffix}", faulty_exchanges())
+    large = write_capture(tmp_path / f"large{suffix}", faulty_exchanges() * 3)
+    run(["validate", str(small)], capsys)  # caches and compiled checkers, made once
+    gc.collect()
+    gc.disable()
+    try:
+        left = []
+        for path in (small, large, small):
+            assert run(["validate", str(path)], capsys)[0] == 1
+            left.append(gc.collect())
+    finally:
+        gc.enable()
+    assert left[0] == left[1] == left[2]
 
 
 def test_with_all_every_finding_is_listed_in_input_order_then_summarised(
