@@ -929,6 +929,48 @@ def test_quick_har_reader_gives_the_entries_and_errors_ijson_gives(
     assert got == want
 
 
+_YAJL_INTEGERS = (-(2**63), 2**63)  # yajl reads the integers strictly between these
+
+
+@given(
+    st.integers(-(2**66), 2**66)
+    | st.sampled_from([-(2**63) - 1, -(2**63), -(2**63) + 1, 2**63 - 1, 2**63, 0])
+    | st.integers(-1000, 1000)
+)
+def test_the_exact_scanner_reads_an_integer_as_int_does_or_refuses_it_as_yajl_does_seen_or_not(
+    n: int,
+) -> None:
+    from cognito_spec.traffic.harsplit import EXACT_SCAN
+
+    text = f'{{"n": [{n}, -0]}}'
+    for _ in range(2):  # a text new to the scanner's table of integers, then one it may have kept
+        if _YAJL_INTEGERS[0] < n < _YAJL_INTEGERS[1]:
+            value, end = EXACT_SCAN(text, 0)
+            assert (value, end) == ({"n": [n, 0]}, len(text))
+            assert [type(v) for v in value["n"]] == [int, int]
+        else:
+            with pytest.raises(ValueError, match="ijson refuses"):
+                EXACT_SCAN(text, 0)
+
+
+def test_the_exact_scanner_s_table_of_integers_is_bounded_and_reads_alike_when_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cognito_spec.traffic import harsplit
+
+    table = harsplit._INTEGERS
+    assert len(table) <= harsplit._INTEGERS_KEPT
+    assert all(int(k) == v and _YAJL_INTEGERS[0] < v < _YAJL_INTEGERS[1] for k, v in table.items())
+    monkeypatch.setattr(harsplit, "_INTEGERS_KEPT", len(table))  # full from here on
+    fresh = next(str(n) for n in range(10**12, 10**13) if str(n) not in table)
+    before = dict(table)
+    assert harsplit.EXACT_SCAN(f"[{fresh}, {fresh}]", 0) == ([int(fresh)] * 2, len(fresh) * 2 + 4)
+    assert dict(table) == before  # read, not kept
+    with pytest.raises(ValueError, match="ijson refuses"):
+        harsplit.EXACT_SCAN(str(2**63), 0)
+    assert dict(table) == before
+
+
 def test_quick_har_reader_needs_no_second_pass_over_a_plain_har(tmp_path: Path) -> None:
     from cognito_spec.traffic import har
 

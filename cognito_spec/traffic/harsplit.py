@@ -75,11 +75,31 @@ _INT_MIN: Final = -(2**63)
 _INT_MAX: Final = 2**63 - 1
 
 
-def _int(text: str) -> int:
-    value = int(text)
-    if not _INT_MIN < value <= _INT_MAX:
-        raise ValueError("an integer ijson refuses")
-    return value
+class _Integers(dict[str, int]):
+    """The scanner's ``parse_int``: each integer's text to its value, refusing what yajl refuses.
+
+    The scanner calls ``parse_int`` for every integer; a Python function costs ~1.6k instructions a
+    call, 16k an entry of the benchmark's HAR (its sizes, status and timings: callgrind).  Through
+    ``__getitem__`` of this table, a text seen before costs a look-up in C; a new one is converted
+    (and refused, out of range) by :meth:`__missing__`, which keeps the first
+    :data:`_INTEGERS_KEPT` in the table.  The value is ``int(text)`` either way: exact.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> int:
+        value = int(text)
+        if not _INT_MIN < value <= _INT_MAX:
+            raise ValueError("an integer ijson refuses")
+        if len(self) < _INTEGERS_KEPT:
+            self[text] = value
+        return value
+
+
+#: The integer texts :class:`_Integers` keeps: the few values a capture repeats (status codes,
+#: sizes, timings), in a bounded table.
+_INTEGERS_KEPT: Final = 4096
+_INTEGERS: Final = _Integers()
 
 
 def parse_float(text: str) -> float:
@@ -100,7 +120,7 @@ def refuse_constant(name: str) -> None:
 
 #: The scanner that refuses every number and constant yajl refuses.
 EXACT_SCAN: Final[Any] = json.JSONDecoder(  # type: ignore[attr-defined]
-    parse_constant=refuse_constant, parse_int=_int, parse_float=parse_float
+    parse_constant=refuse_constant, parse_int=_INTEGERS.__getitem__, parse_float=parse_float
 ).scan_once
 _SCAN: Final = EXACT_SCAN
 #: JSON's white space, and nothing else (``\\s`` would take \\f, \\v and more).
