@@ -480,6 +480,40 @@ def test_dash_reads_standard_input(monkeypatch: pytest.MonkeyPatch, fmt: str) ->
         assert len(list(src.exchanges())) == 1
 
 
+class _ReadOnly:
+    """A stream with ``read`` alone (no ``readinto``)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._fp = io.BytesIO(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._fp.read(size)
+
+
+@given(st.binary(max_size=300), st.binary(max_size=3000), st.lists(st.integers(1, 700), min_size=1))
+def test_the_replayed_stream_gives_the_prefix_then_the_rest_read_into_the_buffer_or_not(
+    prefix: bytes, rest: bytes, sizes: list[int]
+) -> None:
+    from cognito_spec.traffic.source import _Prefixed
+
+    class _Spied(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            raise AssertionError("read() where readinto() takes the bytes straight in")
+
+    for stream in (_Spied(rest), _ReadOnly(rest)):
+        replay = _Prefixed(prefix, stream)  # type: ignore[arg-type]
+        got = bytearray()
+        for i in range(len(prefix) + len(rest) + 1):  # each read but the last gives a byte or more
+            buffer = bytearray(sizes[i % len(sizes)])
+            n = replay.readinto(memoryview(buffer))
+            if n == 0:
+                break
+            got += buffer[:n]
+        assert bytes(got) == prefix + rest
+        assert replay.consumed == len(prefix) + len(rest)
+        assert replay.readinto(memoryview(bytearray(9))) == 0
+
+
 class _LazyHar(io.RawIOBase):
     """A HAR of ``n`` entries produced while it is read: nothing of it exists as a whole."""
 

@@ -43,6 +43,9 @@ class _Prefixed(io.RawIOBase):
         super().__init__()
         self._prefix = memoryview(prefix)
         self._rest = rest
+        # Reading on straight into the caller's buffer (a file's and standard input's readers have
+        # readinto) saves a copy of every byte: read() makes a bytes object that is then copied in.
+        self._rest_into: Any = getattr(rest, "readinto", None)
         self.consumed = 0
 
     def readable(self) -> bool:
@@ -53,6 +56,8 @@ class _Prefixed(io.RawIOBase):
             n = min(len(buffer), len(self._prefix))
             buffer[:n] = self._prefix[:n]
             self._prefix = self._prefix[n:]
+        elif self._rest_into is not None:
+            n = self._rest_into(buffer)
         else:
             data = self._rest.read(len(buffer))
             n = len(data)
