@@ -191,9 +191,14 @@ def _indented_hars(draw: st.DrawFn) -> bytes:
         draw(st.lists(st.tuples(st.integers(0, max(n - 1, 0)), st.sampled_from(_ODD_INDENTED)), max_size=3))
     )
     column = unit * 3
+    # Text beyond ASCII in every entry (written raw unless escaped): the batch reader counts an
+    # element's brackets on its bytes only when the whole batch is ASCII.
+    wide = draw(st.booleans())
     texts = []
     for i in range(n):
         e: dict[str, Any] = {"i": i, "request": {"method": "POST", "headers": [{"name": "a", "value": "b"}]}}
+        if wide:
+            e["w"] = "\u00e9\u20ac\U0001f600"
         e["pad"] = "p" * ((i * 37 + size) % 1600)
         kind = odd.get(i)
         raw = None
@@ -279,24 +284,28 @@ def test_an_entry_nested_too_deep_after_many_plain_lines_stops_where_ijson_stops
     try:
         # The deep entry at several places in the reads, and after a string longer than a read
         # (inside one the guard reads as much as the string so far).
-        # (The pad of each entry, the long string of entry 200, the deep entry's place.)
-        places = [(900, 0, 300), (700, 0, 300), (1234, 0, 300), (333, 0, 300)]
-        places += [(900, n, 300) for n in (70_000, 150_000, 200_000, 300_000, 400_000)]
+        # (The pad of each entry, the long string of entry 200, the deep entry's place, and whether
+        # it holds text beyond ASCII: its brackets are then counted on the text, not the bytes.)
+        places = [(900, 0, 300, False), (900, 0, 300, True), (700, 0, 300, False), (1234, 0, 300, False)]
+        places += [(333, 0, 300, False)]
+        places += [(900, n, 300, False) for n in (70_000, 150_000, 200_000, 300_000, 400_000)]
         # Far enough after the long string to be in a later block than it, yet in the guard's read
         # that began in it (found by planting the reader's bug: a reach blind to the long line).
-        places += [(900, 300_000, 460), (900, 400_000, 360)]
-        for pad, long, at in places:
+        places += [(900, 300_000, 460, False), (900, 400_000, 360, False)]
+        for pad, long, at, wide in places:
             lines = [_entry_text({"i": i, "pad": "p" * pad}, indented) for i in range(at + 100)]
             lines[200] = _entry_text({"i": 200, "pad": "p" * (long or pad)}, indented)
             deep = json.dumps(_nested(depth))
             members = [("d", deep), ("d", "0")] if repeated else [("deep", deep)]
+            if wide:
+                members.insert(0, ("w", '"\u00e9\u20ac\U0001f600"'))
             if indented:
                 inner = "".join(f',\n      "{k}": {v}' for k, v in members)
                 lines[at] = f'    {{\n      "i": {at}' + inner + "\n    }"
             else:
                 lines[at] = f'{{"i": {at}' + "".join(f', "{k}": {v}' for k, v in members) + "}"
             path = tmp_path / "deep.har"
-            path.write_text('{"log": {"entries": [\n' + ",\n".join(lines) + "\n]}}\n")
+            path.write_text('{"log": {"entries": [\n' + ",\n".join(lines) + "\n]}}\n", encoding="utf-8")
             want = _read(path, False)
             assert _read(path, True) == want
             if depth > MAX_DEPTH - 4:

@@ -78,6 +78,8 @@ _BREAKS: Final = (b"\n", b"\r")
 _COMMA: Final = ord(",")
 #: Every byte but the opening brackets and the line break (deleted to count brackets per line).
 _NOT_OPEN: Final = bytes(c for c in range(256) if c not in b"{[\n")
+#: Every byte but the opening brackets (deleted to count them).
+_NOT_BRACKET: Final = bytes(c for c in range(256) if c not in b"{[")
 #: The levels around an entry: the document, ``log``, ``entries``.
 _FRAME_DEPTH: Final = 3
 #: How deep an entry may nest, itself counted as 1.
@@ -124,17 +126,23 @@ def _too_deep(text: str) -> bool:
     return nesting_depth(text) > _ENTRY_DEPTH
 
 
-def _scan_batch(elems: bytes, exact: bool) -> list[Any] | None:
+def _scan_batch(elems: memoryview, exact: bool) -> list[Any] | None:
     """The elements ``elems`` holds (objects, separated by commas), by the stdlib's C scanner; None
     when it is anything else, or an element nests deeper than an entry may.
 
     ``exact`` takes the scanner that refuses the integers yajl refuses; the other reads integers
     natively, for text that has none of 19 digits (:func:`has_long_number`).
+
+    An element's opening brackets bound its nesting.  In ASCII text (a flag the string carries: no
+    pass) a character is a byte, and they are counted on the bytes: the element copied into a
+    bytearray and every other byte deleted, 7 instructions a byte in CPython 3.11, against 10 for
+    the two ``str.count`` that text with other characters takes.
     """
     try:
-        text = elems.decode("utf-8")
+        text = str(elems, "utf-8")
     except UnicodeDecodeError:
         return None
+    ascii_text = text.isascii()
     scan = EXACT_SCAN if exact else _QUICK_SCAN
     ws = WS.match
     out: list[Any] = []
@@ -147,7 +155,11 @@ def _scan_batch(elems: bytes, exact: bool) -> list[Any] | None:
             return None
         if type(value) is not dict:
             return None
-        if text.count("{", pos, end) + text.count("[", pos, end) > _ENTRY_DEPTH and _too_deep(text[pos:end]):
+        if ascii_text:
+            opens = len(bytearray(elems[pos:end]).translate(None, _NOT_BRACKET))
+        else:
+            opens = text.count("{", pos, end) + text.count("[", pos, end)
+        if opens > _ENTRY_DEPTH and _too_deep(text[pos:end]):
             return None
         out.append(value)
         pos = ws(text, end).end()  # type: ignore[union-attr]
@@ -185,8 +197,8 @@ def _batch(buf: bytes, loads: Any, start: int = 0, end: int | None = None) -> li
         long = has_long_number(padded)
         if not long and (got := _orjson_padded(padded, loads)) is not None:
             return got
-        return _scan_batch(bytes(stretch), long)
-    return _scan_batch(bytes(stretch), True)  # the exact scanner: cheaper than the digit test
+        return _scan_batch(stretch, long)
+    return _scan_batch(stretch, True)  # the exact scanner: cheaper than the digit test
 
 
 def _frame(buf: bytes) -> int:
@@ -335,7 +347,7 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
             long = loads is None or has_long_number(chunk)
             quick = None if long else loads
             scan = EXACT_SCAN if long else _QUICK_SCAN
-            opens = chunk.translate(None, _NOT_OPEN).split(b"\n")
+            opens = bytearray(chunk).translate(None, _NOT_OPEN).split(b"\n")
             hold, release, comma, ws = held.append, held.popleft, _COMMA, _WS_BYTES
             for line, brackets in zip(lines, opens, strict=True):
                 body = line if line[-1:] == b"," else line.rstrip(ws)
