@@ -9,6 +9,7 @@ orjson.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,19 @@ _ODD_INDENTED = [
 ]
 
 
+class _ReadAlone:
+    """A stream with ``read`` and nothing else (no ``readinto``), as a caller's own stream may be."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._data.read(size)
+
+    def close(self) -> None:
+        self._data.close()
+
+
 def _indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line for line in text.split("\n"))
 
@@ -260,6 +274,69 @@ def test_an_indented_har_gives_the_entries_and_errors_ijson_gives(
     # wrong (a member closing there, a string so written) or a stretch orjson reads otherwise must
     # change nothing the reader gives.
     _assert_quick_reads_as_ijson(tmp_path_factory, data, orjson)
+
+
+@given(
+    data=_line_hars() | _indented_hars(),
+    block=st.sampled_from([64, 700, 4096, harlines._BLOCK]),
+    read_alone=st.booleans(),
+    orjson=st.booleans(),
+)
+def test_the_buffer_reads_alike_whatever_the_block_and_the_stream(
+    tmp_path_factory: Any, data: bytes, block: int, read_alone: bool, orjson: bool
+) -> None:
+    # The reader reads into one buffer with room for the pad around the bytes, writes the pad over
+    # bytes before and after a batch (putting those after back), moves what is left of an entry to
+    # the front before each read, and grows the buffer for a longer line.  Small blocks make every
+    # entry cross reads and most batches small; a stream without readinto is read with read.
+    # Either way the entries and the error are ijson's.
+    path = tmp_path_factory.mktemp("har") / "x.har"
+    path.write_bytes(data)
+    want = _read(path, False)
+    previous, kept = use_orjson(orjson), harlines._BLOCK
+    harlines._BLOCK = block
+    try:
+        if read_alone:
+            got = outcome(
+                iter_har_entries(_ReadAlone(data), source=str(path), reopen=lambda: _ReadAlone(data))
+            )  # type: ignore[arg-type]
+        else:
+            got = _read(path, True)
+    finally:
+        harlines._BLOCK = kept
+        use_orjson(previous)
+    assert got == want
+
+
+@given(
+    pads=st.lists(st.integers(0, 3000), min_size=1, max_size=40),
+    indented=st.booleans(),
+    block=st.sampled_from([64, 700, 4096, harlines._BLOCK]),
+    read_alone=st.booleans(),
+    orjson=st.booleans(),
+)
+def test_a_usual_har_is_read_by_the_buffer_alone_whatever_the_block_and_the_stream(
+    pads: list[int], indented: bool, block: int, read_alone: bool, orjson: bool
+) -> None:
+    # The same, on the line reader alone: a HAR in either usual layout is read to its end without
+    # handing anything to the other readers (which would hide a byte the buffer lost), whatever
+    # the reads, and gives what json.loads gives (an empty list of entries is for the others).
+    entries = [
+        {"i": i, "pad": "p" * pad, "h": [{"name": "a", "value": str(pad)}]} for i, pad in enumerate(pads)
+    ]
+    data = json.dumps({"log": {"version": "1.2", "entries": entries}}, indent=2 if indented else None)
+    if not indented:
+        data = '{"log": {"entries": [\n' + ",\n".join(json.dumps(e) for e in entries) + "\n]}}\n"
+    raw = data.encode()
+    previous, kept = use_orjson(orjson), harlines._BLOCK
+    harlines._BLOCK = block
+    try:
+        stream = _ReadAlone(raw) if read_alone else io.BufferedReader(io.BytesIO(raw))  # type: ignore[arg-type]
+        got = list(harlines.line_entries(stream))  # type: ignore[arg-type]
+    finally:
+        harlines._BLOCK = kept
+        use_orjson(previous)
+    assert got == entries
 
 
 def _entry_text(entry: dict[str, Any], indented: bool) -> str:

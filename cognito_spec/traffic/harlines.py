@@ -24,8 +24,10 @@ frame goes through a ``HarStream`` of its own.  An entry sits 3 levels deep, so 
 bound) cannot nest deeper, and the rare line with more is measured on its text outside strings, as
 the guard measures it (not on its value, which has lost a repeated key's first value).  A batch is
 parsed inside :data:`_PAD` extra arrays, so that orjson's own bound (:data:`ORJSON_DEPTH`) refuses
-exactly an entry deeper than the guard allows.  Numbers yajl refuses and orjson reads (19 digits or more)
-send their block to the scanner that refuses them.
+exactly an entry deeper than the guard allows.  The bytes are read straight into one buffer with
+room for the pad on either side, where the pad is written around a batch and orjson reads it in
+place (:func:`_batch_in_place`): no byte is copied on its way from the file to the parser.  Numbers
+yajl refuses and orjson reads (19 digits or more) send their block to the scanner that refuses them.
 
 Anything else -- another layout, bad JSON, a value nested too deep, a number yajl refuses, a
 trailing comma, trailing bytes -- raises :class:`~cognito_spec.traffic.harsplit.Unusual` with the
@@ -51,6 +53,8 @@ from cognito_spec.errors import CaptureError
 from cognito_spec.traffic.harsplit import (
     BYTE_MARKS,
     EXACT_SCAN,
+    LONG_NUMBER,
+    NUMBER_TABLE,
     WS,
     Unusual,
     frame_length,
@@ -74,7 +78,6 @@ _KEPT: Final = 4 << 20
 _MAX_LINE: Final = 16 << 20
 _WS_BYTES: Final = b" \t\n\r"
 _WS_RUN: Final = re.compile(rb"[ \t\n\r]*")
-_BREAKS: Final = (b"\n", b"\r")
 _COMMA: Final = ord(",")
 #: Every byte but the opening brackets and the line break (deleted to count brackets per line).
 _NOT_OPEN: Final = bytes(c for c in range(256) if c not in b"{[\n")
@@ -109,6 +112,14 @@ ORJSON_DEPTH: Final = _orjson_depth()
 _PAD: Final = ORJSON_DEPTH - 1 - _ENTRY_DEPTH
 _OPEN: Final = b"[" * (_PAD + 1)
 _CLOSE: Final = b"]" * (_PAD + 1)
+#: Room kept before and after the bytes in the reader's buffer, for the pad written around a batch.
+_ROOM: Final = len(_OPEN)
+#: Slack given to the buffer when it grows (the part of an entry carried over to the next read).
+_SLACK: Final = _BLOCK // 8
+_BRACE: Final = ord("{")
+_LF: Final = ord("\n")
+_CR: Final = ord("\r")
+_WS_SET: Final = frozenset(_WS_BYTES)
 #: Joins a batch into its pad as a bytearray: one copy, as ``bytes.join`` makes, and the digit test
 #: translates a bytearray for two thirds of what a bytes object costs (see :func:`has_long_number`).
 _JOIN: Final = bytearray().join
@@ -170,7 +181,7 @@ def _scan_batch(elems: memoryview, exact: bool) -> list[Any] | None:
         pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
 
 
-def _orjson_padded(padded: bytearray, loads: Any) -> list[Any] | None:
+def _orjson_padded(padded: bytearray | memoryview, loads: Any) -> list[Any] | None:
     """The elements inside the pad ``padded``, by orjson, which refuses an element deeper than an
     entry may be; None when orjson refuses (the caller then asks the scanner, which reads what
     orjson does not: a lone surrogate escape) or they are not all objects."""
@@ -201,6 +212,32 @@ def _batch(buf: bytes, loads: Any, start: int = 0, end: int | None = None) -> li
     return _scan_batch(stretch, True)  # the exact scanner: cheaper than the digit test
 
 
+def _batch_in_place(
+    buf: bytearray, view: memoryview, loads: Any, start: int, stop: int, scan: bool = True
+) -> list[Any] | None:
+    """:func:`_batch` for ``buf[start:stop]`` of the reader's buffer (``view`` is its memoryview),
+    with orjson (``scan`` False: None where orjson does not read it, without asking the scanner):
+    the pad is written around the stretch in the buffer itself (over bytes already
+    read before it, and over :data:`_ROOM` bytes after it, which are put back), so the stretch is
+    not copied.  The digit test translates the whole buffer when the stretch is most of it, else
+    a copy of the padded stretch, so that no byte is translated more than about twice."""
+    lo, hi = start - _ROOM, stop + _ROOM
+    after = buf[stop:hi]
+    buf[lo:start] = _OPEN
+    buf[stop:hi] = _CLOSE
+    try:
+        if 2 * (hi - lo) >= len(buf):
+            long = buf.translate(NUMBER_TABLE).find(LONG_NUMBER, lo, hi) >= 0
+        else:
+            long = has_long_number(bytearray(view[lo:hi]))
+        got = None if long else _orjson_padded(view[lo:hi], loads)
+    finally:
+        buf[stop:hi] = after
+    if got is not None or not scan:
+        return got
+    return _scan_batch(view[start:stop], long)
+
+
 def _frame(buf: bytes) -> int:
     """The position in ``buf`` just after the entries' ``[``, with the frame before it proven as the
     stream's guard reads it; :class:`Unusual` when it is not all in ``buf`` or not the usual one."""
@@ -217,7 +254,7 @@ def _frame(buf: bytes) -> int:
     return end
 
 
-def _long_line(buf: bytes, start: int, end: int, floor: int = READ) -> int:
+def _long_line(buf: bytes | bytearray, start: int, end: int, floor: int = READ) -> int:
     """The length of the longest line of ``buf[start:end]`` (line breaks not counted) when one is
     longer than ``floor``; else a length no more than ``floor`` (0 mostly), which :func:`_reach`
     does not tell apart from the exact one.
@@ -288,26 +325,48 @@ def _release(held: deque[tuple[list[Any], int]], upto: int) -> Generator[Any, No
     return given
 
 
+def _fill(raw: IO[bytes], into: Any, target: memoryview) -> int:
+    """Read into ``target`` (with the stream's ``readinto`` when it has one: no copy made); how
+    many bytes came, 0 at the end."""
+    if into is not None:
+        return int(into(target) or 0)
+    data = raw.read(len(target))
+    target[: len(data)] = data
+    return len(data)
+
+
 def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
     loads = orjson_loads() if ORJSON_DEPTH > _ENTRY_DEPTH + 1 else None
-    buf = raw.read(_BLOCK)
-    kept.add(buf)
-    pos = _frame(buf)
-    longest = _long_line(buf, 0, pos)
-    base = 0  # the file position of buf[0]
+    first = raw.read(_BLOCK)
+    kept.add(first)
+    frame = _frame(first)
+    # The bytes read live in buf[_ROOM:top], with _ROOM bytes free before and after them for the
+    # pad of a batch (see _batch_in_place); a read goes straight into the buffer, and only the
+    # part of an entry after the last one read is moved to the front before it.
+    buf = bytearray(_ROOM + len(first) + _ROOM)
+    view = memoryview(buf)
+    top = _ROOM + len(first)
+    view[_ROOM:top] = first
+    into = getattr(raw, "readinto", None)
+    pos = _ROOM + frame
+    longest = _long_line(buf, _ROOM, pos)
+    base = -_ROOM  # the file position of buf[0]
     # Entries read, in runs (a block's, or a line's), with where the run's last line ends.
     held: deque[tuple[list[Any], int]] = deque()
     given = 0
     while True:
-        at = _WS_RUN.match(buf, pos).end()  # type: ignore[union-attr] # always matches
-        if buf[at + 1 : at + 2] in _BREAKS and buf[at : at + 1] == b"{":
+        at = _WS_RUN.match(buf, pos, top).end()  # type: ignore[union-attr] # always matches
+        if at + 1 < top and buf[at] == _BRACE and buf[at + 1] in (_LF, _CR):
             # An entry whose "{" ends its line: indented, as a browser saves it.  The elements up
             # to the last line that closes one at its column, at once (orjson inside the pad, or
             # the scanner); each counts as ending where the last does.
-            cut = indented_cut(buf, at, BYTE_MARKS)
+            cut = indented_cut(buf, at, BYTE_MARKS, top)  # type: ignore[type-var] # a bytearray, read as bytes
             if cut >= 0:
                 longest = max(longest, _long_line(buf, pos, cut))
-                entries = _batch(buf, loads, pos, cut)
+                if loads is not None:
+                    entries = _batch_in_place(buf, view, loads, pos, cut)
+                else:
+                    entries = _scan_batch(view[pos:cut], True)  # the exact scanner
                 if not entries:
                     raise Unusual(given)
                 held.append((entries, base + cut))
@@ -316,8 +375,11 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
                 continue
             nl = -1  # no cut in the bytes read: read on
         else:
-            nl = buf.rfind(b"\n", pos)
-        if nl >= 0 and buf[pos:nl].rstrip(_WS_BYTES)[-1:] == b",":
+            nl = buf.rfind(b"\n", pos, top)
+        last = nl
+        while last > pos and buf[last - 1] in _WS_SET:
+            last -= 1
+        if last > pos and buf[last - 1] == _COMMA:
             longest = max(longest, _long_line(buf, pos, nl))
             reach = _reach(longest)
             if loads is not None:
@@ -325,16 +387,14 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
                 # nesting; no bracket counted, no line copied, the digit test over the padded text
                 # (the pad's brackets only come before a number: it can find more, never fewer).
                 # Each entry counts as ending where the block does, which only holds it longer.
-                comma = buf.rindex(b",", pos, nl)  # the last line's, before its white space
-                padded = _JOIN((_OPEN, memoryview(buf)[pos:comma], _CLOSE))
-                entries = None if has_long_number(padded) else _orjson_padded(padded, loads)
+                entries = _batch_in_place(buf, view, loads, pos, last - 1, scan=False)  # to the last comma
                 if entries is not None:
                     end = base + nl + 1
                     held.append((entries, base + nl))
                     given += yield from _release(held, end - reach)
                     pos = nl + 1
                     continue
-            chunk = buf[pos:nl]  # whole lines, the last ending with a comma
+            chunk = bytes(view[pos:nl])  # whole lines, the last ending with a comma
             lines = lines_of(chunk, final=True)  # as split gives them, found faster
             end = base + pos  # where the line read next starts
             # One entry a line, each parsed alone (fewer values alive than a batch keeps, and
@@ -380,7 +440,7 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
             if end < base + nl + 1:
                 # The rest of the lines at once (another layout of lines, a lone surrogate escape,
                 # white space in odd places): for the batch readers.
-                region = buf[end - base : nl].rstrip(_WS_BYTES)
+                region = bytes(view[end - base : nl]).rstrip(_WS_BYTES)
                 entries = _batch(region[:-1], loads) if region[-1:] == b"," else None
                 if not entries:
                     raise Unusual(given)
@@ -389,20 +449,29 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
                 given += yield from _release(held, end - reach)
             pos = nl + 1
             continue
-        if len(buf) - pos > _MAX_LINE:
+        tail = top - pos
+        if tail > _MAX_LINE:
             raise Unusual(given)  # one line this long: split_entries streams it
-        more = raw.read(max(_BLOCK, len(buf) - pos))
-        if not more:
+        want = max(_BLOCK, tail)
+        if _ROOM + tail + want + _ROOM > len(buf):
+            grown = bytearray(_ROOM + tail + want + _SLACK + _ROOM)
+            grown[_ROOM : _ROOM + tail] = view[pos:top]
+            view.release()
+            buf, view = grown, memoryview(grown)
+        else:
+            view[_ROOM : _ROOM + tail] = view[pos:top]
+        base += pos - _ROOM
+        pos, top = _ROOM, _ROOM + tail
+        got = _fill(raw, into, view[top : top + want])
+        if not got:
             break
-        buf = buf[pos:] + more
-        base += pos
-        pos = 0
         if given:
             kept.parts = None
         else:
-            kept.add(more)
+            kept.add(bytes(view[top : top + got]))
+        top += got
     # The last entries, then "]", "}", "}" and white space to the end.
-    rest = buf[pos:].rstrip(_WS_BYTES)
+    rest = bytes(view[pos:top]).rstrip(_WS_BYTES)
     for closer in b"}}]":
         if rest[-1:] != bytes((closer,)):
             raise Unusual(given)

@@ -56,6 +56,8 @@ from cognito_spec.traffic.harstream import IJSON_BUFFER, HarStream
 __all__ = [
     "BYTE_MARKS",
     "EXACT_SCAN",
+    "LONG_NUMBER",
+    "NUMBER_TABLE",
     "TEXT_MARKS",
     "WS",
     "Unusual",
@@ -343,13 +345,13 @@ def orjson_loads() -> Any:
 #: A table for finding numbers of 19 digits or more (an integer beyond 63 bits, which yajl refuses and
 #: orjson reads, as an integer up to 2**64 and as a float beyond): digits and "-" become "0", what
 #: may come before a number ([ , : and white space) "|".
-_NUMBER_TABLE: Final = bytes(
+NUMBER_TABLE: Final = bytes(
     48 if 48 <= c <= 57 or c == 45 else 124 if chr(c) in "[,: \t\n\r" else 32 for c in range(256)
 )
 #: What may come before a number, then 19 digits or a sign and 18 (or more) digits: one search finds
 #: both signs (a negative number of 19 digits is 20 marks), and a sign and 18 digits too, which is
 #: only more found, never less.
-_LONG: Final = b"|" + b"0" * 19
+LONG_NUMBER: Final = b"|" + b"0" * 19
 
 
 def has_long_number(data: bytes | bytearray) -> bool:
@@ -361,7 +363,7 @@ def has_long_number(data: bytes | bytearray) -> bool:
     copied into one first (1 a byte), and callers that build the text build a bytearray."""
     if type(data) is not bytearray:
         data = bytearray(data)
-    return _LONG in data.translate(_NUMBER_TABLE)
+    return LONG_NUMBER in data.translate(NUMBER_TABLE)
 
 
 def _batch(text: str, pos: int, loads: Any) -> tuple[list[Any], int] | None:
@@ -413,11 +415,14 @@ TEXT_MARKS: Final = ("\n", " \t", "},", "\r\n")
 BYTE_MARKS: Final = (b"\n", b" \t", b"},", b"\r\n")
 
 
-def indented_cut(text: AnyStr, pos: int, marks: tuple[AnyStr, AnyStr, AnyStr, AnyStr]) -> int:
+def indented_cut(
+    text: AnyStr, pos: int, marks: tuple[AnyStr, AnyStr, AnyStr, AnyStr], stop: int | None = None
+) -> int:
     """Where the last line after ``pos`` that holds only the indentation of the ``{`` at ``pos``
     and ``},`` has its comma (the ``}`` just before); -1 when there is none, or when the ``{`` has
     more than blanks before it on its line (or the start of its line was dropped).  ``marks``:
-    :data:`TEXT_MARKS` or :data:`BYTE_MARKS`, as ``text`` is decoded or not.
+    :data:`TEXT_MARKS` or :data:`BYTE_MARKS`, as ``text`` is decoded or not.  ``stop``: where the
+    text read so far ends (a buffer's bytes after it are not the text's), by default its length.
 
     A pretty-printer puts every deeper line of an entry further right, and a raw line break is
     never inside a string, so that line closes an element; the cut is only a guess all the same,
@@ -428,10 +433,11 @@ def indented_cut(text: AnyStr, pos: int, marks: tuple[AnyStr, AnyStr, AnyStr, An
     if start == 0 or indent.strip(blanks):
         return -1
     needle = nl + indent + close
-    limit = len(text)
+    limit = len(text) if stop is None else stop
+    end = limit
     while (at := text.rfind(needle, pos, limit)) >= 0:
         comma = at + len(needle) - 1
-        if text[comma + 1 : comma + 2] == nl or text[comma + 1 : comma + 3] == crlf:
+        if text[comma + 1 : min(comma + 2, end)] == nl or text[comma + 1 : min(comma + 3, end)] == crlf:
             return comma
         limit = comma  # more on that line (or the text ends there): an earlier line
     return -1
