@@ -26,7 +26,7 @@ the guard measures it (not on its value, which has lost a repeated key's first v
 parsed inside :data:`_PAD` extra arrays, so that orjson's own bound (:data:`ORJSON_DEPTH`) refuses
 exactly an entry deeper than the guard allows.  The bytes are read straight into one buffer with
 room for the pad on either side, where the pad is written around a batch and orjson reads it in
-place (:func:`_batch_in_place`): no byte is copied on its way from the file to the parser.  Numbers
+place (:func:`_batch_at`): no byte is copied on its way from the file to the parser.  Numbers
 yajl refuses and orjson reads (19 digits or more) send their block to the scanner that refuses them.
 
 Anything else -- another layout, bad JSON, a value nested too deep, a number yajl refuses, a
@@ -197,30 +197,30 @@ def _orjson_padded(padded: bytearray | memoryview, loads: Any) -> list[Any] | No
     return out
 
 
-def _batch(buf: bytes, loads: Any, start: int = 0, end: int | None = None) -> list[Any] | None:
-    """The elements of ``buf[start:end]``, read as ``json.loads`` reads them; None when it is not
-    whole objects of bounded nesting with no number yajl refuses.  With orjson the stretch is copied
-    once, into the pad, and the digit test reads the padded text (the pad's brackets only come
-    before a number: it can find more, never fewer)."""
-    stretch = memoryview(buf)[start:end]
-    if loads is not None:
-        padded = _JOIN((_OPEN, stretch, _CLOSE))
-        long = has_long_number(padded)
-        if not long and (got := _orjson_padded(padded, loads)) is not None:
-            return got
-        return _scan_batch(stretch, long)
-    return _scan_batch(stretch, True)  # the exact scanner: cheaper than the digit test
+def _batch(data: bytes, loads: Any) -> list[Any] | None:
+    """The elements of ``data`` (objects, separated by commas), read as ``json.loads`` reads them;
+    None when it is not whole objects of bounded nesting with no number yajl refuses.  With orjson
+    ``data`` is copied once, into a buffer with the pad's room around it (see :func:`_batch_at`)."""
+    if loads is None:
+        return _scan_batch(memoryview(data), True)
+    buf = _JOIN((_OPEN, data, _CLOSE))
+    return _batch_at(buf, memoryview(buf), loads, _ROOM, _ROOM + len(data))
 
 
-def _batch_in_place(
+def _batch_at(
     buf: bytearray, view: memoryview, loads: Any, start: int, stop: int, scan: bool = True
 ) -> list[Any] | None:
-    """:func:`_batch` for ``buf[start:stop]`` of the reader's buffer (``view`` is its memoryview),
-    with orjson (``scan`` False: None where orjson does not read it, without asking the scanner):
-    the pad is written around the stretch in the buffer itself (over bytes already
-    read before it, and over :data:`_ROOM` bytes after it, which are put back), so the stretch is
-    not copied.  The digit test translates the whole buffer when the stretch is most of it, else
-    a copy of the padded stretch, so that no byte is translated more than about twice."""
+    """:func:`_batch` for ``buf[start:stop]`` of a buffer with :data:`_ROOM` bytes on either side
+    (``view`` is its memoryview), read where it lies.  Without orjson, the exact scanner reads it
+    (a call per integer costs less than the digit test over every byte).  With orjson, the pad is
+    written around the stretch in the buffer itself (over bytes already read before it, and over
+    the bytes after it, which are put back), so the stretch is not copied; the digit test (the
+    pad's brackets only come before a number: it can find more, never fewer) translates the whole
+    buffer when the stretch is most of it, else a copy of the padded stretch, so that no byte is
+    translated more than about twice.  ``scan`` False: None where orjson does not read it, without
+    asking the scanner."""
+    if loads is None:
+        return _scan_batch(view[start:stop], True)
     lo, hi = start - _ROOM, stop + _ROOM
     after = buf[stop:hi]
     buf[lo:start] = _OPEN
@@ -341,7 +341,7 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
     kept.add(first)
     frame = _frame(first)
     # The bytes read live in buf[_ROOM:top], with _ROOM bytes free before and after them for the
-    # pad of a batch (see _batch_in_place); a read goes straight into the buffer, and only the
+    # pad of a batch (see _batch_at); a read goes straight into the buffer, and only the
     # part of an entry after the last one read is moved to the front before it.
     buf = bytearray(_ROOM + len(first) + _ROOM)
     view = memoryview(buf)
@@ -363,10 +363,7 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
             cut = indented_cut(buf, at, BYTE_MARKS, top)  # type: ignore[type-var] # a bytearray, read as bytes
             if cut >= 0:
                 longest = max(longest, _long_line(buf, pos, cut))
-                if loads is not None:
-                    entries = _batch_in_place(buf, view, loads, pos, cut)
-                else:
-                    entries = _scan_batch(view[pos:cut], True)  # the exact scanner
+                entries = _batch_at(buf, view, loads, pos, cut)
                 if not entries:
                     raise Unusual(given)
                 held.append((entries, base + cut))
@@ -387,7 +384,7 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
                 # nesting; no bracket counted, no line copied, the digit test over the padded text
                 # (the pad's brackets only come before a number: it can find more, never fewer).
                 # Each entry counts as ending where the block does, which only holds it longer.
-                entries = _batch_in_place(buf, view, loads, pos, last - 1, scan=False)  # to the last comma
+                entries = _batch_at(buf, view, loads, pos, last - 1, scan=False)  # to the last comma
                 if entries is not None:
                     end = base + nl + 1
                     held.append((entries, base + nl))

@@ -433,8 +433,8 @@ def indented_cut(
     if start == 0 or indent.strip(blanks):
         return -1
     needle = nl + indent + close
-    limit = len(text) if stop is None else stop
-    end = limit
+    end = len(text) if stop is None else stop
+    limit = end
     while (at := text.rfind(needle, pos, limit)) >= 0:
         comma = at + len(needle) - 1
         if text[comma + 1 : min(comma + 2, end)] == nl or text[comma + 1 : min(comma + 3, end)] == crlf:
