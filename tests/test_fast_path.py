@@ -417,6 +417,33 @@ def test_nesting_beyond_the_bound_is_refused_wherever_it_hides(
     refused_as_too_deep(body, cls, orjson_on)
 
 
+@pytest.mark.parametrize("orjson_on", [True, False])
+@pytest.mark.parametrize("kinds", ["[", "{", "[{"])
+def test_nesting_of_either_kind_or_both_beyond_the_bound_is_refused(orjson_on: bool, kinds: str) -> None:
+    # The fast paths count each kind of bracket only up to one past the bound: alternating, neither
+    # kind comes near it (130 of each), only their sum passes it.
+    inner = "0"
+    for i in range(codec_body.MAX_DEPTH + 4):
+        inner = f"[{inner}]" if kinds[i % len(kinds)] == "[" else f'{{"a":{inner}}}'
+    body = ('{"Username":"alice","Unknown":' + inner + "}").encode()
+    refused_as_too_deep(body, cs.AdminGetUserResponse, orjson_on)
+
+
+@given(
+    st.one_of(
+        st.binary(max_size=400),
+        st.lists(st.sampled_from([b"[", b"{", b"]", b"a", b"\xc3\xa9", b'"']), max_size=700).map(b"".join),
+    ),
+    st.integers(0, 300),
+)
+def test_the_bracket_count_is_exact_up_to_its_bound_and_past_it_says_so(raw: bytes, most: int) -> None:
+    opening = raw.count(b"[") + raw.count(b"{")
+    got = codec_body.count_opening(raw, most)
+    assert (got > most) == (opening > most)
+    if opening <= most:
+        assert got == opening
+
+
 @given(
     st.recursive(
         st.one_of(st.none(), st.integers(), st.text(st.sampled_from('a"\\:\t\n\r é'), max_size=4)),

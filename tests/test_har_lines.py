@@ -29,11 +29,18 @@ from cognito_spec.traffic.record import Exchange, write_har
 from cognito_spec.traffic.source import open_capture
 
 
-def _nested(depth: int) -> Any:
+def _nested(depth: int, kinds: str = "[") -> Any:
+    """A value nesting ``depth`` levels, its containers cycling through ``kinds`` (``[`` an array,
+    ``{`` an object).  Alternating, neither kind alone comes near the bound the readers count each
+    kind up to: only their sum does."""
     value: Any = 0
-    for _ in range(depth):
-        value = [value]
+    for i in range(depth):
+        value = [value] if kinds[i % len(kinds)] == "[" else {"a": value}
     return value
+
+
+#: The kinds of container a deep value is made of.
+_KINDS = st.sampled_from(["[", "{", "[{"])
 
 
 #: Lines in place of an entry's: what breaks the layout, the JSON or the guard, or only looks odd.
@@ -71,9 +78,9 @@ def _line_hars(draw: st.DrawFn) -> bytes:
         kind = odd.get(i)
         raw = None
         if kind == "deep":
-            e["deep"] = _nested(MAX_DEPTH - 4 + draw(st.integers(-3, 3)))
+            e["deep"] = _nested(MAX_DEPTH - 4 + draw(st.integers(-3, 3)), draw(_KINDS))
         elif kind == "dupdeep":
-            deep = json.dumps(_nested(MAX_DEPTH - 4 + draw(st.integers(-3, 3))))
+            deep = json.dumps(_nested(MAX_DEPTH - 4 + draw(st.integers(-3, 3)), draw(_KINDS)))
             raw = json.dumps(e)[:-1] + f', "d": {deep}, "d": 0}}'
         elif kind == "brackets":
             e["text"] = "[{" * 300
@@ -217,13 +224,13 @@ def _indented_hars(draw: st.DrawFn) -> bytes:
         kind = odd.get(i)
         raw = None
         if kind == "deep":
-            e["deep"] = _nested(MAX_DEPTH - 4 + draw(st.integers(-3, 3)))
+            e["deep"] = _nested(MAX_DEPTH - 4 + draw(st.integers(-3, 3)), draw(_KINDS))
         elif kind == "long":
             raw = draw(
                 st.sampled_from(["9223372036854775808", "-9223372036854775808", "9223372036854775807"])
             )
         elif kind == "dupdeep":
-            raw = json.dumps(_nested(MAX_DEPTH - 4 + draw(st.integers(-3, 3)))) + ',\n"raw": 0'
+            raw = json.dumps(_nested(MAX_DEPTH - 4 + draw(st.integers(-3, 3)), draw(_KINDS))) + ',\n"raw": 0'
         elif kind == "surrogate":
             raw = '"\\ud800"'
         elif kind == "inf":
@@ -369,10 +376,10 @@ def test_an_entry_nested_too_deep_after_many_plain_lines_stops_where_ijson_stops
         # Far enough after the long string to be in a later block than it, yet in the guard's read
         # that began in it (found by planting the reader's bug: a reach blind to the long line).
         places += [(900, 300_000, 460, False), (900, 400_000, 360, False)]
-        for pad, long, at, wide in places:
+        for place, (pad, long, at, wide) in enumerate(places):
             lines = [_entry_text({"i": i, "pad": "p" * pad}, indented) for i in range(at + 100)]
             lines[200] = _entry_text({"i": 200, "pad": "p" * (long or pad)}, indented)
-            deep = json.dumps(_nested(depth))
+            deep = json.dumps(_nested(depth, ["[", "{", "[{"][place % 3]))
             members = [("d", deep), ("d", "0")] if repeated else [("deep", deep)]
             if wide:
                 members.insert(0, ("w", '"\u00e9\u20ac\U0001f600"'))

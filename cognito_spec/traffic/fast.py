@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from cognito_spec import patterns
-from cognito_spec.codec.body import DECODER, MAX_DEPTH, MISS, ORJSON, fast_value, keys_unique, too_deep
+from cognito_spec.codec.body import (
+    DECODER,
+    MAX_DEPTH,
+    MISS,
+    ORJSON,
+    count_opening,
+    fast_value,
+    keys_unique,
+    too_deep,
+)
 from cognito_spec.codec.compile import function_for
 from cognito_spec.codec.reach import wire_depth
 from cognito_spec.codec.violations import Violation
@@ -243,7 +252,7 @@ def record_quick_parts(record: Any, line: bytes = b"") -> QuickParts | None:
     slack = len(line) - len(qt) - len(rt) - len(url) - (len(started) if started is not None else 0)
     if slack > limit:
         slack -= sum(map(len, chain.from_iterable(qh))) + sum(map(len, chain.from_iterable(rh)))
-        if slack > limit and line.count(b"[") + line.count(b"{") > MAX_DEPTH:
+        if slack > limit and count_opening(line, MAX_DEPTH) > MAX_DEPTH:
             return None
     return method, qd, qt, status, rd, rt, started
 
