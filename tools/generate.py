@@ -183,9 +183,15 @@ class Emitter:
         for name in self.closure:
             d = model.shapes[name]
             if d["type"] == "structure" and not d.get("document") and name not in self.owner:
-                # A shared structure has a module of its own below shapes/common/: the first use of
-                # one operation imports the few it holds, not the whole API's (hundreds of classes).
-                self.owner[name] = "errors" if d.get("exception") else f"common.{xform(name).rstrip('_')}"
+                # A shared structure has a module of its own below shapes/common/, an error one below
+                # shapes/errors/: the first use of one operation imports the few it holds, not the
+                # whole API's (hundreds of classes; the errors alone took 20 ms to import at once).
+                kind = "errors" if d.get("exception") else "common"
+                self.owner[name] = f"{kind}.{xform(name).rstrip('_')}"
+        #: The errors the service sends outside the model (the overlay), each in a module of its own.
+        self.extra_owner: dict[str, str] = {
+            code: f"errors.{xform(code).rstrip('_')}" for code in model.overlay.get("extra_errors", {})
+        }
 
     # --- shape constants -------------------------------------------------------------------------
 
@@ -441,18 +447,16 @@ class Emitter:
 
     def structure_module(self, module: str, what: str) -> str:
         names = [n for n in self.closure if self.owner.get(n) == module]
-        if module == "errors":
-            names = sorted(names)
         bodies: list[str] = []
         needs: set[str] = set()
         for name in names:
             src, n = self.class_source(name)
             bodies.append(src)
             needs |= n
-        if module == "errors":
-            for code, facts in self.m.overlay.get("extra_errors", {}).items():
-                bodies.append(self.extra_error_source(code, facts))
-                needs.add("MESSAGE_TYPE")
+        extra = self.m.overlay.get("extra_errors", {})
+        for code in self.extra_names(module):
+            bodies.append(self.extra_error_source(code, extra[code]))
+            needs.add("MESSAGE_TYPE")
         return self.module_text(module, what, names, bodies, needs)
 
     def extra_error_source(self, code: str, facts: dict[str, Any]) -> str:
@@ -516,7 +520,54 @@ class Emitter:
         return "\n".join(lines) + "\n".join(bodies) + "\n"
 
     def extra_names(self, module: str) -> list[str]:
-        return list(self.m.overlay.get("extra_errors", {})) if module == "errors" else []
+        return [code for code, mod in self.extra_owner.items() if mod == module]
+
+    def error_modules(self) -> list[str]:
+        """The modules of the error classes (``errors.<name>``), modelled and extra, by name."""
+        owned = (o for n in self.closure if (o := self.owner.get(n, "")).startswith("errors."))
+        return sorted({*owned, *self.extra_owner.values()})
+
+    def errors_index(self) -> str:
+        """``shapes/errors/__init__.py``: the error classes by name, each imported when first asked
+        for, so ``from cognito_spec.shapes.errors import X`` imports only X's module."""
+        where = {
+            n: m.removeprefix("errors.") for n, m in self.class_modules().items() if m.startswith("errors.")
+        }
+        lines = [
+            HEADER.format(
+                what="The service's error shapes, as exceptions: one module each, imported when first asked for.",
+                source=self.m.model_label,
+            ),
+            "from __future__ import annotations",
+            "",
+            "import importlib",
+            "from typing import TYPE_CHECKING, Any, Final",
+            "",
+            "if TYPE_CHECKING:",
+            *(f"    from cognito_spec.shapes.errors.{m} import {n}" for n, m in sorted(where.items())),
+            "",
+            "#: The module (below this package) of every error class, by name.",
+            "MODULE_OF: Final[dict[str, str]] = {",
+            *(f"    {n!r}: {m!r}," for n, m in sorted(where.items())),
+            "}",
+            "",
+            "",
+            "def __getattr__(name: str) -> Any:",
+            "    module = MODULE_OF.get(name)",
+            "    if module is None:",
+            '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
+            '    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)',
+            "    globals()[name] = value",
+            "    return value",
+            "",
+            "",
+            "def __dir__() -> list[str]:",
+            "    return sorted({*globals(), *MODULE_OF})",
+            "",
+            "",
+            f"__all__ = {sorted(where)!r}",
+        ]
+        return "\n".join(lines) + "\n"
 
     @staticmethod
     def import_line(module: str, names: list[str]) -> str:
@@ -528,11 +579,11 @@ class Emitter:
     def class_modules(self) -> dict[str, str]:
         """Every generated class name and the module that defines it."""
         out: dict[str, str] = {}
-        modules = self.shared_modules() + ["errors"] + [module_name(op["name"]) for op in self.m.ops]
+        modules = (
+            self.shared_modules() + self.error_modules() + [module_name(op["name"]) for op in self.m.ops]
+        )
         for mod in modules:
-            names = [n for n in self.closure if self.owner.get(n) == mod]
-            if mod == "errors":
-                names = sorted(names) + self.extra_names("errors")
+            names = [n for n in self.closure if self.owner.get(n) == mod] + self.extra_names(mod)
             for n in names:
                 out[n] = mod
         return out
@@ -746,7 +797,13 @@ def python_outputs(model: Model, em: Emitter) -> Iterator[tuple[Path, str]]:
             shapes / "common" / f"{name}.py",
             em.structure_module(mod, "A structure shared by several operations."),
         )
-    yield shapes / "errors.py", em.structure_module("errors", "The service's error shapes, as exceptions.")
+    yield shapes / "errors" / "__init__.py", em.errors_index()
+    for mod in em.error_modules():
+        name = mod.removeprefix("errors.")
+        yield (
+            shapes / "errors" / f"{name}.py",
+            em.structure_module(mod, "An error shape of the service, as an exception."),
+        )
     for op in model.ops:
         mod = module_name(op["name"])
         yield shapes / f"{mod}.py", em.structure_module(mod, f"Request and response of {op['name']}.")

@@ -27,10 +27,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
-import cattrs
 
 from cognito_spec.codec import timestamps as _ts
 from cognito_spec.codec.body import (
@@ -55,6 +54,9 @@ from cognito_spec.codec.reach import reaches_document, reaches_float, wire_depth
 from cognito_spec.codec.violations import Violation
 from cognito_spec.errors import ArgumentTypeError, DecodeError, EncodeError, WireTypeError
 from cognito_spec.model import is_shape_class, members_of
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "configure_converter",
@@ -135,13 +137,13 @@ def configure_converter(conv: cattrs.BaseConverter) -> None:
 
 def make_converter() -> cattrs.Converter:
     """A new cattrs converter for the generated classes (the global converter is never touched)."""
+    # Imported here: the codec's own functions call the compiled functions directly, so a process
+    # that never makes a converter (the CLI, an emulator) does not pay cattrs' import (~11 ms).
+    import cattrs
+
     conv = cattrs.Converter()
     configure_converter(conv)
     return conv
-
-
-#: The converter behind the module-level functions.
-CONVERTER: Final = make_converter()
 
 
 # --------------------------------------------------------------------------------------------------

@@ -427,71 +427,103 @@ if TYPE_CHECKING:
         DescribeUserPoolDomainRequest,
         DescribeUserPoolDomainResponse,
     )
-    from cognito_spec.shapes.errors import (
-        AccessDeniedException,
-        AliasExistsException,
+    from cognito_spec.shapes.errors.access_denied_exception import AccessDeniedException
+    from cognito_spec.shapes.errors.alias_exists_exception import AliasExistsException
+    from cognito_spec.shapes.errors.cached_cimdurl_does_not_exist_exception import (
         CachedCIMDURLDoesNotExistException,
-        CodeDeliveryFailureException,
-        CodeMismatchException,
-        ConcurrentModificationException,
-        DeviceKeyExistsException,
-        DuplicateProviderException,
-        EnableSoftwareTokenMFAException,
-        ExpiredCodeException,
+    )
+    from cognito_spec.shapes.errors.code_delivery_failure_exception import CodeDeliveryFailureException
+    from cognito_spec.shapes.errors.code_mismatch_exception import CodeMismatchException
+    from cognito_spec.shapes.errors.concurrent_modification_exception import ConcurrentModificationException
+    from cognito_spec.shapes.errors.device_key_exists_exception import DeviceKeyExistsException
+    from cognito_spec.shapes.errors.duplicate_provider_exception import DuplicateProviderException
+    from cognito_spec.shapes.errors.enable_software_token_mfa_exception import EnableSoftwareTokenMFAException
+    from cognito_spec.shapes.errors.expired_code_exception import ExpiredCodeException
+    from cognito_spec.shapes.errors.feature_unavailable_in_tier_exception import (
         FeatureUnavailableInTierException,
-        ForbiddenException,
-        GroupExistsException,
-        IncompleteSignatureException,
-        InternalErrorException,
-        InternalServerException,
+    )
+    from cognito_spec.shapes.errors.forbidden_exception import ForbiddenException
+    from cognito_spec.shapes.errors.group_exists_exception import GroupExistsException
+    from cognito_spec.shapes.errors.incomplete_signature_exception import IncompleteSignatureException
+    from cognito_spec.shapes.errors.internal_error_exception import InternalErrorException
+    from cognito_spec.shapes.errors.internal_server_exception import InternalServerException
+    from cognito_spec.shapes.errors.invalid_email_role_access_policy_exception import (
         InvalidEmailRoleAccessPolicyException,
-        InvalidLambdaResponseException,
-        InvalidOAuthFlowException,
-        InvalidParameterException,
-        InvalidPasswordException,
+    )
+    from cognito_spec.shapes.errors.invalid_lambda_response_exception import InvalidLambdaResponseException
+    from cognito_spec.shapes.errors.invalid_o_auth_flow_exception import InvalidOAuthFlowException
+    from cognito_spec.shapes.errors.invalid_parameter_exception import InvalidParameterException
+    from cognito_spec.shapes.errors.invalid_password_exception import InvalidPasswordException
+    from cognito_spec.shapes.errors.invalid_sms_role_access_policy_exception import (
         InvalidSmsRoleAccessPolicyException,
+    )
+    from cognito_spec.shapes.errors.invalid_sms_role_trust_relationship_exception import (
         InvalidSmsRoleTrustRelationshipException,
+    )
+    from cognito_spec.shapes.errors.invalid_user_pool_configuration_exception import (
         InvalidUserPoolConfigurationException,
-        LimitExceededException,
+    )
+    from cognito_spec.shapes.errors.limit_exceeded_exception import LimitExceededException
+    from cognito_spec.shapes.errors.managed_login_branding_exists_exception import (
         ManagedLoginBrandingExistsException,
-        MFAMethodNotFoundException,
+    )
+    from cognito_spec.shapes.errors.mfa_method_not_found_exception import MFAMethodNotFoundException
+    from cognito_spec.shapes.errors.missing_authentication_token_exception import (
         MissingAuthenticationTokenException,
-        NotAuthorizedException,
-        OperationNotEnabledException,
+    )
+    from cognito_spec.shapes.errors.not_authorized_exception import NotAuthorizedException
+    from cognito_spec.shapes.errors.operation_not_enabled_exception import OperationNotEnabledException
+    from cognito_spec.shapes.errors.password_history_policy_violation_exception import (
         PasswordHistoryPolicyViolationException,
-        PasswordResetRequiredException,
-        PreconditionNotMetException,
-        RefreshTokenReuseException,
-        ResourceNotFoundException,
-        ScopeDoesNotExistException,
-        SerializationException,
-        ServiceQuotaExceededException,
+    )
+    from cognito_spec.shapes.errors.password_reset_required_exception import PasswordResetRequiredException
+    from cognito_spec.shapes.errors.precondition_not_met_exception import PreconditionNotMetException
+    from cognito_spec.shapes.errors.refresh_token_reuse_exception import RefreshTokenReuseException
+    from cognito_spec.shapes.errors.resource_not_found_exception import ResourceNotFoundException
+    from cognito_spec.shapes.errors.scope_does_not_exist_exception import ScopeDoesNotExistException
+    from cognito_spec.shapes.errors.serialization_exception import SerializationException
+    from cognito_spec.shapes.errors.service_quota_exceeded_exception import ServiceQuotaExceededException
+    from cognito_spec.shapes.errors.software_token_mfa_not_found_exception import (
         SoftwareTokenMFANotFoundException,
-        TermsExistsException,
-        TierChangeNotAllowedException,
-        TooManyFailedAttemptsException,
-        TooManyRequestsException,
-        UnauthorizedException,
-        UnexpectedLambdaException,
-        UnknownOperationException,
-        UnrecognizedClientException,
+    )
+    from cognito_spec.shapes.errors.terms_exists_exception import TermsExistsException
+    from cognito_spec.shapes.errors.tier_change_not_allowed_exception import TierChangeNotAllowedException
+    from cognito_spec.shapes.errors.too_many_failed_attempts_exception import TooManyFailedAttemptsException
+    from cognito_spec.shapes.errors.too_many_requests_exception import TooManyRequestsException
+    from cognito_spec.shapes.errors.unauthorized_exception import UnauthorizedException
+    from cognito_spec.shapes.errors.unexpected_lambda_exception import UnexpectedLambdaException
+    from cognito_spec.shapes.errors.unknown_operation_exception import UnknownOperationException
+    from cognito_spec.shapes.errors.unrecognized_client_exception import UnrecognizedClientException
+    from cognito_spec.shapes.errors.unsupported_identity_provider_exception import (
         UnsupportedIdentityProviderException,
-        UnsupportedOperationException,
-        UnsupportedTokenTypeException,
-        UnsupportedUserStateException,
-        UserImportInProgressException,
-        UserLambdaValidationException,
-        UsernameExistsException,
-        UserNotConfirmedException,
-        UserNotFoundException,
+    )
+    from cognito_spec.shapes.errors.unsupported_operation_exception import UnsupportedOperationException
+    from cognito_spec.shapes.errors.unsupported_token_type_exception import UnsupportedTokenTypeException
+    from cognito_spec.shapes.errors.unsupported_user_state_exception import UnsupportedUserStateException
+    from cognito_spec.shapes.errors.user_import_in_progress_exception import UserImportInProgressException
+    from cognito_spec.shapes.errors.user_lambda_validation_exception import UserLambdaValidationException
+    from cognito_spec.shapes.errors.user_not_confirmed_exception import UserNotConfirmedException
+    from cognito_spec.shapes.errors.user_not_found_exception import UserNotFoundException
+    from cognito_spec.shapes.errors.user_pool_add_on_not_enabled_exception import (
         UserPoolAddOnNotEnabledException,
-        UserPoolTaggingException,
+    )
+    from cognito_spec.shapes.errors.user_pool_tagging_exception import UserPoolTaggingException
+    from cognito_spec.shapes.errors.username_exists_exception import UsernameExistsException
+    from cognito_spec.shapes.errors.web_authn_challenge_not_found_exception import (
         WebAuthnChallengeNotFoundException,
-        WebAuthnClientMismatchException,
+    )
+    from cognito_spec.shapes.errors.web_authn_client_mismatch_exception import WebAuthnClientMismatchException
+    from cognito_spec.shapes.errors.web_authn_configuration_missing_exception import (
         WebAuthnConfigurationMissingException,
+    )
+    from cognito_spec.shapes.errors.web_authn_credential_not_supported_exception import (
         WebAuthnCredentialNotSupportedException,
-        WebAuthnNotEnabledException,
+    )
+    from cognito_spec.shapes.errors.web_authn_not_enabled_exception import WebAuthnNotEnabledException
+    from cognito_spec.shapes.errors.web_authn_origin_not_allowed_exception import (
         WebAuthnOriginNotAllowedException,
+    )
+    from cognito_spec.shapes.errors.web_authn_relying_party_mismatch_exception import (
         WebAuthnRelyingPartyMismatchException,
     )
     from cognito_spec.shapes.forget_device import ForgetDeviceRequest
@@ -1113,71 +1145,71 @@ MODULE_OF: Final[dict[str, str]] = {
     "UserPoolClientDescription": "common.user_pool_client_description",
     "UserPoolDescriptionType": "common.user_pool_description_type",
     "WebAuthnCredentialDescription": "common.web_authn_credential_description",
-    "AccessDeniedException": "errors",
-    "AliasExistsException": "errors",
-    "CachedCIMDURLDoesNotExistException": "errors",
-    "CodeDeliveryFailureException": "errors",
-    "CodeMismatchException": "errors",
-    "ConcurrentModificationException": "errors",
-    "DeviceKeyExistsException": "errors",
-    "DuplicateProviderException": "errors",
-    "EnableSoftwareTokenMFAException": "errors",
-    "ExpiredCodeException": "errors",
-    "FeatureUnavailableInTierException": "errors",
-    "ForbiddenException": "errors",
-    "GroupExistsException": "errors",
-    "InternalErrorException": "errors",
-    "InternalServerException": "errors",
-    "InvalidEmailRoleAccessPolicyException": "errors",
-    "InvalidLambdaResponseException": "errors",
-    "InvalidOAuthFlowException": "errors",
-    "InvalidParameterException": "errors",
-    "InvalidPasswordException": "errors",
-    "InvalidSmsRoleAccessPolicyException": "errors",
-    "InvalidSmsRoleTrustRelationshipException": "errors",
-    "InvalidUserPoolConfigurationException": "errors",
-    "LimitExceededException": "errors",
-    "MFAMethodNotFoundException": "errors",
-    "ManagedLoginBrandingExistsException": "errors",
-    "NotAuthorizedException": "errors",
-    "OperationNotEnabledException": "errors",
-    "PasswordHistoryPolicyViolationException": "errors",
-    "PasswordResetRequiredException": "errors",
-    "PreconditionNotMetException": "errors",
-    "RefreshTokenReuseException": "errors",
-    "ResourceNotFoundException": "errors",
-    "ScopeDoesNotExistException": "errors",
-    "ServiceQuotaExceededException": "errors",
-    "SoftwareTokenMFANotFoundException": "errors",
-    "TermsExistsException": "errors",
-    "TierChangeNotAllowedException": "errors",
-    "TooManyFailedAttemptsException": "errors",
-    "TooManyRequestsException": "errors",
-    "UnauthorizedException": "errors",
-    "UnexpectedLambdaException": "errors",
-    "UnsupportedIdentityProviderException": "errors",
-    "UnsupportedOperationException": "errors",
-    "UnsupportedTokenTypeException": "errors",
-    "UnsupportedUserStateException": "errors",
-    "UserImportInProgressException": "errors",
-    "UserLambdaValidationException": "errors",
-    "UserNotConfirmedException": "errors",
-    "UserNotFoundException": "errors",
-    "UserPoolAddOnNotEnabledException": "errors",
-    "UserPoolTaggingException": "errors",
-    "UsernameExistsException": "errors",
-    "WebAuthnChallengeNotFoundException": "errors",
-    "WebAuthnClientMismatchException": "errors",
-    "WebAuthnConfigurationMissingException": "errors",
-    "WebAuthnCredentialNotSupportedException": "errors",
-    "WebAuthnNotEnabledException": "errors",
-    "WebAuthnOriginNotAllowedException": "errors",
-    "WebAuthnRelyingPartyMismatchException": "errors",
-    "SerializationException": "errors",
-    "UnrecognizedClientException": "errors",
-    "UnknownOperationException": "errors",
-    "MissingAuthenticationTokenException": "errors",
-    "IncompleteSignatureException": "errors",
+    "AccessDeniedException": "errors.access_denied_exception",
+    "AliasExistsException": "errors.alias_exists_exception",
+    "CachedCIMDURLDoesNotExistException": "errors.cached_cimdurl_does_not_exist_exception",
+    "CodeDeliveryFailureException": "errors.code_delivery_failure_exception",
+    "CodeMismatchException": "errors.code_mismatch_exception",
+    "ConcurrentModificationException": "errors.concurrent_modification_exception",
+    "DeviceKeyExistsException": "errors.device_key_exists_exception",
+    "DuplicateProviderException": "errors.duplicate_provider_exception",
+    "EnableSoftwareTokenMFAException": "errors.enable_software_token_mfa_exception",
+    "ExpiredCodeException": "errors.expired_code_exception",
+    "FeatureUnavailableInTierException": "errors.feature_unavailable_in_tier_exception",
+    "ForbiddenException": "errors.forbidden_exception",
+    "GroupExistsException": "errors.group_exists_exception",
+    "IncompleteSignatureException": "errors.incomplete_signature_exception",
+    "InternalErrorException": "errors.internal_error_exception",
+    "InternalServerException": "errors.internal_server_exception",
+    "InvalidEmailRoleAccessPolicyException": "errors.invalid_email_role_access_policy_exception",
+    "InvalidLambdaResponseException": "errors.invalid_lambda_response_exception",
+    "InvalidOAuthFlowException": "errors.invalid_o_auth_flow_exception",
+    "InvalidParameterException": "errors.invalid_parameter_exception",
+    "InvalidPasswordException": "errors.invalid_password_exception",
+    "InvalidSmsRoleAccessPolicyException": "errors.invalid_sms_role_access_policy_exception",
+    "InvalidSmsRoleTrustRelationshipException": "errors.invalid_sms_role_trust_relationship_exception",
+    "InvalidUserPoolConfigurationException": "errors.invalid_user_pool_configuration_exception",
+    "LimitExceededException": "errors.limit_exceeded_exception",
+    "ManagedLoginBrandingExistsException": "errors.managed_login_branding_exists_exception",
+    "MFAMethodNotFoundException": "errors.mfa_method_not_found_exception",
+    "MissingAuthenticationTokenException": "errors.missing_authentication_token_exception",
+    "NotAuthorizedException": "errors.not_authorized_exception",
+    "OperationNotEnabledException": "errors.operation_not_enabled_exception",
+    "PasswordHistoryPolicyViolationException": "errors.password_history_policy_violation_exception",
+    "PasswordResetRequiredException": "errors.password_reset_required_exception",
+    "PreconditionNotMetException": "errors.precondition_not_met_exception",
+    "RefreshTokenReuseException": "errors.refresh_token_reuse_exception",
+    "ResourceNotFoundException": "errors.resource_not_found_exception",
+    "ScopeDoesNotExistException": "errors.scope_does_not_exist_exception",
+    "SerializationException": "errors.serialization_exception",
+    "ServiceQuotaExceededException": "errors.service_quota_exceeded_exception",
+    "SoftwareTokenMFANotFoundException": "errors.software_token_mfa_not_found_exception",
+    "TermsExistsException": "errors.terms_exists_exception",
+    "TierChangeNotAllowedException": "errors.tier_change_not_allowed_exception",
+    "TooManyFailedAttemptsException": "errors.too_many_failed_attempts_exception",
+    "TooManyRequestsException": "errors.too_many_requests_exception",
+    "UnauthorizedException": "errors.unauthorized_exception",
+    "UnexpectedLambdaException": "errors.unexpected_lambda_exception",
+    "UnknownOperationException": "errors.unknown_operation_exception",
+    "UnrecognizedClientException": "errors.unrecognized_client_exception",
+    "UnsupportedIdentityProviderException": "errors.unsupported_identity_provider_exception",
+    "UnsupportedOperationException": "errors.unsupported_operation_exception",
+    "UnsupportedTokenTypeException": "errors.unsupported_token_type_exception",
+    "UnsupportedUserStateException": "errors.unsupported_user_state_exception",
+    "UserImportInProgressException": "errors.user_import_in_progress_exception",
+    "UserLambdaValidationException": "errors.user_lambda_validation_exception",
+    "UserNotConfirmedException": "errors.user_not_confirmed_exception",
+    "UserNotFoundException": "errors.user_not_found_exception",
+    "UserPoolAddOnNotEnabledException": "errors.user_pool_add_on_not_enabled_exception",
+    "UserPoolTaggingException": "errors.user_pool_tagging_exception",
+    "UsernameExistsException": "errors.username_exists_exception",
+    "WebAuthnChallengeNotFoundException": "errors.web_authn_challenge_not_found_exception",
+    "WebAuthnClientMismatchException": "errors.web_authn_client_mismatch_exception",
+    "WebAuthnConfigurationMissingException": "errors.web_authn_configuration_missing_exception",
+    "WebAuthnCredentialNotSupportedException": "errors.web_authn_credential_not_supported_exception",
+    "WebAuthnNotEnabledException": "errors.web_authn_not_enabled_exception",
+    "WebAuthnOriginNotAllowedException": "errors.web_authn_origin_not_allowed_exception",
+    "WebAuthnRelyingPartyMismatchException": "errors.web_authn_relying_party_mismatch_exception",
     "AddCustomAttributesRequest": "add_custom_attributes",
     "AddCustomAttributesResponse": "add_custom_attributes",
     "AddUserPoolClientSecretRequest": "add_user_pool_client_secret",
@@ -1664,6 +1696,7 @@ STRUCTURE_NAMES: Final[tuple[str, ...]] = (
     "FeatureUnavailableInTierException",
     "ForbiddenException",
     "GroupExistsException",
+    "IncompleteSignatureException",
     "InternalErrorException",
     "InternalServerException",
     "InvalidEmailRoleAccessPolicyException",
@@ -1675,8 +1708,9 @@ STRUCTURE_NAMES: Final[tuple[str, ...]] = (
     "InvalidSmsRoleTrustRelationshipException",
     "InvalidUserPoolConfigurationException",
     "LimitExceededException",
-    "MFAMethodNotFoundException",
     "ManagedLoginBrandingExistsException",
+    "MFAMethodNotFoundException",
+    "MissingAuthenticationTokenException",
     "NotAuthorizedException",
     "OperationNotEnabledException",
     "PasswordHistoryPolicyViolationException",
@@ -1685,6 +1719,7 @@ STRUCTURE_NAMES: Final[tuple[str, ...]] = (
     "RefreshTokenReuseException",
     "ResourceNotFoundException",
     "ScopeDoesNotExistException",
+    "SerializationException",
     "ServiceQuotaExceededException",
     "SoftwareTokenMFANotFoundException",
     "TermsExistsException",
@@ -1693,6 +1728,8 @@ STRUCTURE_NAMES: Final[tuple[str, ...]] = (
     "TooManyRequestsException",
     "UnauthorizedException",
     "UnexpectedLambdaException",
+    "UnknownOperationException",
+    "UnrecognizedClientException",
     "UnsupportedIdentityProviderException",
     "UnsupportedOperationException",
     "UnsupportedTokenTypeException",
@@ -1711,11 +1748,6 @@ STRUCTURE_NAMES: Final[tuple[str, ...]] = (
     "WebAuthnNotEnabledException",
     "WebAuthnOriginNotAllowedException",
     "WebAuthnRelyingPartyMismatchException",
-    "SerializationException",
-    "UnrecognizedClientException",
-    "UnknownOperationException",
-    "MissingAuthenticationTokenException",
-    "IncompleteSignatureException",
     "AddCustomAttributesRequest",
     "AddCustomAttributesResponse",
     "AddUserPoolClientSecretRequest",

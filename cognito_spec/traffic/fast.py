@@ -29,7 +29,7 @@ from cognito_spec.codec.body import (
 from cognito_spec.codec.compile import function_for
 from cognito_spec.codec.reach import wire_depth
 from cognito_spec.codec.violations import Violation
-from cognito_spec.operations import operation_for_target
+from cognito_spec.operations import error_class, operation_for_target
 from cognito_spec.patterns import ranges
 from cognito_spec.protocol.envelope import error_code
 from cognito_spec.protocol.headers import fold_name, map_of_pairs
@@ -467,9 +467,13 @@ class _Quick:
     check_in: Any
     check_out: Any
     sigv4: bool
-    #: Error code -> (class, the status the service sends with it, the body's message member).  The
-    #: class's checker is compiled when an error of that code first comes (function_for caches it):
-    #: the checkers of an operation's dozen errors cost a run ~40 ms, more than its successes' own.
+    #: The codes of the errors the operation may return.
+    codes: frozenset[str]
+    #: Error code -> (class, the status the service sends with it, the body's message member), for
+    #: the codes that came so far.  Each is looked up when an error of that code first comes, and its
+    #: checker compiled then (function_for caches it): the checkers of an operation's dozen errors
+    #: cost a run ~40 ms, more than its successes' own, and even importing the classes of the
+    #: errors that never come costs more than the classes of the exchanges that do.
     errors: dict[str, tuple[type, int, str]]
     #: Authorised by the access token in the body: its verdict must agree with the answer.
     token: bool = False
@@ -504,7 +508,8 @@ def _quick_for(target: str) -> _Quick | None:
             function_for(op.input, "check"),
             function_for(op.output, "check"),
             op.auth == "sigv4",
-            {cls.code: (cls, cls.http_status, cls.message_member) for cls in op.errors},
+            frozenset(op.error_names),
+            {},
             op.auth == "access_token",
             issues_tokens(op.output),
             _bounded(op.input),
@@ -573,9 +578,15 @@ def quick_valid(
         return quick.name
     error_type = response_headers.get("x-amzn-errortype")
     code = code_of(error_type)
-    if code is None or code not in quick.errors or error_type != code + ":":
+    if code is None or code not in quick.codes or error_type != code + ":":
         return None
-    cls, http_status, message_member = quick.errors[code]
+    known = quick.errors.get(code)
+    if known is None:
+        cls = error_class(code)
+        if cls is None:  # pragma: no cover - every code of an operation's list has its class
+            return None
+        known = quick.errors[code] = (cls, cls.http_status, cls.message_member)
+    cls, http_status, message_member = known
     if status != http_status or f'"{code}"' not in response_text:
         return None
     data = _clean_body(response_text, function_for(cls, "check"), False, False)  # error classes have no bound
