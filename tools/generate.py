@@ -27,7 +27,7 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -167,6 +167,35 @@ class Model:
 
 # --------------------------------------------------------------------------------------------------
 # Emitting Python.
+
+
+#: What a lazy index imports (below its docstring).
+LAZY_IMPORTS: Final = (
+    "from __future__ import annotations",
+    "",
+    "import importlib",
+    "from typing import TYPE_CHECKING, Any, Final",
+    "",
+)
+#: The lines of a lazy index below its MODULE_OF table: a name's module is imported when the name is
+#: first asked for (PEP 562), and dir() lists every name.
+LAZY_LOOKUP: Final = (
+    "",
+    "",
+    "def __getattr__(name: str) -> Any:",
+    "    module = MODULE_OF.get(name)",
+    "    if module is None:",
+    '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
+    '    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)',
+    "    globals()[name] = value",
+    "    return value",
+    "",
+    "",
+    "def __dir__() -> list[str]:",
+    "    return sorted({*globals(), *MODULE_OF})",
+    "",
+    "",
+)
 
 
 class Emitter:
@@ -538,11 +567,7 @@ class Emitter:
                 what="The service's error shapes, as exceptions: one module each, imported when first asked for.",
                 source=self.m.model_label,
             ),
-            "from __future__ import annotations",
-            "",
-            "import importlib",
-            "from typing import TYPE_CHECKING, Any, Final",
-            "",
+            *LAZY_IMPORTS,
             "if TYPE_CHECKING:",
             *(f"    from cognito_spec.shapes.errors.{m} import {n}" for n, m in sorted(where.items())),
             "",
@@ -550,21 +575,7 @@ class Emitter:
             "MODULE_OF: Final[dict[str, str]] = {",
             *(f"    {n!r}: {m!r}," for n, m in sorted(where.items())),
             "}",
-            "",
-            "",
-            "def __getattr__(name: str) -> Any:",
-            "    module = MODULE_OF.get(name)",
-            "    if module is None:",
-            '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
-            '    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)',
-            "    globals()[name] = value",
-            "    return value",
-            "",
-            "",
-            "def __dir__() -> list[str]:",
-            "    return sorted({*globals(), *MODULE_OF})",
-            "",
-            "",
+            *LAZY_LOOKUP,
             f"__all__ = {sorted(where)!r}",
         ]
         return "\n".join(lines) + "\n"
@@ -609,11 +620,7 @@ class Emitter:
                 ),
                 source=self.m.model_label,
             ),
-            "from __future__ import annotations",
-            "",
-            "import importlib",
-            "from typing import TYPE_CHECKING, Any, Final",
-            "",
+            *LAZY_IMPORTS,
             self.import_line("cognito_spec.shapes._version", versions),
             "",
             "if TYPE_CHECKING:",
@@ -651,21 +658,7 @@ class Emitter:
             "STRUCTURE_NAMES: Final[tuple[str, ...]] = (",
             *(f"    {n!r}," for n in classes),
             ")",
-            "",
-            "",
-            "def __getattr__(name: str) -> Any:",
-            "    module = MODULE_OF.get(name)",
-            "    if module is None:",
-            '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
-            '    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)',
-            "    globals()[name] = value",
-            "    return value",
-            "",
-            "",
-            "def __dir__() -> list[str]:",
-            "    return sorted({*globals(), *MODULE_OF})",
-            "",
-            "",
+            *LAZY_LOOKUP,
             f"__all__ = {sorted([*versions, *where, 'MODULE_OF', 'STRUCTURE_NAMES'])!r}",
         ]
         return "\n".join(lines) + "\n"
