@@ -199,7 +199,6 @@ def count_opening(raw: bytes, most: int) -> int:
     1 KB body this is a third of the two counts; a hostile one full of brackets costs at most
     ``2 * (most + 1)`` searches, and a body with none is not even copied.  Brackets are ASCII, which
     no byte of a multi-byte UTF-8 sequence is: the count on the bytes is the count on the text.
-    Hot loops write the expression inline (``traffic.harlines``), saving the call.
     """
     cap = most + 1
     return len(raw) - len(raw.replace(b"[", b"", cap).replace(b"{", b"", cap))

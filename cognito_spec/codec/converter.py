@@ -38,6 +38,7 @@ from cognito_spec.codec.body import (
     ORJSON,
     Body,
     body_text,
+    count_opening,
     decode_text,
     encode_body,
     encode_built,
@@ -293,12 +294,8 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
         build, fast = tplan
     oloads = ORJSON.loads
     if fast and oloads is not None:  # the attribute test saves a call when orjson is off
-        if type(body) is bytes:  # fast_value inline (its nesting bound: codec.body.count_opening)
-            if (
-                len(body) <= _TWICE_DEPTH
-                or len(body) - len(body.replace(b"[", b"", _COUNTED).replace(b"{", b"", _COUNTED))
-                <= MAX_DEPTH
-            ):
+        if type(body) is bytes:  # fast_value inline (its nesting bound on the bytes: see there)
+            if len(body) <= _TWICE_DEPTH or count_opening(body, MAX_DEPTH) <= MAX_DEPTH:
                 try:
                     data = oloads(body)
                 except ORJSON.error:
@@ -328,8 +325,6 @@ def loads(body: Body, cls: type[T], *, strict: bool = False) -> T:
 
 #: A text this short nests at most MAX_DEPTH deep, whatever it holds (see codec.body._too_deep).
 _TWICE_DEPTH: Final = 2 * MAX_DEPTH
-#: Brackets of each kind counted at most by the inline count_opening (one more than the bound).
-_COUNTED: Final = MAX_DEPTH + 1
 
 
 def _loads_strict(body: Body, cls: type[T], fn: Callable[..., Any], fast: bool, bounded: bool) -> T:

@@ -48,7 +48,7 @@ from collections import deque
 from collections.abc import Generator, Iterator
 from typing import IO, Any, Final
 
-from cognito_spec.codec.body import nesting_depth
+from cognito_spec.codec.body import count_opening, nesting_depth
 from cognito_spec.errors import CaptureError
 from cognito_spec.traffic.harsplit import (
     BYTE_MARKS,
@@ -83,8 +83,6 @@ _COMMA: Final = ord(",")
 _FRAME_DEPTH: Final = 3
 #: How deep an entry may nest, itself counted as 1.
 _ENTRY_DEPTH: Final = MAX_DEPTH - _FRAME_DEPTH
-#: Opening brackets of each kind counted at most (one more than an entry may hold: enough to know).
-_COUNTED: Final = _ENTRY_DEPTH + 1
 
 
 def _orjson_depth() -> int:
@@ -166,8 +164,7 @@ def _scan_batch(elems: memoryview, exact: bool) -> list[Any] | None:
         if type(value) is not dict:
             return None
         if ascii_text:
-            seg = bytes(elems[pos:end])
-            opens = len(seg) - len(seg.replace(b"[", b"", _COUNTED).replace(b"{", b"", _COUNTED))
+            opens = count_opening(bytes(elems[pos:end]), _ENTRY_DEPTH)
         else:
             opens = text.count("{", pos, end) + text.count("[", pos, end)
         if opens > _ENTRY_DEPTH and _too_deep(text[pos:end]):
@@ -396,9 +393,9 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
             end = base + pos  # where the line read next starts
             # One entry a line, each parsed alone (fewer values alive than a batch keeps, and
             # faster): a line that is one object and a comma is a whole element.  Its brackets (in
-            # strings too) bound its nesting; they are counted on it as codec.body.count_opening
-            # counts them, once it parsed (callgrind, an exchange of the benchmark's HAR without
-            # orjson: 340.3k -> 326.7k instructions, against a deleting translation of the block).
+            # strings too) bound its nesting; they are counted on it (codec.body.count_opening),
+            # once it parsed (callgrind, an exchange of the benchmark's HAR without
+            # orjson: 340.3k -> 327.0k instructions, against a deleting translation of the block).
             # Without orjson the exact scanner refuses those numbers itself: a call per integer
             # costs less than the digit test over every byte (callgrind, an exchange of the
             # benchmark's HAR: 391.0k -> 382.1k instructions; indented, in _batch: 428.6k -> 410.1k),
@@ -426,8 +423,7 @@ def _line_entries(raw: IO[bytes], kept: _Kept) -> Iterator[Any]:
                         if stop != len(text) - 1:
                             break
                     if type(entry) is not dict or (
-                        len(body) - len(body.replace(b"[", b"", _COUNTED).replace(b"{", b"", _COUNTED))
-                        > _ENTRY_DEPTH
+                        count_opening(body, _ENTRY_DEPTH) > _ENTRY_DEPTH
                         and _too_deep(body.decode("utf-8", "surrogatepass"))
                     ):
                         break
