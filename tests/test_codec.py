@@ -24,6 +24,7 @@ import cognito_spec as cs
 from cognito_spec import STRUCTURES, strategies
 from cognito_spec.codec.compile import compile_function, function_for
 from cognito_spec.codec.converter import decode_timestamp, encode_timestamp
+from cognito_spec.codec.source import write_source
 from cognito_spec.codec.timestamps import TIMESTAMP_MAX, TIMESTAMP_MIN, format_ms
 from cognito_spec.model import struct_info
 
@@ -490,6 +491,26 @@ def test_every_compiled_function_has_a_file_name_of_its_own() -> None:
     assert first.__code__.co_filename != second.__code__.co_filename
     assert inspect.getsource(first) == inspect.getsource(second)
     assert inspect.getsource(first).startswith("def check(data, path, out, strict, cnt")
+
+
+_DEFAULT = re.compile(r", (_\w+)=\1\b")
+
+
+@each(CLASSES, lambda c: c.__name__)
+@given(data=st.data())
+def test_a_compiled_function_takes_as_defaults_only_names_its_fast_path_reads(
+    pick: tuple[type, ...], data: st.DataObject
+) -> None:
+    # Every call copies each default into its frame and releases it: a name that only a violation
+    # reads (a shape ref, an enum's list, a map key's path item) or a slow path (a pattern behind a
+    # fast test) is a global.
+    cls = data.draw(st.sampled_from(pick), label="class")
+    mode = data.draw(st.sampled_from(["check", "strict", "build"]), label="mode")
+    head, *body = write_source(cls, mode).text.splitlines()
+    fast = [line for line in body if "out.append(_V(" not in line]
+    for name in _DEFAULT.findall(head):
+        assert not name.startswith(("_SH", "_EL", "_KK", "_Q")), name
+        assert any(re.search(rf"\b{name}\b", line) for line in fast), name
 
 
 # --------------------------------------------------------------------------------------------------
