@@ -18,7 +18,7 @@ from cognito_spec.codec import runtime
 from cognito_spec.codec.reach import target as _target
 from cognito_spec.codec.timestamps import FLOAT_WINDOW as _TS_WINDOW
 from cognito_spec.codec.timestamps import decode_timestamp, timestamp_ok
-from cognito_spec.codec.violations import MapEntry, MapKey, Violation
+from cognito_spec.codec.violations import MapEntry, MapKey
 from cognito_spec.model import Shape, members_of, struct_info
 from cognito_spec.patterns.ranges import Ranges
 
@@ -116,7 +116,7 @@ class BuildWriter:
         self.within: tuple[str, str | None] | None = None
         self.shapes: dict[int, str] = {}
         self.globals: dict[str, Any] = {
-            "_V": Violation,
+            "_W": runtime.violation_at,
             "_ts_ok": timestamp_ok,
             "_unknown": runtime.unknown_members,
             "_unknown_below": runtime.unknown_members_below,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from cognito_spec.codec.timestamps import encode_timestamp
-from cognito_spec.codec.violations import PathItem, Severity, Violation
+from cognito_spec.codec.violations import PathItem, Severity, Violation, ViolationKind
 from cognito_spec.errors import EncodeError, WireTypeError
 
 __all__ = [
@@ -83,6 +83,26 @@ def document(value: object, where: str) -> Any:
 
 def bad_out(value: object, expected: str, where: str) -> None:
     raise EncodeError(f"member {where} needs {expected}, not {type(value).__name__}")
+
+
+#: What a checker's violation site fixes when the checker is written: kind, limit, sensitive, the
+#: shape's name, holds_secret, spec, within (see Violation), and the path items it adds to the path
+#: it is given.
+Site = tuple[ViolationKind, Any, bool, str, bool, Any, Any, tuple[PathItem, ...]]
+
+
+def violation_at(
+    path: tuple[PathItem, ...], site: Site, value: object, severity: Severity = "error", whole: object = None
+) -> Violation:
+    """The violation of a checker's ``site`` by ``value`` at ``path``.  The fixed parts sit in one
+    tuple, so each site's line in a compiled checker is short: a checker of a large structure
+    (CreateUserPool's) holds some 500 of them, and the compiler's time follows the text."""
+    kind, limit, sensitive, shape, holds_secret, spec, within, suffix = site
+    if suffix:
+        path = (*path, *suffix)
+    return Violation(
+        path, kind, limit, severity, value, sensitive, shape, None, holds_secret, spec, within, whole
+    )
 
 
 def unknown_members(

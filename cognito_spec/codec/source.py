@@ -19,6 +19,8 @@ already checked, so attrs' frozen ``__setattr__`` round trip buys nothing).  Slo
 
 from __future__ import annotations
 
+import ast
+import functools
 import re
 from collections.abc import Callable
 from typing import Any, Final
@@ -66,6 +68,8 @@ class SourceWriter(BuildWriter):
         self.memos: dict[int, str] = {}
         self.sizes: set[int] = set()  # the length_max bounds tested alone (check_length)
         self.uses_nb = False
+        # Violation sites by what they fix: a site written twice (a member's two branches) is one.
+        self.sites: dict[tuple[Any, ...], str] = {}
 
     # -- check mode ------------------------------------------------------------------------------
 
@@ -83,17 +87,38 @@ class SourceWriter(BuildWriter):
         # A value whose shape reaches a sensitive member anywhere below (UserAttributes sent as an
         # object, a request body sent as an array of requests) may carry the secret under the wrong
         # shape: it is marked, so no message, report or exchange finding quotes it.
-        below = ", holds_secret=True" if not sensitive and _holds_secret(shape) else ""
-        context = f", spec={self.shape_ref(shape)}"
+        # What the site fixes is one tuple of the namespace (runtime.violation_at); its line names
+        # the path, the value and what is known only at run time (severity, whole).
+        spec = self.globals[self.shape_ref(shape)]
+        within = whole = None
         if self.within is not None:
-            within, whole = self.within
-            context += f", within={within}"
-            if whole is not None and not sensitive:
-                context += f", whole={whole}"
-        self.emit(
-            indent,
-            f"out.append(_V({path}, {kind!r}, {limit}, {severity}, {value}, {sensitive}, {shape.name!r}{below}{context}))",
-        )
+            within, whole = self.globals[self.within[0]], self.within[1]
+            if sensitive:
+                whole = None
+        # A path of member names below the function's own is fixed too; one with an index or a
+        # map key is written out.
+        suffix = _fixed_suffix(path)
+        if suffix is not None:
+            path = "path"
+        key = (kind, limit, sensitive, shape.name, id(spec), id(within), suffix)
+        site = self.sites.get(key)
+        if site is None:
+            value_of = self.globals[limit] if limit in self.globals else _literal(limit)
+            fixed = (
+                kind,
+                value_of,
+                sensitive,
+                shape.name,
+                not sensitive and _holds_secret(shape),
+                spec,
+                within,
+                suffix or (),
+            )
+            site = self.sites[key] = self.name("_X", fixed)
+        more = "" if whole is None else f", {severity}, {whole}"
+        if not more and severity != "'error'":
+            more = f", {severity}"
+        self.emit(indent, f"out.append(_W({path}, {site}, {value}{more}))")
 
     def enter_collection(self, var: str, shape: Shape, sens: bool) -> tuple[str, str | None] | None:
         """Record ``var`` as the collection member whose items are checked next; returns the old state."""
@@ -529,11 +554,32 @@ class SourceWriter(BuildWriter):
         return obj
 
 
+#: The value of a literal's source (a violation's limit), parsed once.
+_literal: Final[Callable[[str], Any]] = functools.cache(ast.literal_eval)
+
+_SUFFIX: Final = re.compile(r"\(\*path, (.+)\)")
+
+
+@functools.cache
+def _fixed_suffix(path: str) -> tuple[Any, ...] | None:
+    """The items a path's source adds to the function's ``path`` when all are literals (``()`` for
+    ``path`` itself), else None."""
+    if path == "path":
+        return ()
+    found = _SUFFIX.fullmatch(path)
+    if found is None:
+        return None
+    try:
+        items = ast.literal_eval(f"({found.group(1)},)")
+    except (ValueError, SyntaxError):
+        return None  # an index or a map key, known at run time
+    return items if type(items) is tuple else None
+
+
 _IDENTIFIER = re.compile(r"\b_\w+")
-#: Names every mode's hot path may call (see write_source).
 #: Prefixes of names the slow paths alone read, though a prefix of _HOT's kind begins them.
 _COLD: Final = ("_SH", "_EL", "_KK", "_Q")
-
+#: Names every mode's hot path may call (see write_source).
 _HOT = frozenset(
     {
         "_len", "_str", "_fts", "_UTC", "_object_new", "_dict", "_list", "_tuple", "_enumerate",
