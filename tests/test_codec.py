@@ -507,7 +507,7 @@ def test_a_compiled_function_takes_as_defaults_only_names_its_fast_path_reads(
     cls = data.draw(st.sampled_from(pick), label="class")
     mode = data.draw(st.sampled_from(["check", "strict", "build"]), label="mode")
     head, *body = write_source(cls, mode).text.splitlines()
-    fast = [line for line in body if "out.append(_V(" not in line]
+    fast = [line for line in body if "out.append(_W(" not in line]
     for name in _DEFAULT.findall(head):
         assert not name.startswith(("_SH", "_EL", "_KK", "_Q")), name
         assert any(re.search(rf"\b{name}\b", line) for line in fast), name
